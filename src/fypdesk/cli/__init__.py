@@ -1,0 +1,84 @@
+"""The ``fypdesk`` command line.
+
+Commands that only read content never import Qt or reportlab: the GUI is imported inside the
+``gui`` command alone, so ``fypdesk targets`` starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from fypdesk import __version__
+from fypdesk.domain.errors import FypdeskError
+
+PROG = "fypdesk"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command registered."""
+    from fypdesk.cli import content_commands, gui_command
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Offline reader for China's industrial 14th Five-Year Plans.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--content",
+        type=Path,
+        metavar="PATH",
+        help="content database to read (default: the bundled one)",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="folder for your notes and backups (default: $FYPDESK_DATA_DIR or the user data folder)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    content_commands.register(commands)
+    gui_command.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return its exit status. Expected failures print one line on stderr."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        if args.command is None:
+            # No command: open the window, as a double-clicked app would.
+            from fypdesk.cli import gui_command
+
+            args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
+            handler = gui_command.run_gui
+        else:  # pragma: no cover - argparse rejects unknown commands itself
+            parser.error(f"unknown command {args.command!r}")
+    try:
+        return handler(args)
+    except FypdeskError as exc:
+        _error(str(exc))
+        return 1
+    except BrokenPipeError:
+        # `fypdesk targets | head`: the reader went away; that is not an error of ours.
+        sys.stderr = None
+        return 0
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except Exception as exc:
+        # A bug of ours: one line for the user; FYPDESK_DEBUG=1 shows the traceback.
+        if os.environ.get("FYPDESK_DEBUG"):
+            raise
+        _error(f"unexpected {type(exc).__name__}: {exc} (set FYPDESK_DEBUG=1 for details)")
+        return 70
+
+
+def _error(message: str) -> None:
+    if sys.stderr is not None:
+        print(f"{PROG}: error: {message}", file=sys.stderr)

@@ -1,0 +1,221 @@
+"""Commands that read the bundled content: plans, show, targets, figures, search, build-db."""
+
+from __future__ import annotations
+
+import argparse
+import html
+from pathlib import Path
+
+from fypdesk import paths
+from fypdesk.cli import output
+from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
+from fypdesk.domain.growth import format_number
+from fypdesk.domain.serialise import (
+    FIGURE_FIELDS,
+    TARGET_FIELDS,
+    detail_record,
+    hit_record,
+    plan_record,
+    quantity_record,
+)
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the content commands to the CLI."""
+    plans = commands.add_parser("plans", help="list the plans with their key messages and counts")
+    _format_option(plans, ("text", "json"))
+    plans.set_defaults(handler=run_plans)
+
+    show = commands.add_parser("show", help="show one item with its children, targets and figures")
+    show.add_argument("id", help="the item's id, e.g. ict/targets/5g-usage-rate")
+    _format_option(show, ("text", "json"))
+    show.set_defaults(handler=run_show)
+
+    for name, role in (("targets", QuantityRole.TARGET), ("figures", QuantityRole.FIGURE)):
+        command = commands.add_parser(name, help=f"list every quantitative {role.value}")
+        command.add_argument("--plan", metavar="SLUG", help="only this plan")
+        _format_option(command, ("table", "csv", "json"))
+        command.set_defaults(handler=run_quantities, role=role)
+
+    search = commands.add_parser("search", help="search titles, texts and targets")
+    search.add_argument("query", help="words to look for (any text is accepted)")
+    search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    _format_option(search, ("text", "json"))
+    search.set_defaults(handler=run_search)
+
+    build = commands.add_parser("build-db", help="validate the authored source and build fyp.db")
+    build.add_argument("source_dir", nargs="?", type=Path, help="default: data/source")
+    build.add_argument("-o", "--output", type=Path, metavar="OUT", help="default: data/fyp.db")
+    build.set_defaults(handler=run_build)
+
+
+def _format_option(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0])
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def open_content(args: argparse.Namespace) -> ContentRepository:
+    """The content database named by ``--content``, or the bundled one."""
+    path: Path = args.content if args.content is not None else paths.bundled_content_path()
+    return ContentRepository.open(path)
+
+
+def _base_year(repository: ContentRepository) -> int:
+    return repository.briefing().period_start - 1
+
+
+def run_plans(args: argparse.Namespace) -> int:
+    """``fypdesk plans``."""
+    repository = open_content(args)
+    plans = repository.plans()
+    if args.format == "json":
+        output.write_json([plan_record(plan) for plan in plans])
+        return 0
+    lines = []
+    for plan in plans:
+        total = plan.targets_total
+        listed = f"{plan.targets_listed} targets"
+        if total is not None:
+            listed = f"{plan.targets_listed} of {total.count} targets listed"
+        lines.append(f"{plan.slug:<12} {plan.title}")
+        lines.append(f"{'':<12} {listed}, {plan.figures_listed} figures")
+        lines.append(f"{'':<12} Key message: {plan.key_message}")
+        lines.append("")
+    output.write_lines(lines[:-1])
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """``fypdesk show ID``."""
+    repository = open_content(args)
+    detail = repository.detail(args.id)
+    base_year = _base_year(repository)
+    if args.format == "json":
+        output.write_json([detail_record(detail, base_year)])
+    else:
+        output.write_lines(_detail_lines(detail))
+    return 0
+
+
+def _detail_lines(detail: NodeDetail) -> list[str]:
+    node = detail.node
+    lines = []
+    if detail.breadcrumb:
+        lines.append(" › ".join(ref.title for ref in detail.breadcrumb))
+    lines += [node.title, f"[{node.kind.value}] {node.id}", ""]
+    if node.text:
+        lines += [node.text, ""]
+    lines += [f"Source: “{node.source}”", ""]
+    if detail.children:
+        lines.append("Contents:")
+        lines += [f"  {child.id}  {child.title}" for child in detail.children]
+        lines.append("")
+    if detail.quantities:
+        lines += _quantity_table(detail.quantities)
+        total = detail.plan.targets_total if detail.plan else None
+        listed = sum(1 for q in detail.quantities if q.role is QuantityRole.TARGET)
+        if total is not None and node.id == node.plan:
+            lines.append(f"{listed} of the plan's {total.count} targets are listed in the briefing.")
+    return lines
+
+
+def run_quantities(args: argparse.Namespace) -> int:
+    """``fypdesk targets`` and ``fypdesk figures``."""
+    repository = open_content(args)
+    role: QuantityRole = args.role
+    quantities = repository.quantities(role, args.plan)
+    base_year = _base_year(repository)
+    records = [quantity_record(q, base_year) for q in quantities]
+    if args.format == "json":
+        output.write_json(records)
+    elif args.format == "csv":
+        output.write_csv(records, TARGET_FIELDS if role is QuantityRole.TARGET else FIGURE_FIELDS)
+    else:
+        output.write_lines(_quantity_table(quantities))
+    return 0
+
+
+def _quantity_table(quantities: tuple[Quantity, ...]) -> list[str]:
+    headers = ["plan", "indicator", "baseline", "value", "unit", "year"]
+    rows = [
+        [
+            q.plan,
+            q.indicator if q.role is QuantityRole.TARGET else f"{q.indicator} (achieved)",
+            _baseline(q),
+            _value(q),
+            q.unit,
+            _year(q),
+        ]
+        for q in quantities
+    ]
+    return output.table(headers, rows, wrap_column=1)
+
+
+def _baseline(q: Quantity) -> str:
+    if q.baseline is None:
+        return "–"
+    year = f" ({q.baseline_year})" if q.baseline_year is not None else ""
+    return format_number(q.baseline) + year
+
+
+def _value(q: Quantity) -> str:
+    text = format_number(q.value)
+    if q.value_max is not None:
+        text += f"-{format_number(q.value_max)}"
+    if q.kind.value == "change":
+        text = ("-" if q.direction.value == "decrease" else "+") + text
+    if q.qualifier is not None:
+        text = f"{q.qualifier.value} {text}"
+    return text
+
+
+def _year(q: Quantity) -> str:
+    if q.period_start is not None:
+        return f"{q.period_start}-{q.year}"
+    return str(q.year) if q.year_stated else f"{q.year}*"
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """``fypdesk search QUERY``."""
+    repository = open_content(args)
+    hits = repository.search(args.query, limit=args.limit)
+    if args.format == "json":
+        output.write_json([hit_record(hit) for hit in hits])
+        return 0
+    if not hits:
+        output.write_lines([f"No results for {args.query!r}."])
+        return 0
+    lines = []
+    for hit in hits:
+        lines.append(f"{hit.id}  [{hit.kind.value}] {hit.title}")
+        snippet = hit.snippet.replace("<b>", "[").replace("</b>", "]")
+        lines.append(f"    {html.unescape(snippet)}")
+    output.write_lines(lines)
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """``fypdesk build-db``: validate the source and write the database."""
+    from fypdesk.content.build import build_database
+
+    source_dir: Path = args.source_dir or paths.default_source_dir()
+    out: Path = args.output or source_dir.resolve().parent / paths.CONTENT_DB_NAME
+    report = build_database(source_dir, out)
+    output.write_lines(
+        [
+            f"Built {report.path} ({report.size_bytes:,} bytes): {report.plans} plans, "
+            f"{report.nodes} nodes, {report.targets} targets, {report.figures} figures.",
+            f"Source hash {report.source_hash}",
+        ]
+    )
+    return 0

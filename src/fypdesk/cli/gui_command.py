@@ -1,0 +1,36 @@
+"""The ``gui`` command: the only one that imports Qt, and only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``gui`` command."""
+    gui = commands.add_parser("gui", help="open the reader window (the default command)")
+    gui.add_argument("--select", metavar="ID", help="open on this item")
+    gui.add_argument("--theme", choices=("system", "light", "dark"), default=None)
+    gui.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1280x800")
+    gui.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="OUT.png",
+        help="render the window to a PNG after its first paint, then exit",
+    )
+    gui.set_defaults(handler=run_gui)
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{2,5})[x×](\d{2,5})", text.strip())
+    if match is None:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x800, got {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window (imports Qt only now)."""
+    from fypdesk.ui.app import run
+
+    return run(args)

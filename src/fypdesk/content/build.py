@@ -1,0 +1,239 @@
+"""Build the bundled content database from the authored source.
+
+The build is deterministic (same source, same bytes): rows are inserted in reading order, nothing
+records a time, and the file is vacuumed. It writes to a temporary file beside the target and
+renames it into place only when everything succeeded, so a bad source never leaves a partial
+database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
+
+from fypdesk import __version__
+from fypdesk.content.schema import (
+    APPLICATION_ID,
+    SCHEMA_VERSION,
+    TRIGRAM_TABLE,
+    WORDS_TABLE,
+    ContentBase,
+    MetaRow,
+    NodeRow,
+    PlanRow,
+    QuantityRow,
+    search_table_ddl,
+)
+from fypdesk.content.source import AuthoredContent, load_source, normalise_quote
+from fypdesk.domain.content import Node, Quantity
+from fypdesk.domain.errors import FypdeskError
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    """What a build wrote."""
+
+    path: Path
+    nodes: int
+    targets: int
+    figures: int
+    plans: int
+    source_hash: str
+    size_bytes: int
+
+
+def build_database(source_dir: Path, out_path: Path) -> BuildReport:
+    """Validate ``source_dir`` and write the content database to ``out_path``.
+
+    Raises:
+        SourceValidationError: the source has problems; nothing is written.
+        FypdeskError: the output cannot be written; nothing is left behind.
+    """
+    content = load_source(source_dir)
+    out_path = out_path.resolve()
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{out_path.name}.", suffix=".tmp", dir=out_path.parent
+        )
+    except OSError as exc:
+        raise FypdeskError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
+    os.close(handle)
+    temp_path = Path(temp_name)
+    try:
+        _write(content, temp_path)
+        os.replace(temp_path, out_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise FypdeskError(f"cannot write {out_path}: {exc}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp_path.unlink()
+    targets = sum(1 for q in content.quantities if q.role.value == "target")
+    return BuildReport(
+        path=out_path,
+        nodes=len(content.nodes),
+        targets=targets,
+        figures=len(content.quantities) - targets,
+        plans=len(content.plans),
+        source_hash=content.source_hash,
+        size_bytes=out_path.stat().st_size,
+    )
+
+
+def _write(content: AuthoredContent, path: Path) -> None:
+    path.unlink(missing_ok=True)  # mkstemp made an empty file; SQLite wants to create its own
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=DELETE")
+        connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        connection.execute("PRAGMA synchronous=OFF")  # a temporary file: durability comes from
+        # the rename at the end, and an interrupted build leaves nothing behind
+        engine = create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+        # With isolation_level=None the driver autocommits; emit BEGIN so the rows go in one
+        # transaction (SQLAlchemy's documented recipe for pysqlite).
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        ContentBase.metadata.create_all(engine)
+        for ddl in search_table_ddl():
+            connection.execute(ddl)
+        with Session(engine) as session, session.begin():
+            session.add_all(_meta_rows(content))
+            session.add_all(_node_rows(content.nodes))
+            session.flush()  # nodes first: plans and quantities refer to them
+            session.add_all(_plan_rows(content))
+            session.add_all(_quantity_rows(content))
+        _index(connection, content)
+        connection.execute("VACUUM")
+        (result,) = connection.execute("PRAGMA integrity_check").fetchone()
+        if result != "ok":
+            raise FypdeskError(f"the built database failed its integrity check: {result}")
+        engine.dispose()
+    finally:
+        connection.close()
+
+
+def _meta_rows(content: AuthoredContent) -> list[MetaRow]:
+    briefing = content.briefing
+    facts = {
+        "schema_version": str(SCHEMA_VERSION),
+        "content_version": briefing.content_version,
+        "source_hash": content.source_hash,
+        "builder": f"fypdesk {__version__}",
+        "briefing": json.dumps(
+            {
+                "title": briefing.title,
+                "date": briefing.date,
+                "publisher": briefing.publisher,
+                "contact": briefing.contact,
+                "period_start": briefing.period_start,
+                "period_end": briefing.period_end,
+                "introduction": list(briefing.introduction),
+                "closing": briefing.closing,
+                "attribution": briefing.attribution,
+                "source": briefing.source,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        ),
+    }
+    return [MetaRow(key=key, value=value) for key, value in sorted(facts.items())]
+
+
+def _node_rows(nodes: tuple[Node, ...]) -> list[NodeRow]:
+    return [
+        NodeRow(
+            id=node.id,
+            parent_id=node.parent_id,
+            plan=node.plan,
+            kind=node.kind.value,
+            section_kind=node.section_kind.value if node.section_kind else None,
+            title=node.title,
+            text=node.text,
+            source=node.source,
+            position=node.position,
+            depth=node.depth,
+            ord=order,
+            stated_count=node.stated_count,
+        )
+        for order, node in enumerate(nodes)
+    ]
+
+
+def _plan_rows(content: AuthoredContent) -> list[PlanRow]:
+    return [
+        PlanRow(
+            slug=plan.slug,
+            short_title=plan.short_title,
+            ministry=plan.ministry,
+            key_message=plan.key_message,
+            targets_total=plan.targets_total.count if plan.targets_total else None,
+            targets_total_year=plan.targets_total.year if plan.targets_total else None,
+            targets_total_source=plan.targets_total.source if plan.targets_total else None,
+        )
+        for plan in content.plans
+    ]
+
+
+def _quantity_rows(content: AuthoredContent) -> list[QuantityRow]:
+    order = {node.id: index for index, node in enumerate(content.nodes)}
+    return [_quantity_row(q, order[q.id]) for q in content.quantities]
+
+
+def _quantity_row(q: Quantity, order: int) -> QuantityRow:
+    return QuantityRow(
+        id=q.id,
+        role=q.role.value,
+        plan=q.plan,
+        parent_id=q.parent_id,
+        ord=order,
+        indicator=q.indicator,
+        kind=q.kind.value,
+        direction=q.direction.value,
+        qualifier=q.qualifier.value if q.qualifier else None,
+        baseline=q.baseline,
+        baseline_year=q.baseline_year,
+        value=q.value,
+        value_max=q.value_max,
+        year=q.year,
+        year_stated=q.year_stated,
+        period_start=q.period_start,
+        unit=q.unit,
+        eur_unit=q.eur.unit if q.eur else None,
+        eur_baseline=q.eur.baseline if q.eur else None,
+        eur_value=q.eur.value if q.eur else None,
+        eur_qualifier=q.eur.qualifier.value if q.eur and q.eur.qualifier else None,
+        source=q.source,
+    )
+
+
+def search_body(node: Node, quantity: Quantity | None) -> str:
+    """The text a node is found by: its text and its source quote (once if one holds the other),
+    and for a quantity its unit."""
+    parts: list[str] = []
+    for part in (node.text, node.source):
+        if part and not any(normalise_quote(part) in normalise_quote(p) for p in parts):
+            parts.append(part)
+    if quantity is not None:
+        parts.append(quantity.unit)
+    return "\n".join(parts)
+
+
+def _index(connection: sqlite3.Connection, content: AuthoredContent) -> None:
+    quantities = {q.id: q for q in content.quantities}
+    rows = [(n.id, n.title, search_body(n, quantities.get(n.id))) for n in content.nodes]
+    for table in (WORDS_TABLE, TRIGRAM_TABLE):
+        connection.executemany(
+            f"INSERT INTO {table}(node_id, title, body) VALUES (?, ?, ?)",  # noqa: S608
+            rows,
+        )
+        connection.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        connection.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")

@@ -1,0 +1,441 @@
+"""Load and validate the authored content in ``data/source/`` (format: docs/content-format.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from fypdesk.content.records import Problems, Record, SourceProblem
+from fypdesk.domain.content import (
+    Briefing,
+    Direction,
+    EuroEquivalent,
+    Node,
+    NodeKind,
+    Qualifier,
+    Quantity,
+    QuantityKind,
+    QuantityRole,
+    SectionKind,
+    TargetsTotal,
+)
+from fypdesk.domain.errors import FypdeskError
+
+BRIEFING_FILE = "briefing.yaml"
+PLANS_DIR = "plans"
+SOURCE_TEXT_FILE = "source.txt"
+BRIEFING_ID = "briefing"
+
+
+class SourceValidationError(FypdeskError):
+    """The authored source has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[SourceProblem]) -> None:
+        lines = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"the content source has {len(problems)} problem(s):\n{lines}")
+        self.problems = problems
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    """What the build records about a plan beyond its node."""
+
+    slug: str
+    short_title: str
+    ministry: str | None
+    key_message: str
+    targets_total: TargetsTotal | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthoredContent:
+    """The validated source: every node in reading order, the quantities, and plan metadata."""
+
+    briefing: Briefing
+    plans: tuple[PlanInfo, ...]
+    nodes: tuple[Node, ...]
+    quantities: tuple[Quantity, ...]
+    source_hash: str
+
+
+_EMPHASIS = re.compile(r"\*\*")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_quote(text: str) -> str:
+    """The form in which quotes are compared with the source: Markdown emphasis and link targets
+    removed, whitespace collapsed."""
+    text = _LINK.sub(r"\1", _EMPHASIS.sub("", text))
+    return _SPACE.sub(" ", text).strip()
+
+
+def source_hash(source_dir: Path) -> str:
+    """A SHA-256 over every authored file (names and bytes), in a fixed order."""
+    digest = hashlib.sha256()
+    files = [source_dir / BRIEFING_FILE, source_dir / SOURCE_TEXT_FILE]
+    files += sorted((source_dir / PLANS_DIR).glob("*.yaml"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.relative_to(source_dir).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def load_source(source_dir: Path) -> AuthoredContent:
+    """Read and validate the authored content.
+
+    Raises:
+        SourceValidationError: listing every problem found, each with file and record id.
+        FypdeskError: when the folder or a file cannot be read at all.
+    """
+    if not source_dir.is_dir():
+        raise FypdeskError(f"content source folder not found: {source_dir}")
+    loader = _Loader(source_dir)
+    content = loader.load()
+    if loader.problems.items:
+        raise SourceValidationError(loader.problems.items)
+    return content
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FypdeskError(f"cannot read {path}: {exc}") from exc
+
+
+class _Loader:
+    """Walks the source files once, building nodes in reading order."""
+
+    def __init__(self, source_dir: Path) -> None:
+        self.dir = source_dir
+        self.problems = Problems()
+        self.nodes: list[Node] = []
+        self.quantities: list[Quantity] = []
+        self._ids: set[str] = set()
+        self._positions: dict[str | None, int] = {}
+        self._source = ""
+        self._period_end = 0
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def load(self) -> AuthoredContent:
+        self._source = normalise_quote(_read_text(self.dir / SOURCE_TEXT_FILE))
+        briefing_record = self._yaml_record(self.dir / BRIEFING_FILE, BRIEFING_ID)
+        briefing, plan_slugs = self._briefing(briefing_record)
+        self._period_end = briefing.period_end
+        plan_files = {path.stem: path for path in sorted((self.dir / PLANS_DIR).glob("*.yaml"))}
+        for slug in sorted(set(plan_files) - set(plan_slugs)):
+            self.problems.add(f"{PLANS_DIR}/{slug}.yaml", slug, "plan file not listed in briefing")
+        plans = []
+        for slug in plan_slugs:
+            if slug not in plan_files:
+                self.problems.add(BRIEFING_FILE, BRIEFING_ID, f"plan {slug!r} has no file")
+                continue
+            plans.append(self._plan(self._yaml_record(plan_files[slug], slug), slug))
+        self._closing(briefing_record, briefing)
+        briefing_record.finish()
+        return AuthoredContent(
+            briefing=briefing,
+            plans=tuple(plans),
+            nodes=tuple(self.nodes),
+            quantities=tuple(self.quantities),
+            source_hash=source_hash(self.dir),
+        )
+
+    def _yaml_record(self, path: Path, name: str) -> Record:
+        label = path.relative_to(self.dir).as_posix()
+        try:
+            data = yaml.safe_load(_read_text(path))
+        except yaml.YAMLError as exc:
+            self.problems.add(label, name, f"not valid YAML: {exc}")
+            data = {}
+        except FypdeskError as exc:
+            self.problems.add(label, name, str(exc))
+            data = {}
+        return Record(data, label, name, self.problems)
+
+    # -- records -------------------------------------------------------------------------------
+
+    def _briefing(self, record: Record) -> tuple[Briefing, list[str]]:
+        if record.record_id() != BRIEFING_ID:
+            record.problem(f"the briefing's id must be {BRIEFING_ID!r}")
+        period = record.sub("period")
+        start = period.year("start") if period else 0
+        end = period.year("end") if period else 0
+        if period:
+            period.finish()
+            if start > end:
+                record.problem("period start is after its end")
+        introduction: list[str] = []
+        record.each("introduction", lambda para: introduction.append(self._paragraph(para)))
+        if not introduction:
+            record.problem("'introduction' must list the introduction's paragraphs")
+        closing = record.sub("closing")
+        if closing is None:
+            record.problem("missing 'closing'")
+        briefing = Briefing(
+            id=BRIEFING_ID,
+            title=record.text("title"),
+            date=self._month(record, "date"),
+            publisher=record.text("publisher"),
+            contact=record.text("contact"),
+            period_start=start,
+            period_end=end,
+            content_version=record.text("content_version"),
+            introduction=tuple(introduction),
+            closing=self._paragraph(closing) if closing else "",
+            attribution=self._quoted(record, "attribution"),
+            source=self._quoted(record, "source"),
+        )
+        slugs = [slug for slug in record.items("plans") if isinstance(slug, str)]
+        if not slugs:
+            record.problem("'plans' must list the plan slugs in reading order")
+        self._add_node(
+            Node(
+                id=BRIEFING_ID,
+                kind=NodeKind.BRIEFING,
+                parent_id=None,
+                plan=None,
+                title=briefing.title,
+                text="\n\n".join(introduction),
+                source=briefing.source,
+                position=0,
+                depth=0,
+            ),
+            record,
+        )
+        return briefing, slugs
+
+    def _paragraph(self, record: Record) -> str:
+        text = self._quoted(record, "text")
+        record.finish()
+        return text
+
+    def _closing(self, record: Record, briefing: Briefing) -> None:
+        self._add_node(
+            Node(
+                id=f"{BRIEFING_ID}/closing",
+                kind=NodeKind.ITEM,
+                parent_id=BRIEFING_ID,
+                plan=None,
+                title="Closing",
+                text=f"{briefing.closing}\n\n{briefing.attribution}",
+                source=briefing.closing,
+                position=self._next_position(BRIEFING_ID),
+                depth=1,
+            ),
+            record,
+        )
+
+    def _plan(self, record: Record, slug: str) -> PlanInfo:
+        if record.text("slug") != slug:
+            record.problem(f"'slug' must match the file name {slug!r}")
+        if record.record_id() != slug:
+            record.problem(f"the plan's id must be its slug {slug!r}")
+        key_message = self._quoted(record, "key_message")
+        self._add_node(
+            Node(
+                id=slug,
+                kind=NodeKind.PLAN,
+                parent_id=BRIEFING_ID,
+                plan=slug,
+                title=record.text("title"),
+                text=key_message,
+                source=self._quoted(record, "source"),
+                position=self._next_position(BRIEFING_ID),
+                depth=1,
+            ),
+            record,
+        )
+        total_record = record.sub("targets_total")
+        targets_total = None
+        if total_record is not None:
+            targets_total = TargetsTotal(
+                count=total_record.optional_int("count", required=True) or 0,
+                year=total_record.year("year"),
+                source=self._quoted(total_record, "source"),
+            )
+            total_record.finish()
+        info = PlanInfo(
+            slug=slug,
+            short_title=record.text("short_title"),
+            ministry=record.optional_text("ministry"),
+            key_message=key_message,
+            targets_total=targets_total,
+        )
+        record.each("sections", lambda section: self._section(section, slug))
+        record.finish()
+        if targets_total is not None:
+            listed = sum(
+                1 for q in self.quantities if q.plan == slug and q.role is QuantityRole.TARGET
+            )
+            if listed > targets_total.count:
+                record.problem(f"lists {listed} targets but states {targets_total.count} in all")
+        return info
+
+    def _section(self, record: Record, plan: str) -> None:
+        section_id = self._owned_id(record, plan)
+        stated = record.optional_int("stated_count")
+        node = Node(
+            id=section_id,
+            kind=NodeKind.SECTION,
+            parent_id=plan,
+            plan=plan,
+            title=record.text("title"),
+            text=self._optional_quoted(record, "text"),
+            source=self._quoted(record, "source"),
+            position=self._next_position(plan),
+            depth=2,
+            section_kind=record.choice("kind", SectionKind),
+            stated_count=stated,
+        )
+        self._add_node(node, record)
+        self._children(record, node)
+        listed = sum(1 for n in self.nodes if n.parent_id == section_id)
+        if stated is not None and stated != listed:
+            record.problem(f"the source states {stated} entries but {listed} are listed")
+        record.finish()
+
+    def _item(self, record: Record, parent: Node, section_id: str) -> None:
+        node = Node(
+            id=self._owned_id(record, section_id),
+            kind=NodeKind.ITEM,
+            parent_id=parent.id,
+            plan=parent.plan,
+            title=record.text("title"),
+            text=self._optional_quoted(record, "text"),
+            source=self._quoted(record, "source"),
+            position=self._next_position(parent.id),
+            depth=parent.depth + 1,
+        )
+        self._add_node(node, record)
+        self._children(record, node)
+        record.finish()
+
+    def _children(self, record: Record, parent: Node) -> None:
+        """Items, targets and figures under ``parent``, in the order their keys appear."""
+        section_id = parent.id if parent.kind is NodeKind.SECTION else _section_of(parent.id)
+        for key in record.keys():
+            if key == "items":
+                record.each(key, lambda item: self._item(item, parent, section_id))
+            elif key == "targets":
+                record.each(key, lambda q: self._quantity(q, parent, QuantityRole.TARGET))
+            elif key == "figures":
+                record.each(key, lambda q: self._quantity(q, parent, QuantityRole.FIGURE))
+
+    def _quantity(self, record: Record, parent: Node, role: QuantityRole) -> None:
+        plan = parent.plan or ""
+        group = "targets" if role is QuantityRole.TARGET else "figures"
+        quantity_id = self._owned_id(record, f"{plan}/{group}")
+        is_target = role is QuantityRole.TARGET
+        value = record.number("target" if is_target else "value")
+        value_max = record.optional_number("target_max" if is_target else "value_max")
+        if value_max is not None and value_max <= value:
+            record.problem("the upper bound of a range must be above its lower bound")
+        year = record.year("target_year" if is_target else "year")
+        year_stated = record.flag("target_year_stated", True) if is_target else True
+        period_start = None if is_target else record.optional_year("period_start")
+        quantity = Quantity(
+            id=quantity_id,
+            role=role,
+            plan=plan,
+            parent_id=parent.id,
+            indicator=record.text("indicator"),
+            kind=record.choice("kind", QuantityKind) or QuantityKind.LEVEL,
+            direction=record.choice("direction", Direction) or Direction.INCREASE,
+            value=value,
+            year=year,
+            unit=record.text("unit"),
+            source=self._quoted(record, "source"),
+            qualifier=record.optional_choice("qualifier", Qualifier),
+            value_max=value_max,
+            baseline=record.optional_number("baseline"),
+            baseline_year=record.optional_year("baseline_year"),
+            year_stated=year_stated,
+            period_start=period_start,
+            eur=self._eur(record, is_target),
+        )
+        if quantity.baseline_year is not None and quantity.baseline_year >= year:
+            record.problem("the baseline year must come before the year of the value")
+        self.quantities.append(quantity)
+        self._add_node(
+            Node(
+                id=quantity_id,
+                kind=NodeKind.TARGET if is_target else NodeKind.FIGURE,
+                parent_id=parent.id,
+                plan=plan,
+                title=quantity.indicator,
+                text=None,
+                source=quantity.source,
+                position=self._next_position(parent.id),
+                depth=parent.depth + 1,
+            ),
+            record,
+        )
+        record.finish()
+
+    def _eur(self, record: Record, is_target: bool) -> EuroEquivalent | None:
+        eur = record.sub("eur")
+        if eur is None:
+            return None
+        equivalent = EuroEquivalent(
+            unit=eur.text("unit"),
+            baseline=eur.optional_number("baseline"),
+            value=eur.optional_number("target" if is_target else "value"),
+            qualifier=eur.optional_choice("qualifier", Qualifier),
+        )
+        if equivalent.baseline is None and equivalent.value is None:
+            eur.problem("'eur' must give a baseline or a value")
+        eur.finish()
+        return equivalent
+
+    # -- checks --------------------------------------------------------------------------------
+
+    def _owned_id(self, record: Record, prefix: str) -> str:
+        record_id = record.record_id()
+        if record_id and not record_id.startswith(prefix + "/"):
+            record.problem(f"id must start with {prefix + '/'!r}")
+        return record_id
+
+    def _add_node(self, node: Node, record: Record) -> None:
+        if node.id in self._ids:
+            record.problem(f"duplicate id {node.id!r}")
+        self._ids.add(node.id)
+        self.nodes.append(node)
+
+    def _next_position(self, parent_id: str | None) -> int:
+        position = self._positions.get(parent_id, 0)
+        self._positions[parent_id] = position + 1
+        return position
+
+    def _quoted(self, record: Record, key: str) -> str:
+        text = record.text(key)
+        self._check_quote(record, key, text)
+        return text
+
+    def _optional_quoted(self, record: Record, key: str) -> str | None:
+        text = record.optional_text(key)
+        if text is not None:
+            self._check_quote(record, key, text)
+        return text
+
+    def _check_quote(self, record: Record, key: str, text: str) -> None:
+        if text and normalise_quote(text) not in self._source:
+            record.problem(f"{key!r} is not found verbatim in the source: {text[:60]!r}")
+
+    def _month(self, record: Record, key: str) -> str:
+        value = record.text(key)
+        if value and not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", value):
+            record.problem(f"{key!r} must be a month as YYYY-MM, found {value!r}")
+        return value
+
+
+def _section_of(item_id: str) -> str:
+    """The section an item id belongs to: its first two segments (``ict/objectives``)."""
+    return "/".join(item_id.split("/")[:2])

@@ -1,0 +1,81 @@
+"""Where fypdesk's files live: the bundled content, resources, and the user's data folder.
+
+Nothing here creates a directory or opens a file at import time.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+APP_NAME = "fypdesk"
+DATA_DIR_ENV = "FYPDESK_DATA_DIR"
+CONTENT_DB_NAME = "fyp.db"
+
+
+def _package_root() -> Path:
+    return Path(str(resources.files("fypdesk")))
+
+
+def _checkout_root() -> Path | None:
+    """The repository root when running from a source checkout (``src/fypdesk`` layout)."""
+    root = _package_root().parent.parent
+    return root if (root / "pyproject.toml").is_file() else None
+
+
+def _bundle_root() -> Path | None:
+    """The folder a frozen (PyInstaller) app unpacks its data to."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    return Path(bundle) if isinstance(bundle, str) else None
+
+
+def bundled_content_path() -> Path:
+    """The read-only content database shipped with the app.
+
+    Looked for in a frozen bundle, inside the installed package (wheels carry it as package data)
+    and in a source checkout, in that order. The first that exists wins; if none does, the checkout
+    (or package) location is returned so the error names a sensible path.
+    """
+    candidates: list[Path] = []
+    if (bundle := _bundle_root()) is not None:
+        candidates.append(bundle / "fypdesk" / "data" / CONTENT_DB_NAME)
+    candidates.append(_package_root() / "data" / CONTENT_DB_NAME)
+    if (checkout := _checkout_root()) is not None:
+        candidates.append(checkout / "data" / CONTENT_DB_NAME)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    return candidates[-1]
+
+
+def default_source_dir() -> Path:
+    """The authored content (``data/source``) of a source checkout."""
+    checkout = _checkout_root()
+    base = checkout if checkout is not None else Path.cwd()
+    return base / "data" / "source"
+
+
+def resources_dir() -> Path:
+    """Fonts, icons and other plain-file resources."""
+    if (bundle := _bundle_root()) is not None and (bundle / "fypdesk" / "resources").is_dir():
+        return bundle / "fypdesk" / "resources"
+    packaged = _package_root() / "resources"
+    if packaged.is_dir():
+        return packaged
+    checkout = _checkout_root()
+    return (checkout if checkout is not None else _package_root()) / "resources"
+
+
+def user_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder for the user's notes and backups: the override, ``$FYPDESK_DATA_DIR``, or the
+    platform's user data folder. Not created here."""
+    if override is not None:
+        return Path(override).expanduser()
+    from_env = os.environ.get(DATA_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs  # deferred: only commands that touch user data pay for it
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

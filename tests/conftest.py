@@ -1,0 +1,45 @@
+"""Test-wide setup: Qt renders offscreen, and no test may touch the network."""
+
+from __future__ import annotations
+
+import os
+
+# Before any PySide6 import anywhere in the suite.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The offscreen platform plugin warns about a window-manager feature it lacks; that is not ours.
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DIR = REPO_ROOT / "data" / "source"
+CONTENT_DB = REPO_ROOT / "data" / "fyp.db"
+
+
+class NetworkAccessError(AssertionError):
+    """Raised when code under test opens a network connection."""
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """fypdesk never touches the network: any socket connection fails the test."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise NetworkAccessError("a test tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    yield
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh user data folder, also set as $FYPDESK_DATA_DIR."""
+    folder = tmp_path / "user data #1 %20 ü"
+    monkeypatch.setenv("FYPDESK_DATA_DIR", str(folder))
+    return folder
