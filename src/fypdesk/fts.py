@@ -32,7 +32,7 @@ def _quote(token: str) -> str:
 
 
 def words_query(text: str, *, prefix_last: bool = True) -> str | None:
-    """An FTS5 query for a word index: every token quoted, the last one a prefix (search as you type).
+    """An FTS5 query for a word index: every token quoted, the last a prefix (search as you type).
 
     Returns ``None`` when the text holds nothing to search for.
     """
@@ -46,7 +46,8 @@ def words_query(text: str, *, prefix_last: bool = True) -> str | None:
 
 
 def trigram_query(text: str) -> str | None:
-    """An FTS5 query for a trigram index (substrings, Chinese), or ``None`` if no token is long enough."""
+    """An FTS5 query for a trigram index (substrings, Chinese); ``None`` if no token is long
+    enough to be indexed."""
     tokens = [token for token in query_tokens(text) if len(token) >= TRIGRAM_MIN_CHARS]
     if not tokens:
         return None
@@ -60,6 +61,6 @@ def _has_word_character(token: str) -> bool:
 
 
 def marked_to_html(marked: str) -> str:
-    """Escape text that SQLite marked with :data:`MARK_START`/:data:`MARK_END`, then mark it in HTML."""
+    """Escape text marked by SQLite with :data:`MARK_START`/:data:`MARK_END`; mark it in HTML."""
     escaped = html.escape(marked, quote=True)
     return escaped.replace(MARK_START, "<b>").replace(MARK_END, "</b>")

@@ -37,7 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         type=Path,
         metavar="DIR",
-        help="folder for your notes and backups (default: $FYPDESK_DATA_DIR or the user data folder)",
+        help="folder for your notes and backups (default: $FYPDESK_DATA_DIR or the user data "
+        "folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     content_commands.register(commands)

@@ -125,7 +125,9 @@ def _detail_lines(detail: NodeDetail) -> list[str]:
         total = detail.plan.targets_total if detail.plan else None
         listed = sum(1 for q in detail.quantities if q.role is QuantityRole.TARGET)
         if total is not None and node.id == node.plan:
-            lines.append(f"{listed} of the plan's {total.count} targets are listed in the briefing.")
+            lines.append(
+                f"{listed} of the plan's {total.count} targets are listed in the briefing."
+            )
     return lines
 
 

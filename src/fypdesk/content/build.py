@@ -21,11 +21,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from fypdesk import __version__
+from fypdesk.content.constants import APPLICATION_ID, SCHEMA_VERSION, TRIGRAM_TABLE, WORDS_TABLE
 from fypdesk.content.schema import (
-    APPLICATION_ID,
-    SCHEMA_VERSION,
-    TRIGRAM_TABLE,
-    WORDS_TABLE,
     ContentBase,
     MetaRow,
     NodeRow,
@@ -71,7 +68,7 @@ def build_database(source_dir: Path, out_path: Path) -> BuildReport:
     temp_path = Path(temp_name)
     try:
         _write(content, temp_path)
-        os.replace(temp_path, out_path)
+        temp_path.replace(out_path)
     except (OSError, sqlite3.Error) as exc:
         raise FypdeskError(f"cannot write {out_path}: {exc}") from exc
     finally:
@@ -232,7 +229,7 @@ def _index(connection: sqlite3.Connection, content: AuthoredContent) -> None:
     rows = [(n.id, n.title, search_body(n, quantities.get(n.id))) for n in content.nodes]
     for table in (WORDS_TABLE, TRIGRAM_TABLE):
         connection.executemany(
-            f"INSERT INTO {table}(node_id, title, body) VALUES (?, ?, ?)",  # noqa: S608
+            f"INSERT INTO {table}(node_id, title, body) VALUES (?, ?, ?)",
             rows,
         )
         connection.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")

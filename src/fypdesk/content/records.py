@@ -151,7 +151,7 @@ class Record:
         if value is _MISSING:
             return None
         try:
-            return enum(value)
+            return enum(str(value))
         except ValueError:
             allowed = ", ".join(member.value for member in enum)
             self.problem(f"{key!r} must be one of {allowed}; found {value!r}")
@@ -203,4 +203,3 @@ class Record:
         for key in self._data:
             if key not in self._read:
                 self.problem(f"unknown key {key!r}")
-

@@ -9,14 +9,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-#: Bumped whenever the tables change shape; the reader refuses a database of another version.
-SCHEMA_VERSION = 1
-
-#: Application id in the SQLite header, so ``file`` and the reader can tell our databases apart.
-APPLICATION_ID = 0x46595044  # "FYPD"
-
-WORDS_TABLE = "search_words"
-TRIGRAM_TABLE = "search_trigram"
+from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
 
 
 class ContentBase(DeclarativeBase):

@@ -321,7 +321,7 @@ class _Loader:
     def _children(self, record: Record, parent: Node) -> None:
         """Items, targets and figures under ``parent``, in the order their keys appear."""
         section_id = parent.id if parent.kind is NodeKind.SECTION else _section_of(parent.id)
-        for key in record.keys():
+        for key in record.keys():  # noqa: SIM118 -- Record is not a dict
             if key == "items":
                 record.each(key, lambda item: self._item(item, parent, section_id))
             elif key == "targets":
