@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The offscreen platform plugin warns about a window-manager feature it lacks; that is not ours.
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+import hashlib
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,15 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _bundled_database_unchanged() -> Iterator[None]:
+    """The bundled content database is read-only: the whole run must leave it byte-identical."""
+    before = hashlib.sha256(CONTENT_DB.read_bytes()).hexdigest()
+    yield
+    after = hashlib.sha256(CONTENT_DB.read_bytes()).hexdigest()
+    assert after == before, "the test run modified data/fyp.db"
 
 
 @pytest.fixture

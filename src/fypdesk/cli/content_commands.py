@@ -143,7 +143,12 @@ def run_quantities(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         output.write_csv(records, TARGET_FIELDS if role is QuantityRole.TARGET else FIGURE_FIELDS)
     else:
-        output.write_lines(_quantity_table(quantities))
+        lines = _quantity_table(quantities)
+        if any(not q.year_stated for q in quantities):
+            briefing = repository.briefing()
+            period = f"{briefing.period_start}-{briefing.period_end}"
+            lines.append(f"* year not stated by the source: the end of the plan period {period}")
+        output.write_lines(lines)
     return 0
 
 

@@ -16,9 +16,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex, CreateTable
 
 from fypdesk import __version__
 from fypdesk.content.constants import APPLICATION_ID, SCHEMA_VERSION, TRIGRAM_TABLE, WORDS_TABLE
@@ -99,7 +100,7 @@ def _write(content: AuthoredContent, path: Path) -> None:
         # With isolation_level=None the driver autocommits; emit BEGIN so the rows go in one
         # transaction (SQLAlchemy's documented recipe for pysqlite).
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
-        ContentBase.metadata.create_all(engine)
+        _create_tables(engine)
         for ddl in search_table_ddl():
             connection.execute(ddl)
         with Session(engine) as session, session.begin():
@@ -116,6 +117,19 @@ def _write(content: AuthoredContent, path: Path) -> None:
         engine.dispose()
     finally:
         connection.close()
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create tables, then their indexes sorted by name.
+
+    ``metadata.create_all`` emits a table's indexes in set order, which follows the per-process
+    string hash seed: two builds in two processes would differ. Sorting makes the DDL stable.
+    """
+    with engine.begin() as connection:
+        for table in ContentBase.metadata.sorted_tables:
+            connection.execute(CreateTable(table))
+            for index in sorted(table.indexes, key=lambda ix: str(ix.name)):
+                connection.execute(CreateIndex(index))
 
 
 def _meta_rows(content: AuthoredContent) -> list[MetaRow]:

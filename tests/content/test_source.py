@@ -1,0 +1,138 @@
+"""The authored source: provenance of every quote, stable ids, and clear validation errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fypdesk.content.build import build_database
+from fypdesk.content.source import AuthoredContent, SourceValidationError, normalise_quote
+from fypdesk.domain.content import NodeKind, QuantityRole
+from tests.content.conftest import copy_source
+
+PLAN_SLUGS = ["integration", "ict", "software", "big-data", "green", "skills"]
+
+
+def test_every_quote_and_text_is_verbatim_source(
+    authored: AuthoredContent, source_text: str
+) -> None:
+    haystack = normalise_quote(source_text)
+    # A node's text may join several paragraphs (the briefing's introduction); each is a quote.
+    paragraphs = [part for n in authored.nodes if n.text for part in n.text.split("\n\n")]
+    quotes = [n.source for n in authored.nodes] + paragraphs
+    quotes += [q.source for q in authored.quantities]
+    quotes += [p.targets_total.source for p in authored.plans if p.targets_total]
+    missing = [quote for quote in quotes if normalise_quote(quote) not in haystack]
+    assert missing == []
+    assert len(quotes) > 190  # every record has one: the check really looked
+
+
+def test_the_six_plans_in_source_order(authored: AuthoredContent) -> None:
+    assert [p.slug for p in authored.plans] == PLAN_SLUGS
+    plans = [n for n in authored.nodes if n.kind is NodeKind.PLAN]
+    assert [p.id for p in plans] == PLAN_SLUGS
+
+
+def test_ids_are_unique_and_rooted_in_their_plan(authored: AuthoredContent) -> None:
+    ids = [n.id for n in authored.nodes]
+    assert len(ids) == len(set(ids))
+    for node in authored.nodes:
+        if node.plan is not None:
+            assert node.id == node.plan or node.id.startswith(node.plan + "/")
+    for quantity in authored.quantities:
+        group = "targets" if quantity.role is QuantityRole.TARGET else "figures"
+        assert quantity.id.startswith(f"{quantity.plan}/{group}/")
+
+
+def test_stated_totals_say_what_the_briefing_leaves_out(authored: AuthoredContent) -> None:
+    totals = {p.slug: p.targets_total for p in authored.plans if p.targets_total}
+    assert {slug: t.count for slug, t in totals.items()} == {"ict": 20, "skills": 4}
+    listed = {
+        slug: sum(
+            1 for q in authored.quantities if q.plan == slug and q.role is QuantityRole.TARGET
+        )
+        for slug in totals
+    }
+    assert listed == {"ict": 4, "skills": 2}
+
+
+def _break(source: Path, file: str, old: str, new: str) -> None:
+    path = source / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        (
+            "plans/ict.yaml",
+            "shall be improved from 15% to 56%.",
+            "shall be improved from 15% to 57%.",
+            "plans/ict.yaml: ict/targets/5g-usage-rate: 'source' is not found verbatim",
+        ),
+        (
+            "plans/ict.yaml",
+            "id: ict/targets/industry-revenue",
+            "id: ict/targets/5g-usage-rate",
+            "duplicate id 'ict/targets/5g-usage-rate'",
+        ),
+        (
+            "plans/green.yaml",
+            "            target: 57\n",
+            "            target: 57\n            targett: 1\n",
+            "unknown key 'targett'",
+        ),
+        (
+            "plans/green.yaml",
+            "    target: 57\n",
+            "    target: fifty-seven\n",
+            "'target' must be a number",
+        ),
+        (
+            "plans/green.yaml",
+            "stated_count: 3",
+            "stated_count: 4",
+            "green/challenges: the source states 4 entries but 3 are listed",
+        ),
+        (
+            "plans/ict.yaml",
+            "id: ict/targets/industry-revenue",
+            "id: green/targets/industry-revenue",
+            "id must start with 'ict/targets/'",
+        ),
+        (
+            "plans/skills.yaml",
+            "kind: level",
+            "kind: plateau",
+            "'kind' must be one of level, change",
+        ),
+        ("briefing.yaml", "skills]", "skills, robots]", "plan 'robots' has no file"),
+        ("plans/ict.yaml", "sections:", "sections: [oops", "not valid YAML"),
+    ],
+)
+def test_a_bad_source_is_refused_with_file_record_and_problem(
+    tmp_path: Path, file: str, old: str, new: str, expected: str
+) -> None:
+    source = copy_source(tmp_path)
+    _break(source, file, old, new)
+    out = tmp_path / "out" / "fyp.db"
+    with pytest.raises(SourceValidationError) as caught:
+        build_database(source, out)
+    assert expected in str(caught.value)
+    assert not out.exists()
+    assert list(out.parent.glob("*")) == [] if out.parent.exists() else True
+
+
+def test_a_failed_build_leaves_the_previous_database_untouched(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    out = tmp_path / "fyp.db"
+    build_database(source, out)
+    before = out.read_bytes()
+    _break(source, "plans/green.yaml", "target: 57", "target: '57'")
+    with pytest.raises(SourceValidationError):
+        build_database(source, out)
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fyp.db", "source"]

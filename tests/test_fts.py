@@ -1,0 +1,36 @@
+"""Safe FTS5 query building (shared by content and notes search)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fypdesk import fts
+
+
+def test_tokens_are_quoted_and_the_last_is_a_prefix() -> None:
+    assert fts.words_query("who's a\"b") == '"who\'s" "a""b" *'
+    assert fts.words_query("  ") is None
+    assert fts.words_query("-") == '"-"'
+    assert fts.trigram_query("5G solid") == '"solid"'
+    assert fts.trigram_query("5G") is None
+
+
+def test_marked_text_is_escaped_before_it_is_marked() -> None:
+    marked = f"<img src=x> {fts.MARK_START}AT&T{fts.MARK_END}"
+    assert fts.marked_to_html(marked) == "&lt;img src=x&gt; <b>AT&amp;T</b>"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=30))
+def test_every_query_is_valid_fts5(text: str) -> None:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
+    connection.execute("CREATE VIRTUAL TABLE g USING fts5(body, tokenize='trigram')")
+    connection.execute("INSERT INTO t VALUES ('hello world')")
+    for table, query in (("t", fts.words_query(text)), ("g", fts.trigram_query(text))):
+        if query is not None:
+            connection.execute(f"SELECT * FROM {table} WHERE {table} MATCH ?", (query,)).fetchall()
+    connection.close()
