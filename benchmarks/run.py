@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 RUNS = 7
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ def _time(argv: list[str]) -> float:
 
 
 def main() -> int:
-    results = []
+    results: list[dict[str, Any]] = []
     _time(["--version"])  # warm the file cache and .pyc files once
     for name, argv, budget in CASES:
         samples = [_time(argv) for _ in range(RUNS)]
