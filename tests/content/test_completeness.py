@@ -129,3 +129,33 @@ def test_source_copy_matches_the_shared_briefing(tmp_path: Path) -> None:
     shutil.copyfile(originals[0], copy)
     ours = Path(__file__).resolve().parents[2] / "data" / "source" / "source.txt"
     assert copy.read_bytes() == ours.read_bytes()
+
+
+#: Numbers written as words, and what each occurrence stands for.
+WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+WORD_NARRATIVE = (
+    (r"Five[- ]Year Plans?", "the name of the plans"),
+    (r"“two sessions”", "the name of China's annual parliamentary sessions"),
+    (r"past five years", "the previous plan period, 2016-2020"),
+    (r"Six Industries|six (?:industrial|FYPs)", "the six plans: the briefing lists six plan files"),
+)
+
+
+def test_numbers_written_as_words_are_captured(authored: AuthoredContent, source_text: str) -> None:
+    text = normalise_quote(source_text)
+    counted = {n.source: n.stated_count for n in authored.nodes if n.stated_count is not None}
+    quantities = {q.source: q for q in authored.quantities}
+    problems = []
+    for match in re.finditer(r"\b(two|three|four|five|six)\b", text, flags=re.IGNORECASE):
+        number = WORD_NUMBERS[match.group().lower()]
+        start = match.start()
+        if any(_overlaps(pattern, text, start) for pattern, _why in WORD_NARRATIVE):
+            continue
+        sentence_start = text.rfind(". ", 0, start) + 1
+        window = text[sentence_start : start + 80]
+        stated = [n for source, n in counted.items() if normalise_quote(source) in window]
+        valued = [q.value for source, q in quantities.items() if normalise_quote(source) in window]
+        if number not in stated and number not in valued:
+            problems.append(f"{match.group()!r} not captured: …{window[:80]}…")
+    assert problems == []
+    assert len(authored.plans) == 6
