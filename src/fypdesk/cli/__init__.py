@@ -20,7 +20,7 @@ PROG = "fypdesk"
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command registered."""
-    from fypdesk.cli import content_commands, gui_command
+    from fypdesk.cli import content_commands, export_command, gui_command, notes_commands
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     content_commands.register(commands)
+    export_command.register(commands)
+    notes_commands.register(commands)
     gui_command.register(commands)
     return parser
 
@@ -61,13 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:  # pragma: no cover - argparse rejects unknown commands itself
             parser.error(f"unknown command {args.command!r}")
     try:
-        return handler(args)
+        code = handler(args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
+        return code
     except FypdeskError as exc:
         _error(str(exc))
         return 1
     except BrokenPipeError:
-        # `fypdesk targets | head`: the reader went away; that is not an error of ours.
-        sys.stderr = None
+        # `fypdesk targets | head`: the reader went away; that is not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
         _error("interrupted")
