@@ -1,0 +1,349 @@
+"""Render a :class:`BriefDocument` to PDF with reportlab's Platypus.
+
+Shape: the look lives in :mod:`pdf_styles`, the page templates with their header and footer hooks
+in :mod:`pdf_pages`; here small ``_story_*`` functions each turn one kind of block into flowables,
+and :func:`render_pdf` lays them out once and writes the result to a binary stream.
+
+Every string that reaches reportlab's paragraph markup comes from :meth:`Fonts.markup`: cleaned,
+escaped, with CJK runs in the fallback font. Remote and file resources are refused outright, so a
+note holding ``<img src="http://...">`` can never make an export fetch anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepInFrame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from fypdesk import paths
+from fypdesk.export import pdf_styles as ps
+from fypdesk.export.callout import Callout
+from fypdesk.export.charts import chart_drawing
+from fypdesk.export.document import (
+    Block,
+    BriefDocument,
+    Chart,
+    Fact,
+    Heading,
+    Item,
+    NoteCallout,
+    SourceList,
+    TargetTable,
+    TextRole,
+)
+from fypdesk.export.fonts import REGULAR, Fonts
+from fypdesk.export.pdf_pages import (
+    BODY,
+    CONTENTS,
+    COVER,
+    TABLE_FONT,
+    BriefDocTemplate,
+    Contents,
+    NumberedCanvas,
+    RenderContext,
+    contents_pages,
+)
+from fypdesk.export.text import clean, one_line
+
+#: Bars per chart drawing: a drawing cannot split across pages, so long charts are cut.
+MAX_BARS_PER_CHART = 12
+#: Share of the frame width per target-table column (they sum to 1).
+TABLE_COLUMNS = (
+    ("Indicator", 0.255),
+    ("Baseline", 0.10),
+    ("Year", 0.07),
+    ("Target", 0.15),
+    ("Year", 0.075),
+    ("Unit", 0.13),
+    ("Change", 0.165),
+    ("Src.", 0.055),
+)
+
+
+def render_pdf(document: BriefDocument, out: BinaryIO, fonts_dir: Path | None = None) -> int:
+    """Write ``document`` as PDF to ``out``; return the number of pages.
+
+    Args:
+        document: the composed brief.
+        out: a binary stream, written once, in full, at the end.
+        fonts_dir: where the bundled fonts are (default: ``resources/fonts``).
+    """
+    # reportlab would otherwise fetch http(s), ftp and file URLs named in markup.
+    rl_config.trustedSchemes = []
+    rl_config.trustedHosts = []
+    fonts = Fonts.load(fonts_dir or paths.resources_dir() / "fonts")
+    page_size = ps.PAGE_SIZES[document.paper]
+    context = RenderContext(
+        fonts,
+        ps.build_styles(),
+        width=page_size[0] - ps.MARGIN_LEFT - ps.MARGIN_RIGHT,
+        height=page_size[1] - ps.MARGIN_TOP - ps.MARGIN_BOTTOM,
+    )
+    contents = Contents(
+        context,
+        [
+            (block.level, fonts.markup(block.text), block.key)
+            for block in document.blocks
+            if isinstance(block, Heading) and block.outline and block.level <= 1
+        ],
+    )
+    cover = document.cover
+    template = BriefDocTemplate(
+        out,
+        context,
+        document,
+        contents,
+        pagesize=page_size,
+        leftMargin=ps.MARGIN_LEFT,
+        rightMargin=ps.MARGIN_RIGHT,
+        topMargin=ps.MARGIN_TOP,
+        bottomMargin=ps.MARGIN_BOTTOM,
+        title=one_line(cover.title),
+        author=one_line(cover.author or cover.organisation or "fypdesk"),
+        subject=one_line(document.subject),
+        keywords=[one_line(word) for word in document.keywords],
+        creator=document.creator,
+        producer=document.creator,
+        invariant=True,
+        initialFontName=REGULAR,
+        initialFontSize=ps.BODY_SIZE,
+        lang="en",
+    )
+    story = _story_cover(context, document)
+    if document.toc:
+        story += _story_contents(contents_pages(contents))
+    story += [NextPageTemplate(BODY), PageBreak()]
+    story += _story_body(context, document.blocks)
+    template.build(story, canvasmaker=NumberedCanvas)
+    pages: int = template.page
+    return pages
+
+
+# -- story -------------------------------------------------------------------------------------
+
+
+def _story_cover(c: RenderContext, document: BriefDocument) -> list[Flowable]:
+    cover = document.cover
+    s = c.styles
+    story: list[Flowable] = [Spacer(1, 28 * mm)]
+    if cover.marking:
+        box = Table(
+            [[c.para(one_line(cover.marking).upper(), s.cover_marking)]],
+            colWidths=[70 * mm],
+            hAlign="LEFT",
+        )
+        box.setStyle(
+            TableStyle(
+                [
+                    TABLE_FONT,
+                    ("BOX", (0, 0), (-1, -1), 1.2, ps.MARKING),
+                    ("TOPPADDING", (0, 0), (-1, -1), 4),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ]
+            )
+        )
+        story += [box, Spacer(1, 14 * mm)]
+    story.append(c.para(cover.title, s.cover_title))
+    if cover.subtitle:
+        story.append(c.para(cover.subtitle, s.cover_subtitle, keep_lines=True))
+    story.append(_rule(c.width, ps.ACCENT, 1.4))
+    story.append(Spacer(1, 8 * mm))
+    for label, value in (
+        ("Prepared by", cover.author),
+        ("Organisation", cover.organisation),
+        ("Meeting", cover.date),
+        ("Scope", cover.scope),
+    ):
+        if value:
+            story.append(
+                Paragraph(
+                    f"<font color='#5b6470'>{label}:</font> {c.fonts.markup(value)}", s.cover_meta
+                )
+            )
+    story += [
+        Spacer(1, 60 * mm),
+        c.para(f"Source: {cover.source}", s.cover_small),
+        c.para(
+            f"Content version {cover.content_version} · prepared with {document.creator}",
+            s.cover_small,
+        ),
+        c.para(
+            "Notes in shaded boxes are the author's own, not part of the official text.",
+            s.cover_small,
+        ),
+    ]
+    # A long title and subtitle shrink to fit rather than spill onto a second, unnumbered page.
+    return [NextPageTemplate(COVER), KeepInFrame(c.width, c.height, story, mode="shrink")]
+
+
+def _story_contents(pages: int) -> list[Flowable]:
+    """Blank pages kept for the table of contents, which is drawn on them once layout is done."""
+    story: list[Flowable] = [NextPageTemplate(CONTENTS)]
+    for _ in range(pages):
+        story += [PageBreak(), Spacer(1, 1)]
+    return story
+
+
+def _story_body(c: RenderContext, blocks: tuple[Block, ...]) -> list[Flowable]:
+    story: list[Flowable] = []
+    at_page_top = True
+    for block in blocks:
+        if isinstance(block, Heading):
+            if block.new_page and not at_page_top:
+                story.append(PageBreak())
+            story += _story_heading(c, block)
+        elif isinstance(block, Item):
+            story += _story_item(c, block)
+        elif isinstance(block, NoteCallout):
+            story += _story_note(c, block)
+        elif isinstance(block, TargetTable):
+            story += _story_table(c, block)
+        elif isinstance(block, Chart):
+            story += _story_chart(c, block)
+        elif isinstance(block, SourceList):
+            story += _story_sources(c, block)
+        else:
+            story.append(c.para(block.text, _paragraph_style(c, block.role)))
+        at_page_top = False
+    return story
+
+
+def _paragraph_style(c: RenderContext, role: TextRole) -> Any:
+    return {TextRole.LEAD: c.styles.lead, TextRole.INTRO: c.styles.intro}.get(role, c.styles.body)
+
+
+def _story_heading(c: RenderContext, heading: Heading) -> list[Flowable]:
+    level = min(heading.level, len(c.styles.headings) - 1)
+    markup = c.fonts.markup(heading.text)
+    paragraph = Paragraph(f'<a name="{heading.key}"/>{markup}', c.styles.headings[level])
+    if heading.outline:
+        paragraph.fyp_outline = (heading.level, one_line(heading.text), heading.key)
+    # Never leave a heading alone at the foot of a page.
+    return [CondPageBreak(30 * mm), paragraph]
+
+
+def _story_item(c: RenderContext, item: Item) -> list[Flowable]:
+    s = c.styles
+    # Title and text in one paragraph: half the flowables to lay out, and they never part.
+    text = f"<b>{c.fonts.markup(item.title)}</b>"
+    if item.text:
+        text += "<br/>" + c.fonts.markup(item.text, keep_lines=True)
+    story = [Paragraph(text, s.indented(s.item, item.depth))]
+    story += [_fact(c, fact, item.depth) for fact in item.facts]
+    return story
+
+
+def _fact(c: RenderContext, fact: Fact, depth: int) -> Any:
+    cite = f" <font color='#5b6470'>[{fact.citation}]</font>" if fact.citation else ""
+    text = f"<font color='#1f4e79'><b>{c.fonts.markup(fact.label)}</b></font> "
+    return Paragraph(
+        text + c.fonts.markup(fact.text) + cite, c.styles.indented(c.styles.fact, depth)
+    )
+
+
+def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
+    """The user's note on a tinted band: label, the note's own paragraphs, tags and date."""
+    s = c.styles
+    parts = [c.para(f"NOTE · on “{one_line(note.about)}”", s.note_label)]
+    # One paragraph per blank-line-separated chunk, so long notes break between them easily.
+    for chunk in clean(note.body).split("\n\n"):
+        if chunk.strip():
+            parts.append(c.para(chunk.strip("\n"), s.note_body, keep_lines=True))
+    meta = []
+    if note.tags:
+        meta.append("Tags: " + " · ".join(one_line(tag) for tag in note.tags))
+    if note.date:
+        meta.append(note.date)
+    if meta:
+        parts.append(c.para(" — ".join(meta), s.note_meta))
+    callout = Callout(
+        parts,
+        fill=ps.NOTE_FILL,
+        bar=ps.NOTE_BAR,
+        bar_width=ps.NOTE_RULE,
+        padding=ps.NOTE_PADDING,
+        gap=ps.NOTE_GAP,
+        page_height=c.height,
+        indent=ps.NOTE_INDENT,
+    )
+    return [Spacer(1, 2), callout, Spacer(1, 5)]
+
+
+def _story_table(c: RenderContext, table: TargetTable) -> list[Flowable]:
+    s = c.styles
+    header = [Paragraph(name, s.table_head) for name, _ in TABLE_COLUMNS]
+    rows: list[list[Any]] = [header]
+    for row in table.rows:
+        rows.append(
+            [
+                c.para(row.indicator, s.table_cell),
+                c.para(row.baseline, s.table_number),
+                c.para(row.baseline_year, s.table_cell),
+                c.para(row.target, s.table_number),
+                c.para(row.target_year, s.table_cell),
+                c.para(row.unit, s.table_cell),
+                c.para(row.change, s.table_cell),
+                c.para(f"[{row.citation}]" if row.citation else "", s.table_cell),
+            ]
+        )
+    widths = [c.width * share for _, share in TABLE_COLUMNS]
+    grid = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        TABLE_FONT,
+        ("BACKGROUND", (0, 0), (-1, 0), ps.ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, ps.RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+    commands += [("BACKGROUND", (0, i), (-1, i), ps.ZEBRA) for i in range(2, len(rows), 2)]
+    grid.setStyle(TableStyle(commands))
+    return [c.para(table.caption, s.caption), grid, c.para(table.footnote, s.footnote)]
+
+
+def _story_chart(c: RenderContext, chart: Chart) -> list[Flowable]:
+    story: list[Flowable] = []
+    for start in range(0, len(chart.bars), MAX_BARS_PER_CHART):
+        part = Chart(
+            chart.title,
+            chart.unit,
+            chart.baseline_label,
+            chart.target_label,
+            chart.bars[start : start + MAX_BARS_PER_CHART],
+        )
+        story += [KeepTogether([chart_drawing(part, c.width)]), Spacer(1, 6 * mm)]
+    return story
+
+
+def _story_sources(c: RenderContext, sources: SourceList) -> list[Flowable]:
+    story = [c.para(sources.preface, c.styles.body), Spacer(1, 3 * mm)]
+    for citation in sources.citations:
+        text = (
+            f"[{citation.number}]\u00a0{c.fonts.markup(citation.where)}: "
+            f"“{c.fonts.markup(citation.passage)}”"
+        )
+        story.append(Paragraph(text, c.styles.source))
+    return story
+
+
+def _rule(width: float, colour: colors.Color, thickness: float) -> Flowable:
+    line = Table([[""]], colWidths=[width], rowHeights=[thickness])
+    line.setStyle(TableStyle([TABLE_FONT, ("BACKGROUND", (0, 0), (-1, -1), colour)]))
+    return line

@@ -1,0 +1,134 @@
+"""Targets and figures as the text a brief prints: fact lines, table rows and chart bars.
+
+Numbers are written as the source writes them (:func:`format_number`): no rounding of stated values,
+so every number of the briefing can be found verbatim in the brief.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fypdesk.domain.content import Direction, Quantity, QuantityKind, QuantityRole
+from fypdesk.domain.growth import format_number, implied_change
+from fypdesk.export.document import Chart, ChartBar, Fact, TargetRow
+
+#: Shown under every target table; the marks it explains are added by the functions below.
+TABLE_FOOTNOTE = (
+    "* Year not stated in the source: the plan period's end (target) or the year before it "
+    "starts (baseline) is assumed. Change: the relative change from baseline to target and the "
+    "implied compound annual growth rate."
+)
+#: Shown where a cell has nothing to say; an empty cell looks like an omission.
+NONE_MARK = "–"
+#: The minus sign, so that a decrease reads as one even in a narrow cell.
+MINUS = "−"
+
+
+def with_unit(number_text: str, unit: str) -> str:
+    """``80%`` but ``4.3 trillion CNY``: percentages attach, other units are words."""
+    return f"{number_text}{unit}" if unit == "%" else f"{number_text} {unit}"
+
+
+def number_text(quantity: Quantity) -> str:
+    """The stated number with its range, sign (for a change) and qualifier, without the unit."""
+    text = format_number(quantity.value)
+    if quantity.value_max is not None:
+        text += f"–{format_number(quantity.value_max)}"
+    if quantity.kind is QuantityKind.CHANGE:
+        text = (MINUS if quantity.direction is Direction.DECREASE else "+") + text
+    if quantity.qualifier is not None:
+        text = f"{quantity.qualifier.value} {text}"
+    return text
+
+
+def _eur_text(quantity: Quantity) -> str:
+    eur = quantity.eur
+    if eur is None or eur.value is None:
+        return ""
+    qualifier = f"{eur.qualifier.value} " if eur.qualifier is not None else ""
+    return f" ({qualifier}{with_unit(format_number(eur.value), eur.unit)})"
+
+
+def _year_text(quantity: Quantity) -> str:
+    if quantity.period_start is not None:
+        return f"{quantity.period_start}–{quantity.year}"
+    return str(quantity.year)
+
+
+def fact(quantity: Quantity, citation: int | None) -> Fact:
+    """A target or figure as one line: ``Target: 4.3 trillion CNY by 2025, from 2.64 ...``."""
+    value = with_unit(number_text(quantity), quantity.unit) + _eur_text(quantity)
+    if quantity.role is QuantityRole.TARGET:
+        text = f"{value} by {quantity.year}"
+        if quantity.baseline is not None:
+            since = f" ({quantity.baseline_year})" if quantity.baseline_year is not None else ""
+            text += f", from {with_unit(format_number(quantity.baseline), quantity.unit)}{since}"
+        return Fact(label="Target", text=text, citation=citation)
+    return Fact(label="Reported", text=f"{value} ({_year_text(quantity)})", citation=citation)
+
+
+def _percent(ratio: float) -> str:
+    sign = MINUS if ratio < 0 else "+"
+    return f"{sign}{abs(ratio) * 100:.1f}%"
+
+
+def change_text(quantity: Quantity, plan_base_year: int) -> str:
+    """What a level target implies (``+62.9%, +10.5% a year``); a dash when it cannot be said."""
+    change = implied_change(quantity, plan_base_year)
+    if change is None or change.relative is None:
+        return NONE_MARK
+    text = _percent(change.relative)
+    if change.annual_rate is not None:
+        assumed = "*" if change.base_year_assumed else ""
+        text += f", {_percent(change.annual_rate)} a year{assumed}"
+    return text
+
+
+def target_row(quantity: Quantity, plan_base_year: int, citation: int | None) -> TargetRow:
+    """A target as a table row."""
+    baseline_year = NONE_MARK
+    baseline = NONE_MARK
+    if quantity.baseline is not None:
+        baseline = format_number(quantity.baseline)
+        baseline_year = str(quantity.baseline_year) if quantity.baseline_year is not None else "*"
+    target_year = str(quantity.year) if quantity.year_stated else f"{quantity.year}*"
+    return TargetRow(
+        indicator=quantity.indicator,
+        baseline=baseline,
+        baseline_year=baseline_year,
+        target=number_text(quantity) + _eur_text(quantity),
+        target_year=target_year,
+        unit=quantity.unit,
+        change=change_text(quantity, plan_base_year),
+        citation=citation,
+    )
+
+
+def charts(plan_title: str, targets: Sequence[Quantity]) -> tuple[Chart, ...]:
+    """Baseline-against-target charts, one per unit (bars of different units are not comparable).
+
+    Only level targets that state both numbers are drawn; a chart of a single unit with one bar is
+    still drawn, because a reader compares the two bars, not the indicators.
+    """
+    by_unit: dict[str, list[Quantity]] = {}
+    for quantity in targets:
+        if quantity.kind is QuantityKind.LEVEL and quantity.baseline is not None:
+            by_unit.setdefault(quantity.unit, []).append(quantity)
+    result = []
+    for unit, group in by_unit.items():
+        years = {q.baseline_year for q in group}
+        baseline_year = years.pop() if len(years) == 1 else None
+        target_years = {q.year for q in group}
+        target_year = target_years.pop() if len(target_years) == 1 else None
+        result.append(
+            Chart(
+                title=f"{plan_title}: baseline and target ({unit})",
+                unit=unit,
+                baseline_label=f"Baseline ({baseline_year})" if baseline_year else "Baseline",
+                target_label=f"Target ({target_year})" if target_year else "Target",
+                bars=tuple(
+                    ChartBar(q.indicator, float(q.baseline or 0), float(q.value)) for q in group
+                ),
+            )
+        )
+    return tuple(result)

@@ -1,0 +1,102 @@
+"""Write a file atomically: the target either keeps its old content or gets the whole new one.
+
+The bytes go to a temporary file in the target's own folder (so the final rename never crosses a
+file system), are flushed and fsynced, and only then renamed over the target. Any failure on the
+way, a full disk or a renderer's error, removes the temporary file: no partial brief is ever left.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+from fypdesk.domain.errors import FypdeskError
+
+T = TypeVar("T")
+
+#: Permissions a new document gets before the umask, as if created with ``open(path, "w")``.
+_DOCUMENT_MODE = 0o666
+
+
+def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
+    """Call ``produce`` with a stream for ``path`` and install the result atomically.
+
+    Returns:
+        Whatever ``produce`` returned (a page count, say).
+
+    Raises:
+        FypdeskError: the folder is missing or unwritable, the disk is full, or the target is a
+            folder; the message names the path. Errors raised by ``produce`` pass through
+            unchanged, after the temporary file is removed.
+    """
+    target = path.expanduser().absolute()
+    if target.is_dir():
+        raise FypdeskError(f"cannot write {target}: it is a folder")
+    folder = target.parent
+    try:
+        descriptor, temp_name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=folder
+        )
+    except OSError as exc:
+        raise _error(target, exc) from exc
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            result = produce(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        temp.chmod(_DOCUMENT_MODE & ~_umask())
+        temp.replace(target)
+    except OSError as exc:
+        _discard(temp)
+        raise _error(target, exc) from exc
+    except BaseException:
+        _discard(temp)
+        raise
+    _sync_folder(folder)
+    return result
+
+
+def _discard(temp: Path) -> None:
+    with contextlib.suppress(OSError):
+        temp.unlink()
+
+
+def _umask() -> int:
+    # The only portable way to read the umask is to set it; put it straight back.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _error(target: Path, exc: OSError) -> FypdeskError:
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EROFS: "the file system is read-only",
+        errno.ENOENT: f"the folder {target.parent} does not exist",
+        errno.ENOTDIR: f"{target.parent} is not a folder",
+        errno.EISDIR: "it is a folder",
+        errno.ENAMETOOLONG: "the name is too long",
+    }
+    reason = reasons.get(exc.errno or 0, exc.strerror or str(exc))
+    return FypdeskError(f"cannot write {target}: {reason}; nothing was written")

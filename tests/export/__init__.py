@@ -1,0 +1,1 @@
+"""Tests of brief composition, rendering and the export command."""
