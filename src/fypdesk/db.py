@@ -56,6 +56,7 @@ def writable_engine(path: Path) -> Engine:
     """An engine for a database the app writes (the user's notes): WAL, full sync, foreign keys,
     and ``BEGIN IMMEDIATE`` so a writer takes its lock at the start of the transaction."""
     from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
 
     resolved = path.resolve()
 
@@ -64,7 +65,9 @@ def writable_engine(path: Path) -> Engine:
             sqlite_uri(resolved, mode="rwc"), uri=True, check_same_thread=False, timeout=10.0
         )
 
-    engine = create_engine("sqlite://", creator=connect)
+    # The "sqlite://" URL would make SQLAlchemy pick its in-memory pool; this is a file that
+    # worker threads share, so use the pool SQLAlchemy uses for file databases.
+    engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:

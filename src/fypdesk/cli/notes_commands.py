@@ -1,0 +1,326 @@
+"""Commands on the user's notes: notes add/list/edit/rm/export/import, star, unstar, tags,
+backup, restore and check.
+
+The notes store (SQLAlchemy, Alembic) is imported inside the handlers only: every command's parser
+is built at start-up, and ``fypdesk targets`` must not pay for the notes machinery.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fypdesk import db, paths
+from fypdesk.cli import output
+from fypdesk.cli.content_commands import open_content
+from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
+from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.errors import FypdeskError, UnknownNodeError
+from fypdesk.domain.notes import Note, NotesError, RecoveryReport, node_text_hash
+
+if TYPE_CHECKING:
+    from fypdesk.notes.repository import NotesRepository
+
+
+class CheckFailedError(FypdeskError):
+    """``fypdesk check`` found problems (already reported on standard output)."""
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the notes commands to the CLI."""
+    notes = commands.add_parser("notes", help="add, list, edit, remove, export and import notes")
+    actions = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
+
+    add = actions.add_parser("add", help="add a note to an item")
+    add.add_argument("id", help="the item's id, e.g. ict/targets/5g-usage-rate")
+    add.add_argument("text", help="the note (kept exactly as given)")
+    add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
+    add.set_defaults(handler=run_add)
+
+    listing = actions.add_parser("list", help="list notes")
+    listing.add_argument("--node", metavar="ID", help="only notes on this item")
+    listing.add_argument("--tag", metavar="T", help="only notes with this tag")
+    listing.add_argument("--plan", metavar="SLUG", help="only notes in this plan")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    listing.set_defaults(handler=run_list)
+
+    edit = actions.add_parser("edit", help="replace a note's text")
+    edit.add_argument("uuid", help="the note's id (see 'fypdesk notes list')")
+    edit.add_argument("text", help="the new text")
+    edit.set_defaults(handler=run_edit)
+
+    remove = actions.add_parser("rm", help="remove a note")
+    remove.add_argument("uuid", help="the note's id")
+    remove.set_defaults(handler=run_rm)
+
+    export = actions.add_parser("export", help="export every note to FILE.json or FILE.md")
+    export.add_argument("file", type=Path)
+    export.set_defaults(handler=run_export)
+
+    imports = actions.add_parser("import", help="merge notes from FILE.json (newer edits win)")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--dry-run", action="store_true", help="only count what would change")
+    imports.set_defaults(handler=run_import)
+
+    for name, starred in (("star", True), ("unstar", False)):
+        command = commands.add_parser(name, help=f"{name} an item")
+        command.add_argument("id", help="the item's id")
+        command.set_defaults(handler=run_star, starred=starred)
+
+    commands.add_parser("tags", help="list tags with colours and counts").set_defaults(
+        handler=run_tags
+    )
+    commands.add_parser("backup", help="back up the notes now").set_defaults(handler=run_backup)
+    restore = commands.add_parser("restore", help="restore the newest (or the given) backup")
+    restore.add_argument("backup", nargs="?", type=Path, help="a backup file (default: newest)")
+    restore.set_defaults(handler=run_restore)
+    commands.add_parser("check", help="check both databases and list detached notes").set_defaults(
+        handler=run_check
+    )
+
+
+def notes_db_path(args: argparse.Namespace) -> Path:
+    """The notes database of ``--data-dir`` / ``$FYPDESK_DATA_DIR`` / the user data folder."""
+    from fypdesk.notes import store
+
+    return store.notes_path(paths.user_data_dir(args.data_dir))
+
+
+def _report_recovery(report: RecoveryReport) -> None:
+    if sys.stderr is not None:
+        print(f"fypdesk: warning: {report.message()}", file=sys.stderr)
+
+
+@contextmanager
+def _notes(args: argparse.Namespace, *, auto_backup: bool = True) -> Iterator[NotesRepository]:
+    from fypdesk.notes import store
+
+    repository = store.open_notes(
+        notes_db_path(args), on_recovery=_report_recovery, auto_backup=auto_backup
+    )
+    try:
+        yield repository
+    finally:
+        repository.close()
+
+
+def _node_hash(content: ContentRepository, node_id: str) -> str:
+    if not content.has_node(node_id):
+        raise UnknownNodeError(node_id)
+    node = content.node(node_id)
+    return node_text_hash(node.title, node.text, node.source)
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """``fypdesk notes add ID TEXT [--tag T]...``."""
+    content = open_content(args)
+    node_hash = _node_hash(content, args.id)
+    with _notes(args) as notes:
+        note = notes.add_note(args.id, args.text, tags=args.tag, node_hash=node_hash)
+    output.write_lines([f"Added note {note.uuid} on {note.node_id}."])
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """``fypdesk notes list``."""
+    content = open_content(args)
+    content.check_plan(args.plan)
+    with _notes(args) as notes:
+        found = notes.all_notes(tag=args.tag, plan=args.plan, node=args.node)
+    existing = content.existing_ids(note.node_id for note in found)
+    if args.format == "json":
+        output.write_json([_note_record(note, note.node_id not in existing) for note in found])
+        return 0
+    if not found:
+        output.write_lines(["No notes."])
+        return 0
+    lines = []
+    for note in found:
+        flags = "  [detached]" if note.node_id not in existing else ""
+        tags = f"  #{' #'.join(note.tags)}" if note.tags else ""
+        lines.append(f"{note.uuid}  {note.node_id}{tags}{flags}")
+        lines.append(f"    updated {note.updated.strftime('%Y-%m-%d %H:%M UTC')}")
+        lines += [f"    {_visible(line)}" for line in note.body.split("\n")]
+        lines.append("")
+    output.write_lines(lines[:-1])
+    return 0
+
+
+def _visible(text: str) -> str:
+    """Control characters shown as escapes (ESC as ``\\x1b``), so a note cannot drive the
+    terminal. The stored text is untouched; ``--format json`` gives it exactly."""
+    return "".join(
+        ch if ch == "\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text
+    )
+
+
+def _note_record(note: Note, detached: bool) -> dict[str, object]:
+    from fypdesk.notes.schema import format_time
+
+    return {
+        "id": note.uuid,
+        "node": note.node_id,
+        "body": note.body,
+        "tags": list(note.tags),
+        "created": format_time(note.created),
+        "updated": format_time(note.updated),
+        "detached": detached,
+    }
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    """``fypdesk notes edit UUID TEXT``."""
+    with _notes(args) as notes:
+        note = notes.save_note(args.uuid, args.text)
+    output.write_lines([f"Saved note {note.uuid}."])
+    return 0
+
+
+def run_rm(args: argparse.Namespace) -> int:
+    """``fypdesk notes rm UUID``."""
+    with _notes(args) as notes:
+        notes.delete_note(args.uuid)
+    output.write_lines([f"Removed note {args.uuid}."])
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """``fypdesk notes export FILE.json|FILE.md``."""
+    from fypdesk.notes import exchange
+
+    path: Path = args.file
+    suffix = path.suffix.lower()
+    if suffix not in {".json", ".md"}:
+        raise NotesError(f"export to a .json or .md file, not {path.name!r}")
+    with _notes(args) as notes:
+        if suffix == ".json":
+            count = exchange.export_json(notes, path, notes.clock)
+        else:
+            content = open_content(args)
+            found = notes.all_notes()
+            existing = content.existing_ids(note.node_id for note in found)
+            exchange.export_markdown(
+                found,
+                path,
+                plan_titles={plan.slug: plan.title for plan in content.plans()},
+                node_titles={i: content.node(i).title for i in existing},
+                exported=notes.clock(),
+            )
+            count = len(found)
+    output.write_lines([f"Exported {count} notes to {path}."])
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """``fypdesk notes import FILE.json [--dry-run]``."""
+    from fypdesk.notes import exchange
+
+    with _notes(args) as notes:
+        report = exchange.import_json(notes, args.file, dry_run=args.dry_run)
+    prefix = "Dry run, nothing changed: " if report.dry_run else "Imported: "
+    output.write_lines([prefix + report.summary() + "."])
+    return 0
+
+
+def run_star(args: argparse.Namespace) -> int:
+    """``fypdesk star ID`` and ``fypdesk unstar ID``."""
+    content = open_content(args)
+    if not content.has_node(args.id):
+        raise UnknownNodeError(args.id)
+    with _notes(args) as notes:
+        notes.marks.set(args.id, starred=args.starred)
+    output.write_lines([f"{'Starred' if args.starred else 'Unstarred'} {args.id}."])
+    return 0
+
+
+def run_tags(args: argparse.Namespace) -> int:
+    """``fypdesk tags``."""
+    with _notes(args) as notes:
+        tags = notes.tags()
+        counts = notes.tag_counts()
+    if not tags:
+        output.write_lines(["No tags."])
+        return 0
+    rows = [[tag.name, tag.colour, str(counts.get(tag.name, 0))] for tag in tags]
+    output.write_lines(output.table(["tag", "colour", "notes"], rows, wrap_column=0))
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    """``fypdesk backup``."""
+    from fypdesk.notes import store
+
+    path = notes_db_path(args)
+    with _notes(args, auto_backup=False):
+        pass  # opening repairs and migrates first, so the backup is of a healthy current file
+    info = store.backup_now(path)
+    output.write_lines([f"Backed up the notes to {info.path}."])
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    """``fypdesk restore [BACKUP]``."""
+    from fypdesk.notes import store
+
+    path = notes_db_path(args)
+    info = store.restore(path, args.backup)
+    with _notes(args):
+        pass  # bring an older backup's schema up to date now rather than at the next command
+    taken = info.taken.strftime("%Y-%m-%d %H:%M UTC")
+    output.write_lines(
+        [f"Restored the backup of {taken} ({info.path.name}); the previous notes were kept first."]
+    )
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """``fypdesk check``: both databases, the search indexes, foreign keys, detached notes."""
+    from fypdesk.notes import store
+
+    content = open_content(args)
+    problems = _content_problems(content.path)
+    with _notes(args) as notes:
+        problems += store.check_notes(notes)
+        detached = notes.detached_notes(content.existing_ids)
+    lines = [f"Content: {content.path}", f"Notes:   {notes.path}"]
+    lines += [f"problem: {problem}" for problem in problems]
+    if detached:
+        lines.append(f"{len(detached)} detached notes (kept; their item no longer exists):")
+        lines += [f"  {note.uuid}  {note.node_id}" for note in detached]
+    lines.append("All checks passed." if not problems else f"{len(problems)} problems found.")
+    output.write_lines(lines)
+    if problems:
+        raise CheckFailedError(f"check found {len(problems)} problems (listed above)")
+    return 0
+
+
+def _content_problems(path: Path) -> list[str]:
+    """Integrity of the read-only content database, its search indexes checked on a memory copy
+    (FTS5's check is written as an INSERT, which a read-only connection refuses)."""
+    problems: list[str] = []
+    source = db.connect_readonly(path)
+    copy = sqlite3.connect(":memory:")
+    try:
+        for pragma in ("quick_check", "integrity_check"):
+            rows = source.execute(f"PRAGMA {pragma}").fetchall()
+            problems += [f"content {pragma}: {row[0]}" for row in rows if row[0] != "ok"]
+        for table, rowid, parent, _fk in source.execute("PRAGMA foreign_key_check"):
+            problems.append(f"content foreign key: {table} row {rowid} points to missing {parent}")
+        source.backup(copy)
+        for table in (WORDS_TABLE, TRIGRAM_TABLE):
+            try:
+                copy.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            except sqlite3.DatabaseError as exc:
+                problems.append(f"content search index {table}: {exc}")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"content database: {exc}")
+    finally:
+        copy.close()
+        source.close()
+    return problems

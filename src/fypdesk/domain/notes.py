@@ -1,0 +1,202 @@
+"""The user's notes as frozen values: notes, tags, per-node marks, saved briefs, and reports.
+
+Notes join the content by the stable node id alone. Nothing here knows about SQLite.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from fypdesk.domain.errors import FypdeskError
+
+#: A source of the current time; always timezone-aware UTC. Injected so tests control time.
+Clock = Callable[[], datetime]
+
+#: The colour a tag gets when the user has not chosen one.
+DEFAULT_TAG_COLOUR = "#808080"
+
+
+def utc_now() -> datetime:
+    """The current time as a timezone-aware UTC datetime (the default :data:`Clock`)."""
+    return datetime.now(UTC)
+
+
+def node_text_hash(title: str, text: str | None, source: str) -> str:
+    """A stable fingerprint of a node's wording, stored with a note when it is written.
+
+    After a content update, a different hash means "the text changed since you annotated it".
+    The three fields are serialised as a JSON list so that moving words between fields changes
+    the hash too.
+    """
+    payload = json.dumps([title, text, source], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def plan_of(node_id: str) -> str | None:
+    """The plan slug a node id belongs to (its first path segment), or ``None`` for the briefing.
+
+    Node ids are stable slug paths (``ict/targets/5g-usage-rate``) whose first segment is the plan.
+    """
+    if node_id == "briefing" or not node_id:
+        return None
+    return node_id.split("/", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A label the user puts on notes, with the colour it is shown in."""
+
+    name: str
+    colour: str = DEFAULT_TAG_COLOUR
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One note on one node of the content.
+
+    Attributes:
+        uuid: The note's stable identity (also across export and import).
+        node_id: The content node it annotates.
+        body: The text exactly as the user wrote it.
+        tags: Tag names, sorted.
+        created: When the note was first saved (UTC).
+        updated: When its body or tags last changed (UTC).
+        node_hash: :func:`node_text_hash` of the node when the note was last written, if known.
+    """
+
+    uuid: str
+    node_id: str
+    body: str
+    tags: tuple[str, ...]
+    created: datetime
+    updated: datetime
+    node_hash: str | None = None
+
+    @property
+    def plan(self) -> str | None:
+        """The plan slug of the annotated node."""
+        return plan_of(self.node_id)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeMarks:
+    """The per-node marks: a star and a follow-up flag."""
+
+    node_id: str
+    starred: bool = False
+    follow_up: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SavedBrief:
+    """A brief the user composed and saved, as plain structured data (used by export).
+
+    Attributes:
+        name: The brief's unique name in the notes store.
+        scope: Node ids the brief covers, in order.
+        options: Export options (plain JSON values: str, int, float, bool, None, lists, dicts).
+    """
+
+    name: str
+    title: str = ""
+    subtitle: str = ""
+    author: str = ""
+    organisation: str = ""
+    meeting_date: date | None = None
+    marking: str = ""
+    paper: str = "A4"
+    scope: tuple[str, ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NoteHit:
+    """A note found by search, with an HTML-escaped snippet whose matches are in ``<b>``."""
+
+    uuid: str
+    node_id: str
+    snippet_html: str
+    tags: tuple[str, ...]
+    rank: float
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What importing a notes file did (or would do, on a dry run)."""
+
+    added: int
+    updated: int
+    unchanged: int
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        """One line for the user."""
+        verb = "would add" if self.dry_run else "added"
+        return (
+            f"{verb} {self.added}, {'would update' if self.dry_run else 'updated'} {self.updated},"
+            f" unchanged {self.unchanged}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file of the notes database."""
+
+    path: Path
+    taken: datetime
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryReport:
+    """What happened when the store found its database damaged at open.
+
+    Attributes:
+        damaged_path: Where the damaged file was moved to (kept, never deleted).
+        problem: What was wrong, in a few words.
+        restored: The backup that replaced it, or ``None`` when there was none (a new empty store).
+    """
+
+    damaged_path: Path
+    problem: str
+    restored: BackupInfo | None
+
+    def message(self) -> str:
+        """One paragraph for the user (stderr in the CLI, a dialog in the window)."""
+        head = f"the notes database was damaged ({self.problem}); kept it as {self.damaged_path}"
+        if self.restored is None:
+            return head + "; no good backup was found, so an empty notes database was started"
+        taken = self.restored.taken.strftime("%Y-%m-%d %H:%M UTC")
+        return head + f"; restored the backup of {taken} ({self.restored.path.name})"
+
+
+# -- errors ------------------------------------------------------------------------------------
+
+
+class NotesError(FypdeskError):
+    """A failure of the notes store, with a message for the user."""
+
+
+class NotesUnavailableError(NotesError):
+    """The notes database cannot be opened or written (read-only or full folder, damaged file)."""
+
+
+class NoteNotFoundError(NotesError):
+    """A note uuid that names no note."""
+
+    def __init__(self, note_uuid: str) -> None:
+        super().__init__(f"no such note: {note_uuid!r} (try 'fypdesk notes list')")
+        self.note_uuid = note_uuid
+
+
+class BackupError(NotesError):
+    """A backup could not be made, verified or restored."""
+
+
+class ExchangeFormatError(NotesError):
+    """A notes file that is malformed or of a format version this fypdesk does not read."""

@@ -1,0 +1,105 @@
+"""Saved briefs: the title page and scope of a brief the user composed, kept with the notes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fypdesk.domain.notes import Clock, NotesError, SavedBrief
+from fypdesk.notes.schema import SavedBriefRow
+
+SessionFactory = Callable[[], AbstractContextManager[Session]]
+
+
+class SavedBriefs:
+    """Create, read, replace and delete saved briefs (one transaction per call)."""
+
+    def __init__(self, write: SessionFactory, read: SessionFactory, clock: Clock) -> None:
+        self._write = write
+        self._read = read
+        self._clock = clock
+
+    def save(self, brief: SavedBrief) -> SavedBrief:
+        """Store ``brief`` under its name, replacing a brief of the same name.
+
+        Raises:
+            NotesError: an empty name, or options that are not plain JSON values.
+        """
+        if not brief.name.strip():
+            raise NotesError("a saved brief needs a name")
+        try:
+            options = json.dumps(dict(brief.options), ensure_ascii=False, sort_keys=True)
+        except (TypeError, ValueError) as exc:
+            raise NotesError(f"brief options must be plain JSON values: {exc}") from exc
+        with self._write() as session:
+            row = session.get(SavedBriefRow, brief.name)
+            if row is None:
+                row = SavedBriefRow(name=brief.name)
+                session.add(row)
+            row.title = brief.title
+            row.subtitle = brief.subtitle
+            row.author = brief.author
+            row.organisation = brief.organisation
+            row.meeting_date = (
+                None if brief.meeting_date is None else brief.meeting_date.isoformat()
+            )
+            row.marking = brief.marking
+            row.paper = brief.paper
+            row.scope = json.dumps(list(brief.scope), ensure_ascii=False)
+            row.options = options
+            row.updated = self._clock()
+        return self.get(brief.name)
+
+    def get(self, name: str) -> SavedBrief:
+        """One saved brief.
+
+        Raises:
+            NotesError: no brief has that name.
+        """
+        with self._read() as session:
+            row = session.get(SavedBriefRow, name)
+            if row is None:
+                raise NotesError(f"no saved brief named {name!r}")
+            return _brief(row)
+
+    def all(self) -> tuple[SavedBrief, ...]:
+        """Every saved brief, by name."""
+        with self._read() as session:
+            return tuple(_brief(row) for row in _rows(session))
+
+    def delete(self, name: str) -> None:
+        """Remove a saved brief.
+
+        Raises:
+            NotesError: no brief has that name.
+        """
+        with self._write() as session:
+            row = session.get(SavedBriefRow, name)
+            if row is None:
+                raise NotesError(f"no saved brief named {name!r}")
+            session.delete(row)
+
+
+def _rows(session: Session) -> Iterator[SavedBriefRow]:
+    yield from session.scalars(select(SavedBriefRow).order_by(SavedBriefRow.name))
+
+
+def _brief(row: SavedBriefRow) -> SavedBrief:
+    options: Mapping[str, object] = json.loads(row.options)
+    return SavedBrief(
+        name=row.name,
+        title=row.title,
+        subtitle=row.subtitle,
+        author=row.author,
+        organisation=row.organisation,
+        meeting_date=None if row.meeting_date is None else date.fromisoformat(row.meeting_date),
+        marking=row.marking,
+        paper=row.paper,
+        scope=tuple(json.loads(row.scope)),
+        options=options,
+    )

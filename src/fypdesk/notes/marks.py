@@ -1,0 +1,63 @@
+"""Per-node marks: the star and the follow-up flag, kept with the notes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from fypdesk.domain.notes import Clock, NodeMarks
+from fypdesk.notes.briefs import SessionFactory
+from fypdesk.notes.schema import NodeMarkRow
+
+
+class NodeMarksStore:
+    """Set and read node marks (one transaction per call). A node without flags has no row."""
+
+    def __init__(self, write: SessionFactory, read: SessionFactory, clock: Clock) -> None:
+        self._write = write
+        self._read = read
+        self._clock = clock
+
+    def set(
+        self, node_id: str, *, starred: bool | None = None, follow_up: bool | None = None
+    ) -> NodeMarks:
+        """Set or clear a node's star and/or follow-up flag (``None`` leaves a flag as it is)."""
+        with self._write() as session:
+            row = session.get(NodeMarkRow, node_id)
+            if row is None:
+                row = NodeMarkRow(node_id=node_id, starred=False, follow_up=False)
+                session.add(row)
+            if starred is not None:
+                row.starred = starred
+            if follow_up is not None:
+                row.follow_up = follow_up
+            row.updated = self._clock()
+            marks = NodeMarks(node_id, row.starred, row.follow_up)
+            if not (row.starred or row.follow_up):
+                session.delete(row)
+            return marks
+
+    def get(self, node_id: str) -> NodeMarks:
+        """A node's star and follow-up flags."""
+        with self._read() as session:
+            row = session.get(NodeMarkRow, node_id)
+            if row is None:
+                return NodeMarks(node_id)
+            return NodeMarks(node_id, row.starred, row.follow_up)
+
+    def starred_ids(self) -> frozenset[str]:
+        """The ids of every starred node."""
+        query = select(NodeMarkRow.node_id).where(NodeMarkRow.starred)
+        with self._read() as session:
+            return frozenset(session.scalars(query))
+
+    def follow_up_ids(self) -> frozenset[str]:
+        """The ids of every node marked for follow-up."""
+        query = select(NodeMarkRow.node_id).where(NodeMarkRow.follow_up)
+        with self._read() as session:
+            return frozenset(session.scalars(query))
+
+    def all(self) -> tuple[NodeMarks, ...]:
+        """Every node that has a flag set, by id."""
+        with self._read() as session:
+            rows = session.scalars(select(NodeMarkRow).order_by(NodeMarkRow.node_id))
+            return tuple(NodeMarks(r.node_id, r.starred, r.follow_up) for r in rows)

@@ -1,0 +1,408 @@
+"""Read and write the user's notes, tags and per-node marks.
+
+Every public method is one use case with its own short session; every write is one transaction
+(``BEGIN IMMEDIATE``, committed with ``synchronous=FULL`` before the method returns), so a
+debounced autosave can call :meth:`NotesRepository.save_note` on every pause in typing. Methods
+return frozen domain values, never ORM rows. Open a store with
+:func:`fypdesk.notes.store.open_notes`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid as uuid_module
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, Select, delete, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from fypdesk.domain.notes import (
+    DEFAULT_TAG_COLOUR,
+    Clock,
+    Note,
+    NoteHit,
+    NoteNotFoundError,
+    NotesError,
+    NotesUnavailableError,
+    RecoveryReport,
+    Tag,
+    utc_now,
+)
+from fypdesk.notes import search
+from fypdesk.notes.briefs import SavedBriefs
+from fypdesk.notes.marks import NodeMarksStore
+from fypdesk.notes.schema import (
+    REVISION_KEY,
+    NoteRow,
+    NoteTagRow,
+    StoreMetaRow,
+    TagRow,
+)
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_CHUNK = 500
+#: Set in ``session.info`` by a write that found nothing to change: the revision stays as it is.
+_NO_CHANGE = "fypdesk_no_change"
+
+
+class NotesRepository:
+    """The notes, tags and marks in one notes database.
+
+    Attributes:
+        path: The database file.
+        clock: The source of UTC time for timestamps.
+        marks: The per-node star and follow-up flags in the same database.
+        briefs: The saved briefs in the same database.
+    """
+
+    def __init__(self, engine: Engine, path: Path, clock: Clock = utc_now) -> None:
+        self._engine = engine
+        self._clock = clock
+        self.clock = clock
+        self.path = path
+        self.marks = NodeMarksStore(self.write_transaction, self.read_session, clock)
+        self.briefs = SavedBriefs(self.write_transaction, self.read_session, clock)
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        clock: Clock = utc_now,
+        on_recovery: Callable[[RecoveryReport], None] | None = None,
+        auto_backup: bool = True,
+    ) -> NotesRepository:
+        """Open the store at ``path``: repair, migrate and back up as needed.
+
+        The same as :func:`fypdesk.notes.store.open_notes`, which documents the start-up sequence.
+        """
+        from fypdesk.notes.store import open_notes  # the store module builds repositories
+
+        return open_notes(path, clock=clock, on_recovery=on_recovery, auto_backup=auto_backup)
+
+    def close(self) -> None:
+        """Release the database file (the last connection's close checkpoints the WAL)."""
+        self._engine.dispose()
+
+    # -- sessions ------------------------------------------------------------------------------
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A session for reading (for the store's own modules)."""
+        try:
+            with Session(self._engine) as session:
+                yield session
+        except DBAPIError as exc:
+            raise NotesUnavailableError(f"cannot read the notes database: {exc.orig}") from exc
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Session]:
+        """One write transaction that bumps the store's revision (for the store's own modules).
+
+        Everything done in the block commits together or not at all; a full or read-only disk
+        becomes a :class:`NotesUnavailableError` with the previous state intact.
+        """
+        try:
+            with Session(self._engine) as session, session.begin():
+                yield session
+                if session.info.get(_NO_CHANGE):
+                    return
+                session.execute(
+                    update(StoreMetaRow)
+                    .where(StoreMetaRow.key == REVISION_KEY)
+                    .values(value=StoreMetaRow.value + 1)
+                )
+        except DBAPIError as exc:
+            raise NotesUnavailableError(
+                f"cannot save to the notes database {self.path}: {exc.orig}; nothing was changed"
+            ) from exc
+
+    def revision(self) -> int:
+        """The write counter: it changes with every committed write."""
+        with self.read_session() as session:
+            value = session.get(StoreMetaRow, REVISION_KEY)
+            return 0 if value is None else value.value
+
+    # -- notes ---------------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        node_id: str,
+        body: str,
+        tags: Iterable[str] = (),
+        node_hash: str | None = None,
+    ) -> Note:
+        """Create a note on ``node_id`` (the caller checks that the node exists)."""
+        return self.save_note(
+            new_note_uuid(), body, node_id=node_id, node_hash=node_hash, tags=tags
+        )
+
+    def save_note(
+        self,
+        note_uuid: str,
+        body: str,
+        *,
+        node_id: str | None = None,
+        node_hash: str | None = None,
+        tags: Iterable[str] | None = None,
+    ) -> Note:
+        """Store ``body`` verbatim for note ``note_uuid``, creating it if ``node_id`` is given.
+
+        Saving the same body again changes nothing (not even ``updated``). An empty body is kept:
+        only :meth:`delete_note` removes a note, so clearing text by accident loses nothing.
+
+        Raises:
+            NoteNotFoundError: no such note and no ``node_id`` to create it on.
+            NotesError: the text cannot be stored (unpaired surrogates) or a tag name is invalid.
+        """
+        _check_storable(body)
+        tag_names = None if tags is None else normalise_tags(tags)
+        with self.write_transaction() as session:
+            row = session.get(NoteRow, note_uuid)
+            now = self._clock()
+            if row is None:
+                if node_id is None:
+                    raise NoteNotFoundError(note_uuid)
+                _check_uuid(note_uuid)
+                row = NoteRow(
+                    uuid=note_uuid,
+                    node_id=node_id,
+                    body=body,
+                    created=now,
+                    updated=now,
+                    node_hash=node_hash,
+                )
+                session.add(row)
+                session.flush()
+            else:
+                current_tags = _tag_names(session, [note_uuid]).get(note_uuid, ())
+                unchanged = row.body == body and (tag_names is None or tag_names == current_tags)
+                if unchanged and (node_hash is None or node_hash == row.node_hash):
+                    mark_unchanged(session)
+                    return _note(row, current_tags)
+                row.body = body
+                row.updated = now
+                if node_hash is not None:
+                    row.node_hash = node_hash
+            if tag_names is not None:
+                write_tags(session, note_uuid, tag_names)
+            search.reindex_note(session, note_uuid)
+            return _note(row, _tag_names(session, [note_uuid]).get(note_uuid, ()))
+
+    def set_note_tags(self, note_uuid: str, tags: Iterable[str]) -> Note:
+        """Replace a note's tags (new tag names are created with the default colour)."""
+        note = self.note(note_uuid)
+        return self.save_note(note_uuid, note.body, tags=tags)
+
+    def delete_note(self, note_uuid: str) -> None:
+        """Remove a note for good (the window asks the user first).
+
+        Raises:
+            NoteNotFoundError: no such note.
+        """
+        with self.write_transaction() as session:
+            row = session.get(NoteRow, note_uuid)
+            if row is None:
+                raise NoteNotFoundError(note_uuid)
+            session.delete(row)
+            session.flush()
+            search.reindex_note(session, note_uuid)
+
+    def note(self, note_uuid: str) -> Note:
+        """One note.
+
+        Raises:
+            NoteNotFoundError: no such note.
+        """
+        notes = self._notes(select(NoteRow).where(NoteRow.uuid == note_uuid))
+        if not notes:
+            raise NoteNotFoundError(note_uuid)
+        return notes[0]
+
+    def notes_for_node(self, node_id: str) -> tuple[Note, ...]:
+        """The notes on one node, oldest first."""
+        return self._notes(select(NoteRow).where(NoteRow.node_id == node_id))
+
+    def all_notes(
+        self, *, tag: str | None = None, plan: str | None = None, node: str | None = None
+    ) -> tuple[Note, ...]:
+        """Every note, optionally only those with a tag, in a plan, or on one node.
+
+        A plan is matched by node id prefix: ids are stable slug paths whose first segment is
+        the plan's slug (``ict/targets/5g-usage-rate`` is in ``ict``).
+        """
+        query = select(NoteRow)
+        if node is not None:
+            query = query.where(NoteRow.node_id == node)
+        if plan is not None:
+            prefix = plan + "/"
+            query = query.where(
+                or_(
+                    NoteRow.node_id == plan,
+                    func.substr(NoteRow.node_id, 1, len(prefix)) == prefix,
+                )
+            )
+        if tag is not None:
+            tagged = (
+                select(NoteTagRow.note_uuid)
+                .join(TagRow, TagRow.id == NoteTagRow.tag_id)
+                .where(TagRow.name == tag)
+            )
+            query = query.where(NoteRow.uuid.in_(tagged))
+        return self._notes(query)
+
+    def note_counts_by_node(self) -> dict[str, int]:
+        """How many notes each node has (for badges in the tree)."""
+        query = select(NoteRow.node_id, func.count()).group_by(NoteRow.node_id)
+        with self.read_session() as session:
+            return {node_id: int(count) for node_id, count in session.execute(query)}
+
+    def detached_notes(
+        self, existing_ids: Callable[[Iterable[str]], AbstractSet[str]]
+    ) -> tuple[Note, ...]:
+        """Notes whose node no longer exists in the content (they are kept, never deleted).
+
+        Args:
+            existing_ids: Given node ids, returns those that exist, e.g.
+                :meth:`fypdesk.content.repository.ContentRepository.existing_ids`.
+        """
+        with self.read_session() as session:
+            node_ids = list(session.scalars(select(NoteRow.node_id).distinct()))
+        missing = set(node_ids) - set(existing_ids(node_ids))
+        if not missing:
+            return ()
+        return tuple(note for note in self.all_notes() if note.node_id in missing)
+
+    def search(self, query: str, limit: int = 20) -> tuple[NoteHit, ...]:
+        """Notes whose body or tags match ``query``; any text is accepted."""
+        with self.read_session() as session:
+            return search.search_notes(session, query, limit)
+
+    def _notes(self, query: Select[NoteRow]) -> tuple[Note, ...]:
+        with self.read_session() as session:
+            rows = list(session.scalars(query.order_by(NoteRow.created, NoteRow.uuid)))
+            tags = _tag_names(session, [row.uuid for row in rows])
+            return tuple(_note(row, tags.get(row.uuid, ())) for row in rows)
+
+    # -- tags ----------------------------------------------------------------------------------
+
+    def tags(self) -> tuple[Tag, ...]:
+        """Every tag with its colour, by name."""
+        with self.read_session() as session:
+            rows = session.scalars(select(TagRow).order_by(TagRow.name))
+            return tuple(Tag(row.name, row.colour) for row in rows)
+
+    def tag_counts(self) -> dict[str, int]:
+        """How many notes carry each tag (tags on no note count 0)."""
+        query = (
+            select(TagRow.name, func.count(NoteTagRow.note_uuid))
+            .outerjoin(NoteTagRow, NoteTagRow.tag_id == TagRow.id)
+            .group_by(TagRow.name)
+        )
+        with self.read_session() as session:
+            return {name: int(count) for name, count in session.execute(query)}
+
+    def set_tag_colour(self, name: str, colour: str) -> Tag:
+        """Give a tag a colour (``#rrggbb``), creating the tag if needed."""
+        if not is_colour(colour):
+            raise NotesError(f"not a colour: {colour!r} (use #rrggbb)")
+        (tag_name,) = normalise_tags([name])
+        with self.write_transaction() as session:
+            row = session.scalar(select(TagRow).where(TagRow.name == tag_name))
+            if row is None:
+                session.add(TagRow(name=tag_name, colour=colour.lower()))
+            else:
+                row.colour = colour.lower()
+        return Tag(tag_name, colour.lower())
+
+
+def mark_unchanged(session: Session) -> None:
+    """Tell :meth:`NotesRepository.write_transaction` that this write found nothing to change,
+    so the revision (and with it the need for a backup) stays as it is."""
+    session.info[_NO_CHANGE] = True
+
+
+def is_colour(text: str) -> bool:
+    """Whether ``text`` is a ``#rrggbb`` colour."""
+    return _COLOUR.fullmatch(text) is not None
+
+
+def new_note_uuid() -> str:
+    """A fresh note identity (the window may create one before the first autosave)."""
+    return str(uuid_module.uuid4())
+
+
+def normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
+    """Tag names trimmed, de-duplicated and sorted.
+
+    Raises:
+        NotesError: an empty name, or one with control characters.
+    """
+    result = set()
+    for name in names:
+        cleaned = name.strip()
+        if not cleaned:
+            raise NotesError("a tag name cannot be empty")
+        if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in cleaned):
+            raise NotesError(f"a tag name cannot contain control characters: {cleaned!r}")
+        result.add(cleaned)
+    return tuple(sorted(result))
+
+
+def _check_storable(body: str) -> None:
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotesError(
+            "the note contains characters that cannot be stored (unpaired surrogates)"
+        ) from exc
+
+
+def _check_uuid(note_uuid: str) -> None:
+    try:
+        uuid_module.UUID(note_uuid)
+    except ValueError:
+        raise NotesError(f"not a note id: {note_uuid!r}") from None
+
+
+def _note(row: NoteRow, tags: tuple[str, ...]) -> Note:
+    return Note(
+        uuid=row.uuid,
+        node_id=row.node_id,
+        body=row.body,
+        tags=tags,
+        created=row.created,
+        updated=row.updated,
+        node_hash=row.node_hash,
+    )
+
+
+def _tag_names(session: Session, note_uuids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for start in range(0, len(note_uuids), _CHUNK):
+        query = (
+            select(NoteTagRow.note_uuid, TagRow.name)
+            .join(TagRow, TagRow.id == NoteTagRow.tag_id)
+            .where(NoteTagRow.note_uuid.in_(note_uuids[start : start + _CHUNK]))
+        )
+        for note_uuid, name in session.execute(query):
+            found.setdefault(note_uuid, []).append(name)
+    return {key: tuple(sorted(names)) for key, names in found.items()}
+
+
+def write_tags(session: Session, note_uuid: str, names: tuple[str, ...]) -> None:
+    """Replace a note's tags inside an open write transaction (for the store's own modules)."""
+    session.execute(delete(NoteTagRow).where(NoteTagRow.note_uuid == note_uuid))
+    for name in names:
+        tag = session.scalar(select(TagRow).where(TagRow.name == name))
+        if tag is None:
+            tag = TagRow(name=name, colour=DEFAULT_TAG_COLOUR)
+            session.add(tag)
+            session.flush()
+        session.add(NoteTagRow(note_uuid=note_uuid, tag_id=tag.id))
+    session.flush()

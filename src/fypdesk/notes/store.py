@@ -1,0 +1,217 @@
+"""Opening the notes store safely, and its maintenance: backup, restore, integrity checks.
+
+The start-up sequence of :func:`open_notes`:
+
+1. create the data folder if needed;
+2. check the database; if it is damaged, keep it aside, restore the newest good backup and tell
+   the caller through ``on_recovery``;
+3. migrate the schema to this fypdesk's revision, after a backup of the old one;
+4. back up automatically if the notes changed since the newest backup, and rotate old backups.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import DBAPIError
+
+from fypdesk import db
+from fypdesk.domain.notes import (
+    BackupError,
+    BackupInfo,
+    Clock,
+    NotesUnavailableError,
+    RecoveryReport,
+    utc_now,
+)
+from fypdesk.notes import backup, migrate, recovery, search
+from fypdesk.notes.repository import NotesRepository
+
+NOTES_DB_NAME = "notes.db"
+
+_log = logging.getLogger(__name__)
+
+
+def notes_path(data_dir: Path) -> Path:
+    """The notes database in a user data folder."""
+    return data_dir / NOTES_DB_NAME
+
+
+def open_notes(
+    path: Path,
+    *,
+    clock: Clock = utc_now,
+    on_recovery: Callable[[RecoveryReport], None] | None = None,
+    auto_backup: bool = True,
+) -> NotesRepository:
+    """Open (creating, repairing and migrating as needed) the notes database at ``path``.
+
+    Args:
+        path: The database file; its folder is created if missing.
+        clock: Source of UTC time for timestamps and backup names.
+        on_recovery: Called when a damaged database was replaced by a backup (or by an empty
+            store when there was no good backup); the window shows it as a dialog, the CLI prints
+            it. Without a hook the report is logged as an error.
+        auto_backup: Back up at open when the notes changed since the newest backup.
+
+    Raises:
+        NotesUnavailableError: the folder or file cannot be created, read or written, or the
+            file is not a fypdesk notes database (or is from a newer fypdesk).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NotesUnavailableError(
+            f"cannot create the data folder {path.parent}: {exc.strerror or exc}"
+        ) from exc
+    report = recovery.recover_if_damaged(path, clock)
+    if report is not None:
+        if on_recovery is not None:
+            on_recovery(report)
+        else:
+            _log.error("%s", report.message())
+    engine = db.writable_engine(path)
+    try:
+        _migrate(engine, path, clock)
+        repository = NotesRepository(engine, path, clock)
+        if auto_backup:
+            _auto_backup(repository, clock)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise NotesUnavailableError(
+            f"cannot open the notes database {path}: {exc.orig} (is the folder writable"
+            " and the disk not full?)"
+        ) from exc
+    except BaseException:
+        engine.dispose()
+        raise
+    return repository
+
+
+def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
+    current = migrate.current_revision(engine)
+    head = migrate.head_revision()
+    if current == head:
+        return
+    if current is None:
+        with engine.connect() as connection:
+            tables = inspect(connection).get_table_names()
+        if tables:
+            raise NotesUnavailableError(f"{path} is not a fypdesk notes database")
+    elif current not in migrate.known_revisions():
+        raise NotesUnavailableError(
+            f"{path} was written by a newer fypdesk (schema {current}); update fypdesk to open it"
+        )
+    else:
+        engine.dispose()  # the backup reads the file through its own connection
+        try:
+            backup.take_backup(path, clock, backup.PRE_UPGRADE)
+        except BackupError as exc:
+            raise NotesUnavailableError(
+                f"not upgrading the notes database: the backup before the upgrade failed ({exc})"
+            ) from exc
+    migrate.upgrade(engine)
+
+
+def _auto_backup(repository: NotesRepository, clock: Clock) -> None:
+    revision = repository.revision()
+    if revision == 0:
+        return  # nothing written yet: nothing to lose
+    newest = backup.list_backups(backup.backup_dir(repository.path))
+    if newest and backup.read_revision(newest[0].path) == revision:
+        return
+    try:
+        backup.take_backup(repository.path, clock, backup.AUTO)
+    except BackupError as exc:
+        # The notes are still usable; a failed backup must not lock the user out of them.
+        _log.warning("automatic backup failed: %s", exc)
+
+
+def backup_now(path: Path, clock: Clock = utc_now) -> BackupInfo:
+    """Back up the notes database now (``fypdesk backup``).
+
+    Raises:
+        BackupError: no database, a database that fails its check, or a failed write.
+    """
+    if not path.is_file():
+        raise BackupError(f"there is no notes database at {path} yet")
+    return backup.take_backup(path, clock, backup.MANUAL)
+
+
+def restore(path: Path, chosen: Path | None = None, clock: Clock = utc_now) -> BackupInfo:
+    """Replace the notes with a backup: ``chosen`` (a path or a file name in the backups folder)
+    or the newest. The current database is backed up first (or, if damaged, kept aside).
+
+    Raises:
+        BackupError: no such backup, or it fails its check; nothing is changed then.
+    """
+    folder = backup.backup_dir(path)
+    backups = backup.list_backups(folder)
+    if chosen is None:
+        if not backups:
+            raise BackupError(f"there are no backups in {folder}")
+        target = backups[0]
+    else:
+        candidate = chosen if chosen.is_file() else folder / chosen.name
+        matches = [info for info in backups if info.path.resolve() == candidate.resolve()]
+        if not matches:
+            raise BackupError(f"no such backup: {chosen} (see the files in {folder})")
+        target = matches[0]
+    problem = backup.diagnose(target.path)
+    if problem is not None:
+        raise BackupError(f"backup {target.path.name} is not usable: {problem}; nothing changed")
+    before = 0
+    if path.exists():
+        if backup.diagnose(path) is None:
+            before = backup.read_revision(path) or 0
+            backup.take_backup(path, clock, backup.PRE_RESTORE, rotate_after=False)
+        else:
+            recovery.move_aside(path, clock)
+    backup.restore_into(target.path, path)
+    _advance_revision(path, before)
+    backup.rotate(folder)
+    return target
+
+
+def _advance_revision(path: Path, at_least: int) -> None:
+    """Move the restored file's revision past the one it replaced.
+
+    Revisions tell "changed since the newest backup"; a restored file restarts from an older
+    count, and later edits could reach the newest backup's count with different notes.
+    """
+    connection = sqlite3.connect(db.sqlite_uri(path, mode="rw"), uri=True)
+    try:
+        with connection:
+            connection.execute(
+                "UPDATE store_meta SET value = max(value, ?) + 1 WHERE key = 'revision'",
+                (at_least,),
+            )
+    except sqlite3.Error as exc:
+        raise BackupError(f"restored, but cannot update the restored database: {exc}") from exc
+    finally:
+        connection.close()
+
+
+def check_notes(repository: NotesRepository) -> list[str]:
+    """Problems found in the notes database: ``integrity_check``, ``foreign_key_check`` and the
+    search indexes' own checks. An empty list means all is well."""
+    problems = []
+    connection = sqlite3.connect(db.sqlite_uri(repository.path, mode="rw"), uri=True)
+    try:
+        rows = connection.execute("PRAGMA integrity_check").fetchall()
+        problems += [f"notes integrity: {row[0]}" for row in rows if row[0] != "ok"]
+        for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check"):
+            problems.append(f"notes foreign key: {table} row {rowid} points to a missing {parent}")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"notes database: {exc}")
+    finally:
+        connection.close()
+    if not problems:
+        # The FTS check is written as an INSERT but changes nothing; the session rolls back.
+        with repository.read_session() as session:
+            problems += search.integrity_problems(session)
+    return problems

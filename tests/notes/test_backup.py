@@ -1,0 +1,173 @@
+"""Backups: automatic when changed, verified, rotated (7 daily + 4 weekly), restorable."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from fypdesk.domain.notes import BackupError, BackupInfo
+from fypdesk.notes import backup
+from fypdesk.notes.store import backup_now, open_notes, restore
+
+from .helpers import TARGET_ID, FakeClock
+
+
+def _backups(db_path: Path) -> list[BackupInfo]:
+    return list(backup.list_backups(backup.backup_dir(db_path)))
+
+
+def test_open_backs_up_only_when_the_notes_changed(db_path: Path, clock: FakeClock) -> None:
+    open_notes(db_path, clock=clock).close()
+    assert _backups(db_path) == []  # nothing written yet
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "x")
+    repository.close()
+    open_notes(db_path, clock=clock).close()
+    assert len(_backups(db_path)) == 1
+    clock.advance(timedelta(days=1))
+    open_notes(db_path, clock=clock).close()
+    assert len(_backups(db_path)) == 1  # unchanged since: no new backup
+    repository = open_notes(db_path, clock=clock)
+    repository.marks.set(TARGET_ID, starred=True)
+    repository.close()
+    open_notes(db_path, clock=clock).close()
+    assert len(_backups(db_path)) == 2
+
+
+def test_a_backup_is_a_verified_single_file_copy(db_path: Path, clock: FakeClock) -> None:
+    repository = open_notes(db_path, clock=clock)
+    note = repository.add_note(TARGET_ID, "backed up")
+    # Taken while the store is open: the backup API copies a consistent state, WAL included.
+    info = backup_now(db_path, clock)
+    repository.close()
+    assert info.reason == "manual"
+    assert info.taken == clock.now.replace(microsecond=0)
+    assert backup.diagnose(info.path) is None
+    assert not Path(str(info.path) + "-wal").exists()
+    connection = sqlite3.connect(info.path)
+    try:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        assert connection.execute("SELECT body FROM notes").fetchall() == [(note.body,)]
+    finally:
+        connection.close()
+
+
+def test_a_damaged_database_is_never_backed_up(db_path: Path, clock: FakeClock) -> None:
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "x")
+    repository.close()
+    good = backup_now(db_path, clock)
+    good_bytes = good.path.read_bytes()
+    with db_path.open("r+b") as handle:
+        handle.write(b"garbage" * 20)
+    with pytest.raises(BackupError, match="not backing up"):
+        backup_now(db_path, clock)
+    assert _backups(db_path) == [good]
+    assert good.path.read_bytes() == good_bytes
+
+
+def test_rotation_keeps_seven_daily_and_four_weekly(db_path: Path) -> None:
+    clock = FakeClock(start=datetime(2026, 1, 1, 8, 0, tzinfo=UTC), tick=timedelta(0))
+    repository = open_notes(db_path, clock=clock, auto_backup=False)
+    try:
+        for day in range(60):
+            for hour in (0, 6):  # two backups a day: only the later one of each day survives
+                clock.now = datetime(2026, 1, 1, 8 + hour, tzinfo=UTC) + timedelta(days=day)
+                repository.add_note(TARGET_ID, f"day {day} hour {hour}")
+                backup_now(db_path, clock)
+    finally:
+        repository.close()
+    kept = [info.taken for info in _backups(db_path)]
+    last = datetime(2026, 1, 1, 14, tzinfo=UTC) + timedelta(days=59)  # 1 March 2026, a Sunday
+    daily = [last - timedelta(days=n) for n in range(7)]
+    # Newest of each of the last 4 ISO weeks: the Sundays (the first is the newest day itself).
+    weekly = [last - timedelta(weeks=n) for n in range(4)]
+    assert kept == sorted(set(daily) | set(weekly), reverse=True)
+    assert len(kept) == 10
+
+
+def test_special_backups_survive_rotation(db_path: Path) -> None:
+    folder = backup.backup_dir(db_path)
+    folder.mkdir(parents=True)
+    names = [
+        "notes-20260101T000000Z-pre-restore.db",
+        "notes-20260102T000000Z-pre-upgrade.db",
+        "notes-20260301T000000Z-auto.db",
+        "notes-20260301T010000Z-auto.db",
+        "unrelated.txt",
+    ]
+    for name in names:
+        (folder / name).write_bytes(b"")
+    removed = backup.rotate(folder)
+    assert [path.name for path in removed] == ["notes-20260301T000000Z-auto.db"]
+    assert (folder / "unrelated.txt").exists()
+
+
+def test_restore_newest_backs_up_the_current_notes_first(db_path: Path, clock: FakeClock) -> None:
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "in the backup")
+    backup_now(db_path, clock)
+    repository.add_note(TARGET_ID, "after the backup")
+    repository.close()
+
+    restored = restore(db_path, clock=clock)
+    repository = open_notes(db_path, clock=clock)
+    try:
+        assert [n.body for n in repository.all_notes()] == ["in the backup"]
+    finally:
+        repository.close()
+    assert restored.reason == "manual"
+    pre_restore = [info for info in _backups(db_path) if info.reason == "pre-restore"]
+    assert len(pre_restore) == 1
+    connection = sqlite3.connect(pre_restore[0].path)
+    try:
+        assert len(connection.execute("SELECT body FROM notes").fetchall()) == 2
+    finally:
+        connection.close()
+
+
+def test_restore_a_given_backup_by_name(db_path: Path, clock: FakeClock) -> None:
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "first")
+    first = backup_now(db_path, clock)
+    clock.advance(timedelta(days=1))
+    repository.add_note(TARGET_ID, "second")
+    backup_now(db_path, clock)
+    repository.close()
+    assert restore(db_path, Path(first.path.name), clock=clock) == first
+    repository = open_notes(db_path, clock=clock)
+    try:
+        assert [n.body for n in repository.all_notes()] == ["first"]
+        # Later edits make the store differ from every backup, so the next open backs it up.
+        repository.add_note(TARGET_ID, "after restore")
+    finally:
+        repository.close()
+    open_notes(db_path, clock=clock).close()
+    newest = _backups(db_path)[0]
+    connection = sqlite3.connect(newest.path)
+    try:
+        bodies = connection.execute("SELECT body FROM notes ORDER BY created").fetchall()
+    finally:
+        connection.close()
+    assert bodies == [("first",), ("after restore",)]
+
+
+def test_restore_refuses_a_missing_or_bad_backup_and_changes_nothing(
+    db_path: Path, clock: FakeClock
+) -> None:
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "current")
+    repository.close()
+    with pytest.raises(BackupError, match="no backups"):
+        restore(db_path, clock=clock)
+    info = backup_now(db_path, clock)
+    with pytest.raises(BackupError, match="no such backup"):
+        restore(db_path, Path("notes-19990101T000000Z-auto.db"), clock=clock)
+    info.path.write_bytes(b"not a database at all" * 10)
+    before = db_path.read_bytes()
+    with pytest.raises(BackupError, match="not usable"):
+        restore(db_path, clock=clock)
+    assert db_path.read_bytes() == before
