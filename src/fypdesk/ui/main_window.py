@@ -1,0 +1,386 @@
+"""The reader window: navigator, reading pane, targets and figures, notes, search and history."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QHeaderView,
+    QMainWindow,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from fypdesk import __version__
+from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.content import QuantityRole, SearchHit
+from fypdesk.domain.errors import UnknownNodeError
+from fypdesk.domain.notes import node_text_hash
+from fypdesk.ui.actions import Actions
+from fypdesk.ui.all_notes import AllNotesView
+from fypdesk.ui.dialogs import Dialogs
+from fypdesk.ui.history import History
+from fypdesk.ui.navigator import Navigator
+from fypdesk.ui.navigator_model import NodeTreeModel
+from fypdesk.ui.notes_panel import NotesPanel
+from fypdesk.ui.notes_port import NoteHit, NotesPort
+from fypdesk.ui.quantity_model import build_rows
+from fypdesk.ui.reading_pane import Page, ReadingPane
+from fypdesk.ui.search import SearchBox
+from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.targets_view import QuantitiesView
+
+ROOT_ID = "briefing"
+
+
+class MainWindow(QMainWindow):
+    """The reader window; every dependency comes in through the constructor.
+
+    Signals:
+        node_shown: a node is now shown in the reading pane (its id).
+    """
+
+    node_shown = Signal(str)
+
+    def __init__(
+        self,
+        content: ContentRepository,
+        notes: NotesPort,
+        settings: UiSettings,
+        dialogs: Dialogs,
+        set_theme: Callable[[str], None],
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("fypdesk")
+        self._content = content
+        self._notes = notes
+        self._settings = settings
+        self._dialogs = dialogs
+        self._set_theme = set_theme
+        self.history = History()
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._briefing = content.briefing()
+        self._plans = content.plans()
+        self._plan_base_year = self._briefing.period_start - 1
+        self.actions_ = Actions.create(self)
+        self._build_views()
+        self._build_menus()
+        self._connect()
+        self._load_quantities()
+        self._refresh_annotations()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # removed by Qt when the window is destroyed
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        tree_model = NodeTreeModel(self._content, self._target_count, ROOT_ID, self)
+        self.navigator = Navigator(tree_model, self)
+        self.reading_pane = ReadingPane(self)
+        self.targets_view = QuantitiesView(QuantityRole.TARGET, self._plans, self)
+        self.figures_view = QuantitiesView(QuantityRole.FIGURE, self._plans, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("centralTabs")
+        self.tabs.setAccessibleName("Reading, targets, figures and all notes")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.reading_pane, "Reading")
+        self.tabs.addTab(self.targets_view, "Targets")
+        self.tabs.addTab(self.figures_view, "Figures")
+        self.all_notes_view = AllNotesView(self._plans, self)
+        self.tabs.addTab(self.all_notes_view, "All notes")
+        self.setCentralWidget(self.tabs)
+        self.notes_panel = NotesPanel(self._notes, self)
+        self.navigator_dock = self._dock("navigatorDock", "Plans", self.navigator)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator_dock)
+        self.notes_dock = self._dock("notesDock", "Notes", self.notes_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.notes_dock)
+        self.resizeDocks(
+            [self.navigator_dock, self.notes_dock], [330, 300], Qt.Orientation.Horizontal
+        )
+        self.search_box = SearchBox(self._search, self._title_of, self, self)
+        toolbar = QToolBar("Navigation", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        a = self.actions_
+        for action in (a.back, a.forward, a.home):
+            toolbar.addAction(action)
+        spacer = QWidget(toolbar)
+        spacer.setFixedWidth(12)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.search_box)
+        self.addToolBar(toolbar)
+        self.setTabOrder(self.search_box, self.navigator.filter_edit)
+        self.setTabOrder(self.navigator.filter_edit, self.navigator.tree)
+        self.setTabOrder(self.navigator.tree, self.reading_pane)
+        self.setTabOrder(self.reading_pane, self.notes_panel.editor)
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        return dock
+
+    def _build_menus(self) -> None:
+        docks = [self.navigator_dock.toggleViewAction(), self.notes_dock.toggleViewAction()]
+        self.file_menu, self._file_hook = self.actions_.populate(self.menuBar(), docks)
+
+    def add_file_action(self, action: QAction) -> None:
+        """Add a command (notes export/import, backups, export brief) to the File menu."""
+        self.file_menu.insertAction(self._file_hook, action)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        for source in (self.navigator, self.reading_pane, self.targets_view, self.figures_view):
+            source.node_requested.connect(self._on_view_node_requested)
+        self.all_notes_view.node_requested.connect(self._on_view_node_requested)
+        self.notes_panel.note_saved.connect(self._on_notes_panel_note_saved)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        self.search_box.node_requested.connect(self._on_view_node_requested)
+        self.notes_panel.annotations_changed.connect(self._refresh_annotations)
+        a.export_targets.triggered.connect(lambda: self._export(self.targets_view, "targets"))
+        a.export_figures.triggered.connect(lambda: self._export(self.figures_view, "figures"))
+        a.quit.triggered.connect(self.close)
+        a.search.triggered.connect(self.focus_search)
+        a.find.triggered.connect(self.focus_search)
+        a.new_note.triggered.connect(self._on_new_note_triggered)
+        a.toggle_star.triggered.connect(self.notes_panel.star_button.toggle)
+        a.back.triggered.connect(self.go_back)
+        a.forward.triggered.connect(self.go_forward)
+        a.home.triggered.connect(lambda: self._on_view_node_requested(ROOT_ID))
+        a.zoom_in.triggered.connect(lambda: self.reading_pane.set_zoom(self.reading_pane.zoom + 1))
+        a.zoom_out.triggered.connect(lambda: self.reading_pane.set_zoom(self.reading_pane.zoom - 1))
+        a.zoom_reset.triggered.connect(lambda: self.reading_pane.set_zoom(0))
+        a.show_reading.triggered.connect(lambda: self.tabs.setCurrentWidget(self.reading_pane))
+        a.show_targets.triggered.connect(lambda: self.tabs.setCurrentWidget(self.targets_view))
+        a.show_figures.triggered.connect(lambda: self.tabs.setCurrentWidget(self.figures_view))
+        a.show_all_notes.triggered.connect(lambda: self.tabs.setCurrentWidget(self.all_notes_view))
+        a.focus_navigator.triggered.connect(self.navigator.tree.setFocus)
+        for name, action in (
+            ("system", a.theme_system),
+            ("light", a.theme_light),
+            ("dark", a.theme_dark),
+        ):
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+        a.shortcuts.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(self._on_about_triggered)
+
+    # -- data ------------------------------------------------------------------------------
+
+    def _target_count(self, node_id: str) -> int:
+        return sum(q.role is QuantityRole.TARGET for q in self._content.quantities_under(node_id))
+
+    def _load_quantities(self) -> None:
+        titles = {p.slug: p.short_title for p in self._plans}
+        for view, role in (
+            (self.targets_view, QuantityRole.TARGET),
+            (self.figures_view, QuantityRole.FIGURE),
+        ):
+            quantities = self._content.quantities(role)
+            view.set_rows(build_rows(quantities, titles, self._plan_base_year))
+
+    def _ancestry(self, node_id: str) -> tuple[str, ...]:
+        if node_id not in self._ancestors:
+            self._ancestors[node_id] = tuple(r.id for r in self._content.breadcrumb(node_id))
+        return self._ancestors[node_id]
+
+    def _refresh_annotations(self) -> None:
+        counts: Mapping[str, int] = self._notes.counts_by_node()
+        subtree: Counter[str] = Counter()
+        for node_id, count in counts.items():
+            for ancestor in (*self._ancestry(node_id), node_id):
+                subtree[ancestor] += count
+        starred = self._notes.starred_ids()
+        self.navigator.model.set_annotations(subtree, starred, self._notes.follow_up_ids())
+        self.targets_view.model.set_annotations(counts, starred)
+        self.figures_view.model.set_annotations(counts, starred)
+        self._refresh_all_notes()
+
+    def _refresh_all_notes(self) -> None:
+        # Only the visible list is kept current; switching to the tab refreshes it.
+        if self.tabs.currentWidget() is self.all_notes_view:
+            tags = self._notes.tags()
+            self.all_notes_view.set_notes(self._notes.all_notes(), self._existing_title, tags)
+
+    def _existing_title(self, node_id: str) -> str | None:
+        try:
+            return self._content.node(node_id).title
+        except UnknownNodeError:
+            return None
+
+    def _on_notes_panel_note_saved(self, _note: object) -> None:
+        self._refresh_all_notes()
+
+    def _on_tabs_current_changed(self, _index: int) -> None:
+        self._refresh_all_notes()
+
+    def _search(self, query: str) -> tuple[Sequence[SearchHit], Sequence[NoteHit]]:
+        return self._content.search(query, limit=15), tuple(self._notes.search(query, limit=10))
+
+    def _title_of(self, node_id: str) -> str:
+        try:
+            return self._content.node(node_id).title
+        except UnknownNodeError:
+            return f"{node_id} (no longer in the content)"
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def current_node_id(self) -> str | None:
+        """The node shown in the reading pane."""
+        return self.history.current
+
+    def show_node(self, node_id: str, *, record: bool = True) -> None:
+        """Show ``node_id`` everywhere; raises :class:`UnknownNodeError` for an unknown id."""
+        detail = self._content.detail(node_id)
+        self._ancestors[node_id] = tuple(ref.id for ref in detail.breadcrumb)
+        self.reading_pane.show_page(Page(detail, self._briefing, self._plans))
+        self.navigator.show_node(node_id, self._ancestors[node_id])
+        node = detail.node
+        self.notes_panel.set_node(
+            node_id, node.title, node_text_hash(node.title, node.text, node.source)
+        )
+        if record:
+            self.history.visit(node_id)
+        self.actions_.back.setEnabled(self.history.can_go_back())
+        self.actions_.forward.setEnabled(self.history.can_go_forward())
+        self.setWindowTitle(f"{detail.node.title} — fypdesk")
+        self.node_shown.emit(node_id)
+
+    def go_back(self) -> None:
+        """Show the previous node in the history."""
+        node_id = self.history.back()
+        if node_id is not None:
+            self.show_node(node_id, record=False)
+
+    def go_forward(self) -> None:
+        """Show the next node in the history."""
+        node_id = self.history.forward()
+        if node_id is not None:
+            self.show_node(node_id, record=False)
+
+    def focus_search(self) -> None:
+        """Put the cursor in the search field."""
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _on_view_node_requested(self, node_id: str) -> None:
+        try:
+            self.show_node(node_id)
+        except UnknownNodeError as exc:
+            self._dialogs.error("Not found", str(exc))
+            return
+        self.tabs.setCurrentWidget(self.reading_pane)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Item views accept every mouse press, so the back/forward buttons never bubble up to
+        # the window: catch them on their way to any widget of this window.
+        if (
+            event.type() == QEvent.Type.MouseButtonPress
+            and isinstance(event, QMouseEvent)
+            and isinstance(watched, QWidget)
+            and watched.window() is self
+        ):
+            if event.button() == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return super().eventFilter(watched, event)
+
+    # -- commands --------------------------------------------------------------------------
+
+    def set_theme(self, theme: str) -> None:
+        """Switch to ``system``, ``light`` or ``dark`` and remember it."""
+        self._settings.theme = theme
+        self._set_theme(theme)
+        a = self.actions_
+        {"light": a.theme_light, "dark": a.theme_dark}.get(theme, a.theme_system).setChecked(True)
+
+    def _export(self, view: QuantitiesView, noun: str) -> None:
+        path = self._dialogs.save_path(f"Export {noun}", f"{noun}.csv", "CSV files (*.csv)")
+        if path is None:
+            return
+        try:
+            view.write_csv(path, self._plan_base_year)
+        except OSError as exc:
+            self._dialogs.error(f"Export {noun}", f"Could not write {path}: {exc.strerror}")
+
+    def _on_new_note_triggered(self) -> None:
+        self.notes_dock.show()
+        self.notes_panel.start_new_note()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """Each command with a shortcut, and its keys."""
+        fmt = QKeySequence.SequenceFormat.NativeText
+        return [
+            (action.text().replace("&", "").rstrip("…"), ", ".join(k.toString(fmt) for k in keys))
+            for action in self.actions_.all()
+            if (keys := action.shortcuts())
+        ]
+
+    def show_shortcuts(self) -> None:
+        """Help → Keyboard shortcuts."""
+        self._dialogs.show_table("Keyboard shortcuts", ("Command", "Keys"), self.shortcut_rows())
+
+    def _on_about_triggered(self) -> None:
+        b = self._briefing
+        self._dialogs.information(
+            "About fypdesk",
+            f"fypdesk {__version__}\n\n{b.title}\n{b.publisher}, {b.date}\n"
+            f"Content version {b.content_version}\n\n{b.attribution}",
+        )
+
+    # -- session ---------------------------------------------------------------------------
+
+    def restore_session(self, select: str | None = None) -> None:
+        """Restore geometry, layout, columns, zoom and theme; open ``select`` or the last node."""
+        s = self._settings
+        if (geometry := s.state("geometry")) is not None:
+            self.restoreGeometry(geometry)
+        if (state := s.state("window")) is not None:
+            self.restoreState(state)
+        for name, header in self._headers().items():
+            if (saved := s.state(name)) is not None:
+                header.restoreState(saved)
+        if (splitter := s.state("notes_splitter")) is not None:
+            self.notes_panel.splitter.restoreState(splitter)
+        self.reading_pane.set_zoom(s.zoom)
+        self.set_theme(s.theme)
+        last = s.last_node
+        start = select or (last if last and self._content.has_node(last) else ROOT_ID)
+        self.show_node(start)
+
+    def save_session(self) -> None:
+        """Remember everything :meth:`restore_session` restores."""
+        s = self._settings
+        s.set_state("geometry", self.saveGeometry())
+        s.set_state("window", self.saveState())
+        for name, header in self._headers().items():
+            s.set_state(name, header.saveState())
+        s.set_state("notes_splitter", self.notes_panel.splitter.saveState())
+        s.zoom = self.reading_pane.zoom
+        s.last_node = self.current_node_id()
+        s.sync()
+
+    def _headers(self) -> dict[str, QHeaderView]:
+        return {
+            "targets_header": self.targets_view.table.horizontalHeader(),
+            "figures_header": self.figures_view.table.horizontalHeader(),
+        }
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.notes_panel.flush()
+        self.save_session()
+        super().closeEvent(event)

@@ -1,0 +1,350 @@
+"""The notes panel: the selected node's notes, an autosaving editor, tags, star and follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelection,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    QStringListModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QCompleter,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fypdesk.ui.notes_port import NotesPort, NoteView
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: Autosave this long after the last keystroke.
+AUTOSAVE_MS = 700
+
+
+class NotesListModel(QAbstractListModel):
+    """The notes of one node; ``UserRole`` gives the :class:`NoteView`."""
+
+    ROW = Qt.ItemDataRole.UserRole
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._notes: tuple[NoteView, ...] = ()
+
+    def set_notes(self, notes: Sequence[NoteView]) -> None:
+        """Replace every note."""
+        self.beginResetModel()
+        self._notes = tuple(notes)
+        self.endResetModel()
+
+    def replace_note(self, note: NoteView) -> int:
+        """Update (or append) ``note``; returns its row."""
+        for row, old in enumerate(self._notes):
+            if old.id == note.id:
+                self._notes = (*self._notes[:row], note, *self._notes[row + 1 :])
+                self.dataChanged.emit(self.index(row), self.index(row))
+                return row
+        row = len(self._notes)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._notes = (*self._notes, note)
+        self.endInsertRows()
+        return row
+
+    def notes(self) -> tuple[NoteView, ...]:
+        """Every note shown."""
+        return self._notes
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._notes)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._notes):
+            return None
+        note = self._notes[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            first = next((line for line in note.body.splitlines() if line.strip()), "(empty)")
+            tags = "  " + " ".join(f"#{t}" for t in note.tags) if note.tags else ""
+            return f"{first[:80]}{tags}"
+        if role == self.ROW:
+            return note
+        return None
+
+
+class NotesPanel(QWidget):
+    """Notes of the current node against a :class:`NotesPort`.
+
+    Signals:
+        note_saved: a note was written to the store (the :class:`NoteView`).
+        annotations_changed: note counts or stars changed (badges need refreshing).
+    """
+
+    note_saved = Signal(object)
+    annotations_changed = Signal()
+
+    def __init__(self, notes: NotesPort, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notesPanel")
+        self._notes = notes
+        self._node_id: str | None = None
+        self._note_id: str | None = None
+        self._node_hash: str | None = None
+        self._dirty = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.flush)
+        self._build()
+        self._set_enabled(False)
+
+    def _build(self) -> None:
+        self.title_label = QLabel(self)
+        self.title_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.title_label.setWordWrap(True)
+        self.star_button = QToolButton(self)
+        self.star_button.setObjectName("starButton")
+        self.star_button.setCheckable(True)
+        self.star_button.setText("☆")
+        self.star_button.setAccessibleName("Star this item")
+        self.star_button.setToolTip("Star this item")
+        self.star_button.toggled.connect(self._on_star_button_toggled)
+        self.list_model = NotesListModel(self)
+        self.list_view = QListView(self)
+        self.list_view.setObjectName("notesList")
+        self.list_view.setAccessibleName("Notes on this item")
+        self.list_view.setModel(self.list_model)
+        self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list_view.selectionModel().selectionChanged.connect(self._on_list_selection_changed)
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("noteEditor")
+        self.editor.setAccessibleName("Note text")
+        self.editor.setPlaceholderText("Write a note on this item…")
+        self.editor.textChanged.connect(self._on_editor_text_changed)
+        self.tags_edit = QLineEdit(self)
+        self.tags_edit.setObjectName("noteTags")
+        self.tags_edit.setAccessibleName("Tags, separated by commas")
+        self.tags_edit.setPlaceholderText("Tags, comma separated")
+        self._tag_model = QStringListModel(self)
+        completer = QCompleter(self._tag_model, self.tags_edit)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.tags_edit.setCompleter(completer)
+        self.tags_edit.editingFinished.connect(self._on_tags_edit_editing_finished)
+        self.follow_up_box = QCheckBox("Follow up", self)
+        self.follow_up_box.setToolTip("Mark this item for follow-up")
+        self.follow_up_box.setObjectName("followUp")
+        self.follow_up_box.toggled.connect(self._on_follow_up_box_toggled)
+        self.new_button = QPushButton("New note", self)
+        self.new_button.clicked.connect(self.start_new_note)
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.stale_label = QLabel(
+            "The text of this item has changed since this note was written.", self
+        )
+        self.stale_label.setObjectName("staleNote")
+        self.stale_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.stale_label.setWordWrap(True)
+        self.stale_label.hide()
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("noteStatus")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label.setAccessibleName("Save state")
+
+        head = QHBoxLayout()
+        head.addWidget(self.title_label, 1)
+        head.addWidget(self.follow_up_box, 0, Qt.AlignmentFlag.AlignTop)
+        head.addWidget(self.star_button, 0, Qt.AlignmentFlag.AlignTop)
+        editor_box = QWidget(self)
+        editor_layout = QVBoxLayout(editor_box)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addWidget(self.stale_label)
+        editor_layout.addWidget(self.editor)
+        editor_layout.addWidget(self.tags_edit)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("notesSplitter")
+        self.splitter.addWidget(self.list_view)
+        self.splitter.addWidget(editor_box)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([100, 300])
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.status_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(head)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(buttons)
+
+    # -- public --------------------------------------------------------------------------------
+
+    @property
+    def node_id(self) -> str | None:
+        """The node whose notes are shown."""
+        return self._node_id
+
+    @property
+    def note_id(self) -> str | None:
+        """The note in the editor (``None``: a new note not yet saved)."""
+        return self._note_id
+
+    def set_node(self, node_id: str, title: str, node_hash: str | None = None) -> None:
+        """Show the notes of ``node_id``, saving the note being edited first.
+
+        ``node_hash`` fingerprints the node's current wording: notes written against other
+        wording say so.
+        """
+        self.flush()
+        self._node_id = node_id
+        self._node_hash = node_hash
+        self.title_label.setText(title)
+        self._set_enabled(True)
+        with QSignalBlocker(self.star_button):
+            starred = node_id in self._notes.starred_ids()
+            self.star_button.setChecked(starred)
+            self.star_button.setText("★" if starred else "☆")
+        with QSignalBlocker(self.follow_up_box):
+            self.follow_up_box.setChecked(node_id in self._notes.follow_up_ids())
+        self._tag_model.setStringList(list(self._notes.tags()))
+        notes = self._notes.notes_for(node_id)
+        self.list_model.set_notes(notes)
+        self.list_view.setVisible(bool(notes))
+        if notes:
+            self.list_view.setCurrentIndex(self.list_model.index(0))
+        else:
+            self._load(None)
+        self.status_label.setText("")
+
+    def start_new_note(self) -> None:
+        """Save the current note and start an empty one."""
+        self.flush()
+        with QSignalBlocker(self.list_view.selectionModel()):
+            self.list_view.clearSelection()
+        self._load(None)
+        self.editor.setFocus()
+
+    def flush(self) -> None:
+        """Save the note being edited now, if it changed."""
+        self._timer.stop()
+        if not self._dirty or self._node_id is None:
+            return
+        self._dirty = False
+        body = self.editor.toPlainText()
+        if self._note_id is None and not body.strip():
+            return
+        note = self._notes.save(self._node_id, self._note_id, body, self._node_hash)
+        created = self._note_id is None
+        self._note_id = note.id
+        row = self.list_model.replace_note(note)
+        self.list_view.setVisible(True)
+        if created:
+            with QSignalBlocker(self.list_view.selectionModel()):
+                self.list_view.setCurrentIndex(self.list_model.index(row))
+            self.annotations_changed.emit()
+        self._set_note_controls(note)
+        self.status_label.setText("Saved")
+        self.note_saved.emit(note)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (
+            self.editor,
+            self.tags_edit,
+            self.new_button,
+            self.star_button,
+            self.follow_up_box,
+        ):
+            widget.setEnabled(enabled)
+        self._set_note_controls(None)
+
+    def _load(self, note: NoteView | None) -> None:
+        self._note_id = note.id if note else None
+        with QSignalBlocker(self.editor):
+            self.editor.setPlainText(note.body if note else "")
+        self.tags_edit.setText(", ".join(note.tags) if note else "")
+        self._dirty = False
+        self._set_note_controls(note)
+
+    def _set_note_controls(self, note: NoteView | None) -> None:
+        self.delete_button.setEnabled(note is not None)
+        self.tags_edit.setEnabled(note is not None or self._node_id is not None)
+        self.stale_label.setVisible(
+            note is not None
+            and note.node_hash is not None
+            and self._node_hash is not None
+            and note.node_hash != self._node_hash
+        )
+
+    def _on_list_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
+        self.flush()
+        if selected.isEmpty():
+            return
+        note = selected.indexes()[0].data(NotesListModel.ROW)
+        if isinstance(note, NoteView):
+            self._load(note)
+
+    def _on_editor_text_changed(self) -> None:
+        self._dirty = True
+        self.status_label.setText("Editing…")
+        self._timer.start()
+
+    def _on_tags_edit_editing_finished(self) -> None:
+        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        if self._note_id is None:
+            if not tags:
+                return
+            self._dirty = True
+            self.flush()
+        if self._note_id is None:
+            return
+        note = self._notes.set_tags(self._note_id, tags)
+        self.list_model.replace_note(note)
+        self._tag_model.setStringList(list(self._notes.tags()))
+        self.status_label.setText("Saved")
+        self.note_saved.emit(note)
+
+    def _on_follow_up_box_toggled(self, _checked: bool) -> None:
+        if self._node_id is None:
+            return
+        marked = self._notes.toggle_follow_up(self._node_id)
+        with QSignalBlocker(self.follow_up_box):
+            self.follow_up_box.setChecked(marked)
+        self.annotations_changed.emit()
+
+    def _on_star_button_toggled(self, _checked: bool) -> None:
+        if self._node_id is None:
+            return
+        starred = self._notes.toggle_star(self._node_id)
+        with QSignalBlocker(self.star_button):
+            self.star_button.setChecked(starred)
+        self.star_button.setText("★" if starred else "☆")
+        self.annotations_changed.emit()
+
+    def _on_delete_button_clicked(self) -> None:
+        if self._note_id is None or self._node_id is None:
+            return
+        self._timer.stop()
+        self._notes.delete(self._note_id)
+        self._dirty = False
+        node_id, title, node_hash = self._node_id, self.title_label.text(), self._node_hash
+        self._node_id = None
+        self.set_node(node_id, title, node_hash)
+        self.annotations_changed.emit()

@@ -1,0 +1,225 @@
+"""The reading pane: one node as rich text, with links to its breadcrumb and children."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from fypdesk.domain.content import (
+    Briefing,
+    NodeDetail,
+    NodeKind,
+    PlanSummary,
+    Quantity,
+    QuantityRole,
+    SectionKind,
+)
+from fypdesk.domain.growth import format_number, implied_change
+
+NODE_SCHEME = "fypdesk"
+
+
+def node_url(node_id: str) -> str:
+    """The link that navigates to ``node_id``."""
+    return f"{NODE_SCHEME}:{html.escape(node_id, quote=True)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Everything one rendering needs, read before rendering."""
+
+    detail: NodeDetail
+    briefing: Briefing
+    plans: Sequence[PlanSummary]
+
+
+def quantity_value(q: Quantity) -> str:
+    """``over 56–60`` as the source writes it."""
+    value = format_number(q.value)
+    if q.value_max is not None:
+        value += f"–{format_number(q.value_max)}"
+    return f"{q.qualifier.value} {value}" if q.qualifier else value
+
+
+def with_unit(number: str, unit: str) -> str:
+    """``56%`` but ``2.5 trillion CNY``."""
+    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".rstrip()
+
+
+def _listed_note(plan: PlanSummary) -> str:
+    if plan.targets_listed == 0 and plan.figures_listed:
+        return f"no targets, {plan.figures_listed} figure{'s' if plan.figures_listed != 1 else ''}"
+    if plan.targets_total is None:
+        return f"{plan.targets_listed} target{'s' if plan.targets_listed != 1 else ''}"
+    return f"{plan.targets_listed} of {plan.targets_total.count} targets listed"
+
+
+def render(page: Page, palette: QPalette) -> str:
+    """The page as HTML; colours come from ``palette``, every text is escaped."""
+    esc = html.escape
+    detail, node = page.detail, page.detail.node
+    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    rule = palette.color(QPalette.ColorRole.Mid).name()
+    parts = [
+        f"<style>td, th {{ padding: 3px 8px; border-bottom: 1px solid {rule}; }}"
+        f" .muted {{ color: {muted}; }} h1 {{ margin-bottom: 4px; }}</style>"
+    ]
+    if detail.breadcrumb:
+        crumbs = " › ".join(
+            f'<a href="{node_url(ref.id)}">{esc(ref.title)}</a>' for ref in detail.breadcrumb
+        )
+        parts.append(f"<p class='muted'>{crumbs}</p>")
+    parts.append(f"<h1>{esc(node.title)}</h1>")
+    if node.kind is NodeKind.BRIEFING:
+        b = page.briefing
+        parts.append(f"<p class='muted'>{esc(b.publisher)} · {esc(b.date)}</p>")
+        if not node.text:
+            parts += [f"<p>{esc(p)}</p>" for p in b.introduction]
+    plan_intro = detail.plan is not None and node.kind is NodeKind.PLAN
+    if plan_intro and detail.plan is not None and detail.plan.key_message not in (node.text or ""):
+        parts.append(f"<p><i>{esc(detail.plan.key_message)}</i></p>")
+    if node.text:
+        parts += [f"<p>{esc(p)}</p>" for p in node.text.split("\n\n")]
+    if detail.quantity is not None:
+        parts.append(_quantity_summary(detail.quantity, page.briefing.period_start - 1))
+    if detail.children:
+        parts.append(_children(page))
+    targets = [q for q in detail.quantities if q.role is QuantityRole.TARGET]
+    figures = [q for q in detail.quantities if q.role is QuantityRole.FIGURE]
+    plan = detail.plan
+    if node.kind is NodeKind.BRIEFING:
+        # The overview lists the plans; every target is one keystroke away in the Targets tab.
+        targets, figures = [], []
+    if targets and detail.quantity is None:
+        heading = "Targets"
+        show_total = node.kind is NodeKind.PLAN or node.section_kind is SectionKind.TARGETS
+        if plan is not None and plan.targets_total is not None and show_total:
+            heading += f" <span class='muted'>({_listed_note(plan)})</span>"
+        parts.append(f"<h3>{heading}</h3>" + _table(targets, "Target"))
+    if figures and detail.quantity is None:
+        parts.append("<h3>Figures</h3>" + _table(figures, "Value"))
+    if plan is not None and plan.targets_total is not None and node.kind is NodeKind.TARGET:
+        parts.append(
+            f"<p class='muted'>The briefing lists {plan.targets_listed} of the "
+            f"{plan.targets_total.count} targets the {esc(plan.short_title)} plan sets.</p>"
+        )
+    if node.source:
+        parts.append(
+            f"<h4 class='muted'>Source</h4><blockquote><i>“{esc(node.source)}”</i></blockquote>"
+        )
+    return "".join(parts)
+
+
+def _children(page: Page) -> str:
+    esc = html.escape
+    plans = {plan.slug: plan for plan in page.plans}
+    items = []
+    for child in page.detail.children:
+        extra = ""
+        if child.kind is NodeKind.PLAN and child.id in plans:
+            plan = plans[child.id]
+            extra = (
+                f"<br><span class='muted'>{esc(plan.key_message)}</span>"
+                f"<br><span class='muted'>{_listed_note(plan)}</span>"
+            )
+        items.append(f'<li><a href="{node_url(child.id)}">{esc(child.title)}</a>{extra}</li>')
+    return "<ul>" + "".join(items) + "</ul>"
+
+
+def _table(quantities: Sequence[Quantity], value_heading: str) -> str:
+    esc = html.escape
+    rows = [
+        f"<table cellspacing='0'><tr><th align='left'>Indicator</th><th align='right'>Baseline</th>"
+        f"<th align='right'>{value_heading}</th><th align='left'>Unit</th><th>Year</th></tr>"
+    ]
+    for q in quantities:
+        baseline = format_number(q.baseline) if q.baseline is not None else "–"
+        rows.append(
+            f"<tr><td><a href='{node_url(q.id)}'>{esc(q.indicator)}</a></td>"
+            f"<td align='right'>{esc(baseline)}</td><td align='right'>{esc(quantity_value(q))}</td>"
+            f"<td>{esc(q.unit)}</td><td>{q.year}</td></tr>"
+        )
+    rows.append("</table>")
+    return "".join(rows)
+
+
+def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
+    esc = html.escape
+    label = "Target" if q.role is QuantityRole.TARGET else "Value"
+    rows = [("Indicator", q.indicator)]
+    if q.baseline is not None:
+        year = f" ({q.baseline_year})" if q.baseline_year else ""
+        rows.append(("Baseline", with_unit(format_number(q.baseline), q.unit) + year))
+    rows.append((label, f"{with_unit(quantity_value(q), q.unit)} ({q.year})"))
+    change = implied_change(q, plan_base_year) if q.role is QuantityRole.TARGET else None
+    if change is not None:
+        text = with_unit(f"{change.absolute:+}".replace("+-", "-"), q.unit)
+        if change.relative is not None:
+            text += f" ({change.relative:+.1%})"
+        rows.append(("Change", text))
+        if change.annual_rate is not None:
+            assumed = ", base year assumed" if change.base_year_assumed else ""
+            rows.append(
+                (
+                    "Implied annual growth",
+                    f"{change.annual_rate:+.1%} from {change.base_year}{assumed}",
+                )
+            )
+    if q.eur is not None and q.eur.value is not None:
+        rows.append(("In euros", with_unit(format_number(q.eur.value), q.eur.unit)))
+    cells = "".join(f"<tr><th align='left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
+    return f"<table cellspacing='0'>{cells}</table>"
+
+
+class ReadingPane(QTextBrowser):
+    """Shows one node; emits ``node_requested`` when a node link is followed."""
+
+    node_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readingPane")
+        self.setAccessibleName("Reading pane")
+        self.setOpenLinks(False)
+        self.anchorClicked.connect(self._on_self_anchor_clicked)
+        self._page: Page | None = None
+        self._zoom = 0
+
+    @property
+    def page(self) -> Page | None:
+        """What is shown."""
+        return self._page
+
+    def show_page(self, page: Page) -> None:
+        """Render ``page``."""
+        self._page = page
+        self._render()
+
+    def _render(self) -> None:
+        if self._page is not None:
+            self.setHtml(render(self._page, self.palette()))
+
+    def set_zoom(self, steps: int) -> None:
+        """Zoom the text ``steps`` points away from the default size."""
+        self.zoomIn(steps - self._zoom)
+        self._zoom = steps
+
+    @property
+    def zoom(self) -> int:
+        """Zoom steps away from the default size."""
+        return self._zoom
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render()
+
+    def _on_self_anchor_clicked(self, url: QUrl) -> None:
+        # The app is offline: only links between nodes lead anywhere.
+        if url.scheme() == NODE_SCHEME:
+            self.node_requested.emit(url.path())

@@ -1,0 +1,76 @@
+"""The window's remembered state, typed, over one ``QSettings``."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings
+
+
+class UiSettings:
+    """Typed access to the reader window's settings.
+
+    Args:
+        store: where to keep them; ``None`` keeps them in memory only (screenshots, tests).
+    """
+
+    def __init__(self, store: QSettings | None) -> None:
+        self._store = store
+        self._memory: dict[str, object] = {}
+
+    def _get(self, key: str) -> object:
+        if self._store is None:
+            return self._memory.get(key)
+        return self._store.value(key)
+
+    def _set(self, key: str, value: object) -> None:
+        if self._store is None:
+            self._memory[key] = value
+        else:
+            self._store.setValue(key, value)
+
+    def sync(self) -> None:
+        """Write pending changes to disk."""
+        if self._store is not None:
+            self._store.sync()
+
+    # QSettings gives back strings for everything an INI file holds; convert on the way out.
+
+    @property
+    def last_node(self) -> str | None:
+        """The node open when the window closed."""
+        value = self._get("session/last_node")
+        return str(value) if value else None
+
+    @last_node.setter
+    def last_node(self, node_id: str | None) -> None:
+        self._set("session/last_node", node_id or "")
+
+    @property
+    def theme(self) -> str:
+        """``system``, ``light`` or ``dark``."""
+        value = str(self._get("view/theme") or "system")
+        return value if value in {"system", "light", "dark"} else "system"
+
+    @theme.setter
+    def theme(self, theme: str) -> None:
+        self._set("view/theme", theme)
+
+    @property
+    def zoom(self) -> int:
+        """Reading-pane zoom steps away from the default size."""
+        try:
+            return max(-8, min(16, int(str(self._get("view/zoom") or 0))))
+        except ValueError:
+            return 0
+
+    @zoom.setter
+    def zoom(self, steps: int) -> None:
+        self._set("view/zoom", int(steps))
+
+    def state(self, name: str) -> QByteArray | None:
+        """A saved geometry, window, splitter or header state by name."""
+        value = self._get(f"state/{name}")
+        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+    def set_state(self, name: str, state: QByteArray) -> None:
+        """Remember a geometry, window, splitter or header state."""
+        self._set(f"state/{name}", state)

@@ -1,0 +1,216 @@
+"""The Targets and Figures views: a plan filter, a text filter, and a sortable table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPalette,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fypdesk.domain.content import PlanSummary, QuantityKind, QuantityRole
+from fypdesk.domain.serialise import FIGURE_FIELDS, TARGET_FIELDS, quantity_record
+from fypdesk.ui.quantity_model import (
+    Columns,
+    QuantityFilterProxy,
+    QuantityRow,
+    QuantityTableModel,
+    Roles,
+    display,
+    headers,
+)
+
+
+class BarDelegate(QStyledItemDelegate):
+    """A small bar from 0 to the larger of baseline and target: baseline dim, target bright."""
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        super().paint(painter, option, index)
+        row = index.data(Roles.ROW)
+        if not isinstance(row, QuantityRow):
+            return
+        q = row.quantity
+        if q.kind is not QuantityKind.LEVEL or q.baseline is None:
+            return
+        top = max(float(q.baseline), float(q.value), 1e-12)
+        rect: QRect = option.rect.adjusted(4, 6, -4, -6)
+        if rect.width() < 10 or float(q.baseline) < 0 or float(q.value) < 0:
+            return
+        palette: QPalette = option.palette
+        height = max(3, rect.height() // 2 - 1)
+        target_rect = QRect(rect.left(), rect.top(), round(rect.width() * q.value / top), height)
+        base_rect = QRect(
+            rect.left(), rect.bottom() - height + 1, round(rect.width() * q.baseline / top), height
+        )
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+        painter.drawRect(target_rect)
+        painter.setBrush(palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(base_rect)
+        painter.restore()
+
+
+class QuantityTable(QTableView):
+    """A table whose Copy (Ctrl+C) copies the selected rows as tab-separated text."""
+
+    copy_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        menu = QMenu(self)
+        menu.addAction("Copy rows", self.copy_requested.emit)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+
+class QuantitiesView(QWidget):
+    """Targets (or figures) of every plan, filterable and sortable.
+
+    Signals:
+        node_requested: the user double-clicked a row (its node id).
+        export_requested: the user asked to export the listed rows as CSV.
+    """
+
+    node_requested = Signal(str)
+    export_requested = Signal()
+
+    def __init__(
+        self, role: QuantityRole, plans: Sequence[PlanSummary], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        noun = "targets" if role is QuantityRole.TARGET else "figures"
+        self.setObjectName(f"{noun}View")
+        self.model = QuantityTableModel(role, self)
+        self.proxy = QuantityFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.plan_combo = QComboBox(self)
+        self.plan_combo.setObjectName(f"{noun}PlanFilter")
+        self.plan_combo.setAccessibleName(f"Show {noun} of plan")
+        self.plan_combo.addItem("All plans", "")
+        for plan in plans:
+            self.plan_combo.addItem(plan.short_title, plan.slug)
+        self.plan_combo.currentIndexChanged.connect(self._on_plan_combo_current_index_changed)
+        self.text_edit = QLineEdit(self)
+        self.text_edit.setObjectName(f"{noun}TextFilter")
+        self.text_edit.setPlaceholderText(f"Filter {noun}…")
+        self.text_edit.setAccessibleName(f"Filter {noun} by text")
+        self.text_edit.setClearButtonEnabled(True)
+        self.text_edit.textChanged.connect(self.proxy.set_text)
+        self.table = QuantityTable(self)
+        self.table.setObjectName(f"{noun}Table")
+        self.table.setAccessibleName(noun.capitalize())
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setItemDelegateForColumn(Columns.BAR, BarDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(Columns.INDICATOR, 260)
+        header.resizeSection(Columns.BAR, 90)
+        header.resizeSection(Columns.UNIT, 110)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        if role is QuantityRole.FIGURE:
+            for column in (Columns.CHANGE_ABS, Columns.CHANGE_REL, Columns.CAGR):
+                self.table.setColumnHidden(column, True)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.copy_requested.connect(self.copy_selection)
+        filters = QHBoxLayout()
+        filters.addWidget(self.plan_combo)
+        filters.addWidget(self.text_edit, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+
+    def set_rows(self, rows: Sequence[QuantityRow]) -> None:
+        """Show these rows."""
+        self.model.set_rows(rows)
+        # Figures mostly have no baseline: hide what would be an empty column.
+        no_baseline = all(row.quantity.baseline is None for row in rows)
+        self.table.setColumnHidden(Columns.BASELINE, no_baseline)
+        self.table.setColumnHidden(Columns.BAR, no_baseline)
+        for column in (Columns.PLAN, Columns.BASELINE, Columns.VALUE, *list(Columns)[6:]):
+            self.table.resizeColumnToContents(column)
+
+    def visible_rows(self, *, selected_only: bool = False) -> list[QuantityRow]:
+        """The rows as shown (sorted and filtered), or only the selected ones."""
+        if selected_only:
+            indexes = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        else:
+            indexes = [self.proxy.index(r, 0) for r in range(self.proxy.rowCount())]
+        rows = [index.data(Roles.ROW) for index in indexes]
+        return [row for row in rows if isinstance(row, QuantityRow)]
+
+    def selection_as_tsv(self) -> str:
+        """The selected rows as tab-separated text, with a header line."""
+        columns = [c for c in Columns if c is not Columns.BAR and not self.table.isColumnHidden(c)]
+        names = headers(self.model.role)
+        lines = ["\t".join(names[c] for c in columns)]
+        for row in self.visible_rows(selected_only=True):
+            lines.append("\t".join(display(row, c).replace("\t", " ") for c in columns))
+        return "\n".join(lines) + "\n"
+
+    def copy_selection(self) -> None:
+        """Put the selected rows on the clipboard."""
+        if self.table.selectionModel().hasSelection():
+            QGuiApplication.clipboard().setText(self.selection_as_tsv())
+
+    def write_csv(self, path: Path, plan_base_year: int | None) -> int:
+        """Write the listed rows (as filtered and sorted) to ``path``; returns the row count."""
+        fields = TARGET_FIELDS if self.model.role is QuantityRole.TARGET else FIGURE_FIELDS
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        rows = self.visible_rows()
+        for row in rows:
+            writer.writerow(quantity_record(row.quantity, plan_base_year))
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        return len(rows)
+
+    def _on_plan_combo_current_index_changed(self, _index: int) -> None:
+        plan = self.plan_combo.currentData()
+        self.proxy.set_plan(plan if isinstance(plan, str) and plan else None)
+
+    def _on_table_double_clicked(self, index: QModelIndex) -> None:
+        row = index.data(Roles.ROW)
+        if isinstance(row, QuantityRow):
+            self.node_requested.emit(row.quantity.id)

@@ -1,0 +1,97 @@
+"""Every Qt model of the window passes Qt's model tester, and says what it should."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+
+from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.content import QuantityRole
+from fypdesk.ui.navigator_model import NodeFilterProxy, NodeRoles, NodeTreeModel
+from fypdesk.ui.notes_panel import NotesListModel
+from fypdesk.ui.notes_port import NoteHit, NoteView
+from fypdesk.ui.quantity_model import (
+    Columns,
+    QuantityFilterProxy,
+    QuantityTableModel,
+    Roles,
+    build_rows,
+)
+from fypdesk.ui.search import ResultRow, SearchResultsModel
+from tests.ui.conftest import ModelCheck
+
+
+def _tree(content: ContentRepository) -> NodeTreeModel:
+    return NodeTreeModel(content, lambda _id: 0, "briefing")
+
+
+def test_tree_model_passes_the_model_tester(
+    check_model: ModelCheck, content: ContentRepository
+) -> None:
+    model = _tree(content)
+    check_model(model)
+    model.fetch_all()
+    check_model(model)
+    model.set_annotations({"ict": 2}, frozenset({"ict"}), frozenset({"briefing"}))
+    check_model(model)
+
+
+def test_tree_model_loads_lazily(content: ContentRepository) -> None:
+    model = _tree(content)
+    briefing = model.index(0, 0)
+    assert briefing.data() == content.briefing().title
+    assert model.rowCount(briefing) == 0 and model.canFetchMore(briefing)
+    model.fetchMore(briefing)
+    assert [model.index(r, 0, briefing).data(NodeRoles.NODE_ID) for r in range(3)] == [
+        "integration",
+        "ict",
+        "software",
+    ]
+
+
+def test_tree_filter_keeps_matches_and_their_ancestors(
+    check_model: ModelCheck, content: ContentRepository
+) -> None:
+    model = _tree(content)
+    model.fetch_all()
+    proxy = NodeFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_text("5g usage")
+    check_model(proxy)
+    chain = []
+    index = proxy.index(0, 0)
+    while index.isValid():
+        chain.append(index.data(NodeRoles.NODE_ID))
+        index = proxy.index(0, 0, index)
+    assert chain == ["briefing", "ict", "ict/targets", "ict/targets/5g-usage-rate"]
+
+
+def test_quantity_model_passes_the_model_tester(
+    check_model: ModelCheck, content: ContentRepository
+) -> None:
+    model = QuantityTableModel(QuantityRole.TARGET)
+    check_model(model)
+    model.set_rows(build_rows(content.quantities(QuantityRole.TARGET), {}, 2020))
+    check_model(model)
+    proxy = QuantityFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.sort(Columns.CAGR, Qt.SortOrder.DescendingOrder)
+    proxy.set_plan("ict")
+    check_model(proxy)
+    assert proxy.rowCount() == 4
+    assert isinstance(proxy.index(0, Columns.VALUE).data(Roles.SORT_KEY), tuple)
+
+
+def test_notes_and_search_models_pass_the_model_tester(check_model: ModelCheck) -> None:
+    notes = NotesListModel()
+    notes.set_notes([NoteView("n1", "ict", "first line\nsecond", ("5g",))])
+    check_model(notes)
+    assert notes.index(0).data() == "first line  #5g"
+    notes.replace_note(NoteView("n2", "ict", ""))
+    check_model(notes)
+    results = SearchResultsModel()
+    results.set_rows([ResultRow("ict", "<b>ICT</b>", "an <b>ICT</b> snippet", False, "Plan")])
+    check_model(results)
+    assert results.index(0).data(Qt.ItemDataRole.AccessibleTextRole) == "ICT"
+    assert results.index(0).data().startswith("<b>Plan:</b> <b>ICT</b>")
+    assert results.rowCount(QModelIndex()) == 1
+    _ = NoteHit
