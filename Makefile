@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint pytest db bench clean
+.PHONY: run test lint pytest db bench dist dist-check install-desktop clean
 
 $(STAMP): pyproject.toml tools/bootstrap_venv.py
 	$(PYTHON) tools/bootstrap_venv.py $(VENV)
@@ -33,6 +33,28 @@ db: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The frozen one-folder app in dist/fypdesk/, built with the venv's PySide6.
+dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dist]'
+	$(BIN)/python tools/render_icons.py build/icons
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/fypdesk.spec
+
+dist-check:
+	$(BIN)/python tools/dist_check.py
+
+# Menu entry, icon and AppStream metadata for the current user, running this checkout's venv.
+DESKTOP_ID := org.fypdesk.FypDesk
+XDG_DATA := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
+install-desktop: $(STAMP)
+	$(BIN)/python tools/render_icons.py build/icons
+	mkdir -p $(XDG_DATA)/applications $(XDG_DATA)/metainfo $(XDG_DATA)/icons
+	sed 's|^Exec=fypdesk|Exec=$(abspath $(BIN))/fypdesk|' packaging/linux/$(DESKTOP_ID).desktop \
+		> $(XDG_DATA)/applications/$(DESKTOP_ID).desktop
+	cp packaging/linux/$(DESKTOP_ID).metainfo.xml $(XDG_DATA)/metainfo/
+	cp -r build/icons/hicolor $(XDG_DATA)/icons/
+	-update-desktop-database $(XDG_DATA)/applications 2>/dev/null
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
