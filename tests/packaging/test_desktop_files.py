@@ -1,0 +1,41 @@
+"""The Linux desktop entry and AppStream metadata validate, and agree on the application id."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+LINUX = REPO_ROOT / "packaging" / "linux"
+APP_ID = "org.fypdesk.FypDesk"
+
+
+def _validate(tool: str, *args: str) -> subprocess.CompletedProcess[str]:
+    if shutil.which(tool) is None:  # .ci/run installs both; a developer machine may lack them
+        pytest.skip(f"{tool} is not installed")
+    return subprocess.run([tool, *args], capture_output=True, text=True, check=False)
+
+
+def test_the_desktop_entry_validates() -> None:
+    result = _validate("desktop-file-validate", str(LINUX / f"{APP_ID}.desktop"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_metainfo_validates() -> None:
+    path = LINUX / f"{APP_ID}.metainfo.xml"
+    result = _validate("appstreamcli", "validate", "--no-net", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_entry_metadata_and_icons_share_one_id() -> None:
+    desktop = (LINUX / f"{APP_ID}.desktop").read_text(encoding="utf-8")
+    metainfo = (LINUX / f"{APP_ID}.metainfo.xml").read_text(encoding="utf-8")
+    icons = (REPO_ROOT / "tools" / "render_icons.py").read_text(encoding="utf-8")
+    assert f"Icon={APP_ID}\n" in desktop
+    assert f"<id>{APP_ID}</id>" in metainfo and f"{APP_ID}.desktop" in metainfo
+    assert f'APP_ID = "{APP_ID}"' in icons
+    assert Path(REPO_ROOT / "resources" / "icons" / "fypdesk.svg").is_file()
