@@ -13,6 +13,9 @@ from pathlib import Path
 APP_NAME = "fypdesk"
 DATA_DIR_ENV = "FYPDESK_DATA_DIR"
 CONTENT_DB_NAME = "fyp.db"
+#: The user's notes database in the data folder. Named here rather than in the notes store so a
+#: command can tell whether the user has notes without importing SQLAlchemy and Alembic.
+NOTES_DB_NAME = "notes.db"
 
 
 def _package_root() -> Path:

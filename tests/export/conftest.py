@@ -1,8 +1,10 @@
-"""Fixtures for brief export: the real bundled content and the user's hostile annotations."""
+"""Fixtures for brief export: the real bundled content, the user's hostile annotations, and a
+private (initially empty) data folder for every test."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,13 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import Annotations
 from fypdesk.export.compose import BriefContent
 from tests.export.brief_samples import CONTENT_DB, hostile_notes
+
+
+@pytest.fixture(autouse=True)
+def _private_notes(data_dir: Path) -> Path:
+    """Every export test gets an empty data folder: ``export`` reads the user's notes store, and a
+    test must neither see the developer's own notes nor depend on them."""
+    return data_dir
 
 
 @pytest.fixture(scope="session")

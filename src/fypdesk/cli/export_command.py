@@ -1,8 +1,10 @@
-"""The ``export`` command: write a brief as PDF or Markdown.
+"""The ``export`` command: write a brief as PDF or Markdown; the ``briefs`` command lists the
+briefs saved with ``export --save-brief``.
 
-reportlab is imported only inside :func:`run_export`, when a PDF is actually written, so no other
-command pays for it. The user's notes and stars reach the brief through :func:`load_annotations`
-alone, the one seam to the notes store.
+reportlab is imported only inside :func:`run_export`, when a PDF is actually written, and the
+notes store (SQLAlchemy, Alembic) only when the user has a notes database, so no other command
+pays for either. The user's notes and stars reach the brief through :func:`load_annotations`.
+Reading never creates a notes database; only ``--save-brief`` writes one.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from fypdesk.cli import output
 from fypdesk.cli.content_commands import open_content
+from fypdesk.cli.notes_commands import existing_notes_store, notes_store
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import (
     Annotations,
@@ -24,35 +28,58 @@ from fypdesk.domain.brief import (
     Paper,
 )
 from fypdesk.domain.errors import FypdeskError
+from fypdesk.domain.notes import SavedBrief
+from fypdesk.domain.saved_brief import (
+    InvalidSavedBriefError,
+    brief_note,
+    saved_brief,
+    spec_from_saved_brief,
+)
 from fypdesk.export.compose import BriefContent, compose
 from fypdesk.export.write import atomic_write
 
+if TYPE_CHECKING:
+    from fypdesk.notes.repository import NotesRepository
+
 FORMATS = (".pdf", ".md")
+
+_T = TypeVar("_T")
+
+
+class UnknownBriefError(FypdeskError):
+    """``--brief NAME`` names no saved brief."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"no saved brief named {name!r} (see 'fypdesk briefs')")
+        self.name = name
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``export`` command."""
+    """Add the ``export`` and ``briefs`` commands."""
     export = commands.add_parser(
         "export",
         help="write a brief of the briefing, with your notes, as PDF or Markdown",
         description="Write a brief as OUT.pdf or OUT.md. Without options: the whole briefing, "
-        "all notes, targets annex, charts, citations and a table of contents.",
+        "all notes, targets annex, charts, citations and a table of contents. With --brief, a "
+        "saved brief, whose settings the options given here override.",
     )
+    # Every option defaults to None (not given), so that with --brief only the options the user
+    # typed override the saved brief; spec_from_args fills in the real defaults.
     export.add_argument("out", type=Path, metavar="OUT.pdf|OUT.md", help="the file to write")
     scope = export.add_argument_group("scope")
     scope.add_argument(
         "--plan",
         action="append",
-        default=[],
         metavar="SLUG",
         help="only this plan (repeatable; see 'fypdesk plans')",
     )
-    scope.add_argument("--starred", action="store_true", help="only starred items")
-    scope.add_argument("--annotated", action="store_true", help="only items with notes")
+    scope.add_argument("--starred", action="store_true", default=None, help="only starred items")
+    scope.add_argument(
+        "--annotated", action="store_true", default=None, help="only items with notes"
+    )
     scope.add_argument(
         "--tag",
         action="append",
-        default=[],
         metavar="T",
         help="only items with a note tagged T (repeatable; also the tags of --notes tagged)",
     )
@@ -60,26 +87,51 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     options.add_argument(
         "--notes",
         choices=[mode.value for mode in NotesMode],
-        default=NotesMode.ALL.value,
         help="which notes to print (default: all)",
     )
-    options.add_argument("--no-targets", action="store_true", help="leave out the targets annex")
-    options.add_argument("--no-charts", action="store_true", help="leave out the charts")
+    options.add_argument(
+        "--no-targets", action="store_true", default=None, help="leave out the targets annex"
+    )
+    options.add_argument(
+        "--no-charts", action="store_true", default=None, help="leave out the charts"
+    )
     options.add_argument(
         "--no-citations",
         action="store_true",
+        default=None,
         help="leave out numbered citations and the sources section",
     )
-    options.add_argument("--no-toc", action="store_true", help="leave out the table of contents")
+    options.add_argument(
+        "--no-toc", action="store_true", default=None, help="leave out the table of contents"
+    )
     cover = export.add_argument_group("cover")
-    cover.add_argument("--title", default="", metavar="T", help="default: the briefing's title")
-    cover.add_argument("--subtitle", default="", metavar="S")
-    cover.add_argument("--author", default="", metavar="A")
-    cover.add_argument("--organisation", default="", metavar="O")
+    cover.add_argument("--title", metavar="T", help="default: the briefing's title")
+    cover.add_argument("--subtitle", metavar="S")
+    cover.add_argument("--author", metavar="A")
+    cover.add_argument("--organisation", metavar="O")
     cover.add_argument("--date", type=_date, metavar="YYYY-MM-DD", help="the meeting's date")
-    cover.add_argument("--marking", default="", metavar="TEXT", help="e.g. Internal")
-    cover.add_argument("--paper", choices=[paper.value for paper in Paper], default=Paper.A4.value)
+    cover.add_argument("--marking", metavar="TEXT", help="e.g. Internal")
+    cover.add_argument("--paper", choices=[paper.value for paper in Paper], help="default: a4")
+    saved = export.add_argument_group("saved briefs")
+    saved.add_argument(
+        "--brief",
+        metavar="NAME",
+        help="start from the saved brief NAME (see 'fypdesk briefs')",
+    )
+    saved.add_argument(
+        "--save-brief",
+        metavar="NAME",
+        help="after writing, save the settings used as the brief NAME (replacing one so named)",
+    )
     export.set_defaults(handler=run_export)
+
+    briefs = commands.add_parser(
+        "briefs",
+        help="list saved briefs",
+        description="List the briefs saved with 'fypdesk export OUT --save-brief NAME'.",
+    )
+    briefs.add_argument("--format", choices=("text", "json"), default="text")
+    briefs.set_defaults(handler=run_briefs)
 
 
 def _date(text: str) -> dt.date:
@@ -91,43 +143,99 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
-def spec_from_args(args: argparse.Namespace) -> BriefSpec:
-    """The brief the options ask for.
+def spec_from_args(args: argparse.Namespace, base: BriefSpec | None = None) -> BriefSpec:
+    """The brief the options ask for: ``base`` (default: the whole briefing with everything)
+    with every option the user gave overriding it.
+
+    ``--tag`` sets the scope's tags and, when notes are ``tagged``, the note tags too; without
+    ``--tag``, ``--notes tagged`` takes the base's note tags, or else its scope tags.
 
     Raises:
         InvalidBriefSpecError: the options contradict each other or are too long.
     """
-    notes = NotesMode(args.notes)
-    tags = tuple(args.tag)
+    base = base if base is not None else BriefSpec()
+    scope = base.scope
+    options = base.options
+    notes = NotesMode(args.notes) if args.notes is not None else options.notes
+    tags = tuple(args.tag) if args.tag is not None else scope.tags
+    if notes is not NotesMode.TAGGED:
+        note_tags: tuple[str, ...] = ()
+    elif args.tag is not None:
+        note_tags = tags
+    elif options.notes is NotesMode.TAGGED:
+        note_tags = options.note_tags
+    else:
+        note_tags = scope.tags
     return BriefSpec(
-        title=args.title,
-        subtitle=args.subtitle,
-        author=args.author,
-        organisation=args.organisation,
-        meeting_date=args.date,
-        marking=args.marking,
-        paper=Paper(args.paper),
+        title=_given(args.title, base.title),
+        subtitle=_given(args.subtitle, base.subtitle),
+        author=_given(args.author, base.author),
+        organisation=_given(args.organisation, base.organisation),
+        meeting_date=_given(args.date, base.meeting_date),
+        marking=_given(args.marking, base.marking),
+        paper=Paper(args.paper) if args.paper is not None else base.paper,
         scope=BriefScope(
-            plans=tuple(args.plan), starred=args.starred, annotated=args.annotated, tags=tags
+            plans=tuple(args.plan) if args.plan is not None else scope.plans,
+            starred=_given(args.starred, scope.starred),
+            annotated=_given(args.annotated, scope.annotated),
+            tags=tags,
         ),
         options=BriefOptions(
             notes=notes,
-            note_tags=tags if notes is NotesMode.TAGGED else (),
-            targets_annex=not args.no_targets,
-            charts=not args.no_charts,
-            citations=not args.no_citations,
-            toc=not args.no_toc,
+            note_tags=note_tags,
+            # The flags can only switch things off; a flag not given keeps the base's choice.
+            targets_annex=options.targets_annex and not args.no_targets,
+            charts=options.charts and not args.no_charts,
+            citations=options.citations and not args.no_citations,
+            toc=options.toc and not args.no_toc,
         ),
     )
 
 
-def load_annotations(args: argparse.Namespace) -> tuple[tuple[BriefNote, ...], frozenset[str]]:
-    """The user's notes and starred node ids, for the brief.
+def _given(value: _T | None, default: _T) -> _T:
+    return default if value is None else value
 
-    The single seam to the notes store: until it is connected, a brief carries no notes.
+
+def load_annotations(args: argparse.Namespace) -> tuple[tuple[BriefNote, ...], frozenset[str]]:
+    """The user's notes (every one, also those on items the content no longer has) and starred
+    node ids, from the notes store of ``--data-dir`` / ``$FYPDESK_DATA_DIR``.
+
+    Without a notes database there is nothing to read, and none is created. A damaged database
+    is repaired from its newest backup, with a message on stderr, as every notes command does.
     """
-    del args  # the notes store is reached through args.data_dir once it exists
-    return (), frozenset()
+    with existing_notes_store(args) as repository:
+        if repository is None:
+            return (), frozenset()
+        return annotations_in(repository)
+
+
+def annotations_in(repository: NotesRepository) -> tuple[tuple[BriefNote, ...], frozenset[str]]:
+    """Every note and every starred node id in an open notes store, as a brief takes them."""
+    # All notes, unfiltered: the scope and the notes option choose among them in composition,
+    # and detached notes (their node gone after a content update) get their own section there.
+    notes = tuple(brief_note(note) for note in repository.all_notes())
+    return notes, repository.marks.starred_ids()
+
+
+def load_saved_spec(args: argparse.Namespace, name: str) -> BriefSpec:
+    """The specification of the saved brief ``name``.
+
+    Raises:
+        UnknownBriefError: no brief of that name (also when there is no notes database yet).
+        InvalidSavedBriefError: the stored brief is malformed.
+    """
+    with existing_notes_store(args) as repository:
+        found = None if repository is None else _saved_briefs(repository).get(name)
+    if found is None:
+        raise UnknownBriefError(name)
+    return spec_from_saved_brief(found)
+
+
+def _saved_briefs(repository: NotesRepository) -> dict[str, SavedBrief]:
+    # Read all (a user has a handful) rather than get(): get() reports a missing name as a plain
+    # NotesError, not told apart by type from the store's other failures, and a missing name
+    # needs its own message pointing to 'fypdesk briefs'.
+    return {brief.name: brief for brief in repository.briefs.all()}
 
 
 def load_content(repository: ContentRepository) -> BriefContent:
@@ -146,7 +254,11 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise FypdeskError(f"cannot tell the format of {out}: name it OUT.pdf or OUT.md")
-    spec = spec_from_args(args)
+    if args.save_brief is not None and not args.save_brief.strip():
+        # Checked before any work: the file would be written and only then the save refused.
+        raise FypdeskError("--save-brief needs a name")
+    base = load_saved_spec(args, args.brief) if args.brief is not None else None
+    spec = spec_from_args(args, base)
     repository = open_content(args)
     try:
         content = load_content(repository)
@@ -163,12 +275,73 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         from fypdesk.export.markdown import write_markdown
 
-        lines = atomic_write(out, lambda stream: write_markdown(document, stream))
-        size = f"{lines} lines"
-    output.write_lines(
-        [
-            f"Wrote {out} ({size}): {counts.plans} plans, {counts.items} items, "
-            f"{counts.targets} targets, {counts.notes} notes."
-        ]
-    )
+        written = atomic_write(out, lambda stream: write_markdown(document, stream))
+        size = f"{written} lines"
+    report = [
+        f"Wrote {out} ({size}): {counts.plans} plans, {counts.items} items, "
+        f"{counts.targets} targets, {counts.notes} notes."
+    ]
+    if args.save_brief is not None:
+        # Saved only after the file is written: a brief that could not be exported is not kept.
+        with notes_store(args) as store:
+            store.briefs.save(saved_brief(args.save_brief, spec))
+        report.append(f"Saved the brief as {args.save_brief!r}.")
+    output.write_lines(report)
     return 0
+
+
+def run_briefs(args: argparse.Namespace) -> int:
+    """``fypdesk briefs [--format text|json]``."""
+    with existing_notes_store(args) as repository:
+        briefs = () if repository is None else repository.briefs.all()
+    if args.format == "json":
+        output.write_json([_brief_record(brief) for brief in briefs])
+        return 0
+    if not briefs:
+        output.write_lines(["No saved briefs."])
+        return 0
+    rows = [[brief.name, brief.title, _describe(brief)] for brief in briefs]
+    output.write_lines(output.table(["name", "title", "contents"], rows, wrap_column=2))
+    return 0
+
+
+def _brief_record(brief: SavedBrief) -> dict[str, object]:
+    """A saved brief as stored: structured, every field, nothing interpreted."""
+    return {
+        "name": brief.name,
+        "title": brief.title,
+        "subtitle": brief.subtitle,
+        "author": brief.author,
+        "organisation": brief.organisation,
+        "meeting_date": None if brief.meeting_date is None else brief.meeting_date.isoformat(),
+        "marking": brief.marking,
+        "paper": brief.paper,
+        "plans": list(brief.scope),
+        "options": dict(brief.options),
+    }
+
+
+def _describe(brief: SavedBrief) -> str:
+    """What a saved brief contains, in a few words for the listing."""
+    try:
+        spec = spec_from_saved_brief(brief)
+    except InvalidSavedBriefError as exc:
+        # Listed anyway, so the user can see it and save over it; exporting it says the same.
+        return f"unusable: {exc.problem}"
+    scope = spec.scope
+    parts = [", ".join(scope.plans) if scope.plans else "all plans"]
+    if scope.starred:
+        parts.append("starred")
+    if scope.annotated:
+        parts.append("annotated")
+    if scope.tags:
+        parts.append("tags " + ", ".join(scope.tags))
+    notes = spec.options.notes
+    if notes is NotesMode.TAGGED:
+        parts.append("notes tagged " + ", ".join(spec.options.note_tags))
+    else:
+        parts.append(f"notes {notes.value}")
+    if spec.meeting_date is not None:
+        parts.append(f"for {spec.meeting_date.isoformat()}")
+    parts.append(brief.paper)
+    return "; ".join(parts)

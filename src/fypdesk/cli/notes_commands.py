@@ -87,9 +87,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def notes_db_path(args: argparse.Namespace) -> Path:
     """The notes database of ``--data-dir`` / ``$FYPDESK_DATA_DIR`` / the user data folder."""
-    from fypdesk.notes import store
-
-    return store.notes_path(paths.user_data_dir(args.data_dir))
+    # Built from paths, not the store: asking where the notes are must not import SQLAlchemy.
+    return paths.user_data_dir(args.data_dir) / paths.NOTES_DB_NAME
 
 
 def _report_recovery(report: RecoveryReport) -> None:
@@ -98,7 +97,11 @@ def _report_recovery(report: RecoveryReport) -> None:
 
 
 @contextmanager
-def _notes(args: argparse.Namespace, *, auto_backup: bool = True) -> Iterator[NotesRepository]:
+def notes_store(args: argparse.Namespace, *, auto_backup: bool = True) -> Iterator[NotesRepository]:
+    """The user's notes store, created if missing, repaired and migrated as needed; closed after.
+
+    A repair of a damaged database is reported on stderr.
+    """
     from fypdesk.notes import store
 
     repository = store.open_notes(
@@ -108,6 +111,20 @@ def _notes(args: argparse.Namespace, *, auto_backup: bool = True) -> Iterator[No
         yield repository
     finally:
         repository.close()
+
+
+@contextmanager
+def existing_notes_store(args: argparse.Namespace) -> Iterator[NotesRepository | None]:
+    """The user's notes store as :func:`notes_store` opens it, or ``None`` when there is none yet.
+
+    For commands that only read notes (``export``, ``briefs``): a user who never wrote a note must
+    not find an empty database, and a data folder, left behind by reading.
+    """
+    if not notes_db_path(args).exists():
+        yield None
+        return
+    with notes_store(args) as repository:
+        yield repository
 
 
 def _node_hash(content: ContentRepository, node_id: str) -> str:
@@ -121,7 +138,7 @@ def run_add(args: argparse.Namespace) -> int:
     """``fypdesk notes add ID TEXT [--tag T]...``."""
     content = open_content(args)
     node_hash = _node_hash(content, args.id)
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         note = notes.add_note(args.id, args.text, tags=args.tag, node_hash=node_hash)
     output.write_lines([f"Added note {note.uuid} on {note.node_id}."])
     return 0
@@ -131,7 +148,7 @@ def run_list(args: argparse.Namespace) -> int:
     """``fypdesk notes list``."""
     content = open_content(args)
     content.check_plan(args.plan)
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         found = notes.all_notes(tag=args.tag, plan=args.plan, node=args.node)
     existing = content.existing_ids(note.node_id for note in found)
     if args.format == "json":
@@ -176,7 +193,7 @@ def _note_record(note: Note, detached: bool) -> dict[str, object]:
 
 def run_edit(args: argparse.Namespace) -> int:
     """``fypdesk notes edit UUID TEXT``."""
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         note = notes.save_note(args.uuid, args.text)
     output.write_lines([f"Saved note {note.uuid}."])
     return 0
@@ -184,7 +201,7 @@ def run_edit(args: argparse.Namespace) -> int:
 
 def run_rm(args: argparse.Namespace) -> int:
     """``fypdesk notes rm UUID``."""
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         notes.delete_note(args.uuid)
     output.write_lines([f"Removed note {args.uuid}."])
     return 0
@@ -198,7 +215,7 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = path.suffix.lower()
     if suffix not in {".json", ".md"}:
         raise NotesError(f"export to a .json or .md file, not {path.name!r}")
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         if suffix == ".json":
             count = exchange.export_json(notes, path, notes.clock)
         else:
@@ -221,7 +238,7 @@ def run_import(args: argparse.Namespace) -> int:
     """``fypdesk notes import FILE.json [--dry-run]``."""
     from fypdesk.notes import exchange
 
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         report = exchange.import_json(notes, args.file, dry_run=args.dry_run)
     prefix = "Dry run, nothing changed: " if report.dry_run else "Imported: "
     output.write_lines([prefix + report.summary() + "."])
@@ -233,7 +250,7 @@ def run_star(args: argparse.Namespace) -> int:
     content = open_content(args)
     if not content.has_node(args.id):
         raise UnknownNodeError(args.id)
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         notes.marks.set(args.id, starred=args.starred)
     output.write_lines([f"{'Starred' if args.starred else 'Unstarred'} {args.id}."])
     return 0
@@ -241,7 +258,7 @@ def run_star(args: argparse.Namespace) -> int:
 
 def run_tags(args: argparse.Namespace) -> int:
     """``fypdesk tags``."""
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         tags = notes.tags()
         counts = notes.tag_counts()
     if not tags:
@@ -257,7 +274,7 @@ def run_backup(args: argparse.Namespace) -> int:
     from fypdesk.notes import store
 
     path = notes_db_path(args)
-    with _notes(args, auto_backup=False):
+    with notes_store(args, auto_backup=False):
         pass  # opening repairs and migrates first, so the backup is of a healthy current file
     info = store.backup_now(path)
     output.write_lines([f"Backed up the notes to {info.path}."])
@@ -270,7 +287,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
     path = notes_db_path(args)
     info = store.restore(path, args.backup)
-    with _notes(args):
+    with notes_store(args):
         pass  # bring an older backup's schema up to date now rather than at the next command
     taken = info.taken.strftime("%Y-%m-%d %H:%M UTC")
     output.write_lines(
@@ -285,7 +302,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     content = open_content(args)
     problems = _content_problems(content.path)
-    with _notes(args) as notes:
+    with notes_store(args) as notes:
         problems += store.check_notes(notes)
         detached = notes.detached_notes(content.existing_ids)
     lines = [f"Content: {content.path}", f"Notes:   {notes.path}"]

@@ -30,8 +30,7 @@ from fypdesk.domain.notes import (
 )
 from fypdesk.notes import backup, migrate, recovery, search
 from fypdesk.notes.repository import NotesRepository
-
-NOTES_DB_NAME = "notes.db"
+from fypdesk.paths import NOTES_DB_NAME as NOTES_DB_NAME  # re-exported: its old home
 
 _log = logging.getLogger(__name__)
 
