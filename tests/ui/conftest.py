@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, cast
 
 import pytest
 from PySide6.QtCore import QAbstractItemModel, QEvent, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
@@ -34,15 +34,45 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @dataclass
 class FakeDialogs:
-    """Answers every prompt at once and records what was asked."""
+    """Answers every prompt at once and records what was asked.
+
+    ``dialog_answer`` fills in a prepared dialog (the test's hand on the form) and says whether
+    it is accepted; ``confirm_answer`` answers every yes/no question.
+    """
 
     save_answer: Path | None = None
+    open_answer: Path | None = None
+    confirm_answer: bool = True
+    choose_answer: int | None = 0
+    dialog_answer: Callable[[QDialog], bool] = lambda _dialog: True
     errors: list[tuple[str, str]] = field(default_factory=list)
     infos: list[tuple[str, str]] = field(default_factory=list)
     tables: list[tuple[str, list[list[str]]]] = field(default_factory=list)
+    questions: list[tuple[str, str]] = field(default_factory=list)
+    choices: list[list[str]] = field(default_factory=list)
+    suggested: list[str] = field(default_factory=list)
+    opened: list[Path] = field(default_factory=list)
 
     def save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
+        self.suggested.append(suggested)
         return self.save_answer
+
+    def open_path(self, title: str, file_filter: str) -> Path | None:
+        return self.open_answer
+
+    def confirm(self, title: str, message: str) -> bool:
+        self.questions.append((title, message))
+        return self.confirm_answer
+
+    def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:
+        self.choices.append(list(items))
+        return self.choose_answer
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        return self.dialog_answer(dialog)
+
+    def open_file(self, path: Path) -> None:
+        self.opened.append(path)
 
     def error(self, title: str, message: str) -> None:
         self.errors.append((title, message))

@@ -1,9 +1,11 @@
 """Composition root of the desktop app: builds the repositories, the QApplication and the window.
 
 Start-up sequence: check for a display → open the content database (a clear error when missing) →
-check ``--select`` → create the ``QApplication`` → theme → window (dependencies passed in) →
-restore the session → show. With ``--screenshot`` the window is rendered once, after its first
-paint with content, and the app exits.
+check ``--select`` → create the ``QApplication`` → open the notes store (repairing it from a backup
+if damaged; a clear error and exit 1 if it cannot be opened) → theme → window (dependencies passed
+in) → File menu commands → restore the session → show → say if the notes were restored. With
+``--screenshot`` the window is rendered once, after its first paint with content, and the app
+exits; it reads an existing notes store but never creates one or takes a backup.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -28,9 +31,13 @@ from PySide6.QtWidgets import QApplication
 from fypdesk import __version__, paths
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
-from fypdesk.ui.dialogs import QtDialogs
+from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
+from fypdesk.ui.brief_export import BriefExporter
+from fypdesk.ui.dialogs import Dialogs, QtDialogs
 from fypdesk.ui.main_window import MainWindow
+from fypdesk.ui.notes_file_actions import NotesFileActions
 from fypdesk.ui.notes_port import InMemoryNotes, NotesPort
+from fypdesk.ui.notes_store_adapter import StoreNotes
 from fypdesk.ui.settings import UiSettings
 from fypdesk.ui.theme import apply_theme
 
@@ -66,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
             raise
         dialogs.error("fypdesk cannot start", f"The content database cannot be opened.\n\n{exc}")
         return 1
+    store_notes: StoreNotes | None = None
     try:
         if args.select and not content.has_node(args.select):
             raise UnknownNodeError(args.select)
@@ -74,19 +82,84 @@ def run(args: argparse.Namespace) -> int:
         settings = UiSettings(store)
         if args.theme:
             settings.theme = args.theme
-        notes: NotesPort = InMemoryNotes()  # the notes store is adapted to NotesPort here
-        window = MainWindow(content, notes, settings, dialogs, lambda t: apply_theme(app, t))
+        recoveries: list[RecoveryReport] = []
+        try:
+            store_notes = _open_notes(args, recoveries.append, screenshot=screenshot is not None)
+        except NotesUnavailableError as exc:
+            if screenshot is not None:
+                _print_error(str(exc))
+            else:
+                dialogs.error("fypdesk cannot open your notes", str(exc))
+            return 1
+        notes: NotesPort = store_notes if store_notes is not None else InMemoryNotes()
+        window = build_window(content, notes, settings, dialogs, lambda t: apply_theme(app, t))
         dialogs.set_parent(window)
         window.resize(QSize(*(args.size or (1280, 800))))
         window.restore_session(select=args.select)
         if args.size:
             window.resize(QSize(*args.size))
         window.show()
+        for report in recoveries:
+            if screenshot is not None:
+                _print_error(report.message(), kind="warning")
+            else:
+                dialogs.information("Your notes were restored", recovery_message(report))
         if screenshot is not None:
             return _screenshot(app, window, screenshot)
-        return app.exec()
+        code = app.exec()
+        exporter = window.findChild(BriefExporter)
+        if exporter is not None:
+            exporter.wait()  # a brief being written is finished, not cut off
+        return code
     finally:
+        if store_notes is not None:
+            store_notes.close()
         content.close()
+
+
+def build_window(
+    content: ContentRepository,
+    notes: NotesPort,
+    settings: UiSettings,
+    dialogs: Dialogs,
+    set_theme: Callable[[str], None],
+) -> MainWindow:
+    """The main window with its File menu commands: Export brief…, and with a real notes store
+    the notes export, import, backup and restore. They are children of the window."""
+    window = MainWindow(content, notes, settings, dialogs, set_theme)
+    BriefExporter(window, content, notes, dialogs, settings)
+    if isinstance(notes, StoreNotes):
+        NotesFileActions(window, notes, content, dialogs, settings)
+    return window
+
+
+def _open_notes(
+    args: argparse.Namespace, on_recovery: Callable[[RecoveryReport], None], *, screenshot: bool
+) -> StoreNotes | None:
+    """The user's notes store; ``None`` for a screenshot when the user has none (none is made).
+
+    Raises:
+        NotesUnavailableError: the store exists (or must be made) and cannot be opened.
+    """
+    path = paths.user_data_dir(getattr(args, "data_dir", None)) / paths.NOTES_DB_NAME
+    if screenshot and not path.exists():
+        return None
+    # A screenshot reads the notes; it takes no backup, so it changes nothing in the folder.
+    return StoreNotes.open(path, on_recovery, auto_backup=not screenshot)
+
+
+def recovery_message(report: RecoveryReport) -> str:
+    """What the dialog says when a damaged notes database was replaced at start-up."""
+    head = (
+        f"Your notes database was damaged ({report.problem}). It was kept as\n{report.damaged_path}"
+    )
+    if report.restored is None:
+        return head + "\n\nNo good backup was found, so fypdesk started with no notes."
+    taken = report.restored.taken.strftime("%Y-%m-%d %H:%M UTC")
+    return (
+        head + f"\n\nYour notes were restored from the backup of {taken} "
+        f"({report.restored.path.name}). Notes written after that time may be missing."
+    )
 
 
 def _quiet_offscreen_messages(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
@@ -107,9 +180,9 @@ def _display_available() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def _print_error(message: str) -> None:
+def _print_error(message: str, kind: str = "error") -> None:
     if sys.stderr is not None:  # a windowed frozen build has no stderr
-        print(f"fypdesk: error: {message}", file=sys.stderr)
+        print(f"fypdesk: {kind}: {message}", file=sys.stderr)
 
 
 def _screenshot(app: QApplication, window: MainWindow, out: Path) -> int:

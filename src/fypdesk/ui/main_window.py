@@ -24,7 +24,7 @@ from fypdesk.domain.errors import UnknownNodeError
 from fypdesk.domain.notes import node_text_hash
 from fypdesk.ui.actions import Actions
 from fypdesk.ui.all_notes import AllNotesView
-from fypdesk.ui.dialogs import Dialogs
+from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.history import History
 from fypdesk.ui.navigator import Navigator
 from fypdesk.ui.navigator_model import NodeTreeModel
@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self._plans = content.plans()
         self._plan_base_year = self._briefing.period_start - 1
         self.actions_ = Actions.create(self)
+        self._file_actions: list[QAction] = []
         self._build_views()
         self._build_menus()
         self._connect()
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
     def add_file_action(self, action: QAction) -> None:
         """Add a command (notes export/import, backups, export brief) to the File menu."""
         self.file_menu.insertAction(self._file_hook, action)
+        self._file_actions.append(action)  # listed in Help → Keyboard shortcuts too
 
     def _connect(self) -> None:
         a = self.actions_
@@ -194,6 +196,14 @@ class MainWindow(QMainWindow):
         if node_id not in self._ancestors:
             self._ancestors[node_id] = tuple(r.id for r in self._content.breadcrumb(node_id))
         return self._ancestors[node_id]
+
+    def reload_notes(self) -> None:
+        """Show the notes store afresh (after an import or a restore replaced notes under us)."""
+        node_id = self.current_node_id()
+        if node_id is not None:
+            self.notes_panel.discard_edits()
+            self.show_node(node_id, record=False)
+        self._refresh_annotations()
 
     def _refresh_annotations(self) -> None:
         counts: Mapping[str, int] = self._notes.counts_by_node()
@@ -310,7 +320,7 @@ class MainWindow(QMainWindow):
 
     def _export(self, view: QuantitiesView, noun: str) -> None:
         path = self._dialogs.save_path(f"Export {noun}", f"{noun}.csv", "CSV files (*.csv)")
-        if path is None:
+        if path is None or not confirm_overwrite(self._dialogs, path):
             return
         try:
             view.write_csv(path, self._plan_base_year)
@@ -326,7 +336,7 @@ class MainWindow(QMainWindow):
         fmt = QKeySequence.SequenceFormat.NativeText
         return [
             (action.text().replace("&", "").rstrip("…"), ", ".join(k.toString(fmt) for k in keys))
-            for action in self.actions_.all()
+            for action in (*self.actions_.all(), *self._file_actions)
             if (keys := action.shortcuts())
         ]
 

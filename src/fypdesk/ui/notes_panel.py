@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fypdesk.domain.errors import FypdeskError
 from fypdesk.ui.notes_port import NotesPort, NoteView
 
 Index = QModelIndex | QPersistentModelIndex
@@ -93,10 +94,12 @@ class NotesPanel(QWidget):
 
     Signals:
         note_saved: a note was written to the store (the :class:`NoteView`).
+        save_failed: the store refused a write (the message); the text stays in the editor.
         annotations_changed: note counts or stars changed (badges need refreshing).
     """
 
     note_saved = Signal(object)
+    save_failed = Signal(str)
     annotations_changed = Signal()
 
     def __init__(self, notes: NotesPort, parent: QWidget | None = None) -> None:
@@ -131,6 +134,10 @@ class NotesPanel(QWidget):
         self.list_view.setAccessibleName("Notes on this item")
         self.list_view.setModel(self.list_model)
         self.list_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # One line per note, cut with an ellipsis: a sideways scroll bar would hide the last row.
+        self.list_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.list_view.setUniformItemSizes(True)
         self.list_view.selectionModel().selectionChanged.connect(self._on_list_selection_changed)
         self.editor = QPlainTextEdit(self)
         self.editor.setObjectName("noteEditor")
@@ -242,14 +249,23 @@ class NotesPanel(QWidget):
 
     def flush(self) -> None:
         """Save the note being edited now, if it changed."""
+        self._save(keep_empty=False)
+
+    def _save(self, *, keep_empty: bool) -> None:
+        """Write the editor's text; a new note with an empty body only when ``keep_empty``."""
         self._timer.stop()
         if not self._dirty or self._node_id is None:
             return
         self._dirty = False
         body = self.editor.toPlainText()
-        if self._note_id is None and not body.strip():
+        if self._note_id is None and not body.strip() and not keep_empty:
             return
-        note = self._notes.save(self._node_id, self._note_id, body, self._node_hash)
+        try:
+            note = self._notes.save(self._node_id, self._note_id, body, self._node_hash)
+        except FypdeskError as exc:
+            self._dirty = True  # kept in the editor; the next pause or selection change retries
+            self._report_failure(exc)
+            return
         created = self._note_id is None
         self._note_id = note.id
         row = self.list_model.replace_note(note)
@@ -259,8 +275,13 @@ class NotesPanel(QWidget):
                 self.list_view.setCurrentIndex(self.list_model.index(row))
             self.annotations_changed.emit()
         self._set_note_controls(note)
-        self.status_label.setText("Saved")
+        self._saved()
         self.note_saved.emit(note)
+
+    def discard_edits(self) -> None:
+        """Forget unsaved typing (the store was replaced under the editor)."""
+        self._timer.stop()
+        self._dirty = False
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -311,15 +332,29 @@ class NotesPanel(QWidget):
         if self._note_id is None:
             if not tags:
                 return
+            # Tags typed on a brand-new note create it, even before any text is written.
             self._dirty = True
-            self.flush()
+            self._save(keep_empty=True)
         if self._note_id is None:
             return
-        note = self._notes.set_tags(self._note_id, tags)
+        try:
+            note = self._notes.set_tags(self._note_id, tags)
+        except FypdeskError as exc:
+            self._report_failure(exc)
+            return
         self.list_model.replace_note(note)
         self._tag_model.setStringList(list(self._notes.tags()))
-        self.status_label.setText("Saved")
+        self._saved()
         self.note_saved.emit(note)
+
+    def _saved(self) -> None:
+        self.status_label.setText("Saved")
+        self.status_label.setToolTip("")
+
+    def _report_failure(self, exc: FypdeskError) -> None:
+        self.status_label.setText("Not saved")
+        self.status_label.setToolTip(str(exc))
+        self.save_failed.emit(str(exc))
 
     def _on_follow_up_box_toggled(self, _checked: bool) -> None:
         if self._node_id is None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from PySide6.QtCore import QByteArray, QSettings
 
 
@@ -65,6 +68,29 @@ class UiSettings:
     @zoom.setter
     def zoom(self, steps: int) -> None:
         self._set("view/zoom", int(steps))
+
+    @property
+    def brief(self) -> dict[str, object]:
+        """The export-brief dialog's last settings, as plain JSON values (empty: defaults)."""
+        try:
+            value = json.loads(str(self._get("export/brief") or "{}"))
+        except json.JSONDecodeError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    @brief.setter
+    def brief(self, values: dict[str, object]) -> None:
+        self._set("export/brief", json.dumps(values, ensure_ascii=False, sort_keys=True))
+
+    @property
+    def last_folder(self) -> Path | None:
+        """The folder the user last exported to or imported from."""
+        value = self._get("export/last_folder")
+        return Path(str(value)) if value else None
+
+    @last_folder.setter
+    def last_folder(self, folder: Path) -> None:
+        self._set("export/last_folder", str(folder))
 
     def state(self, name: str) -> QByteArray | None:
         """A saved geometry, window, splitter or header state by name."""
