@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fypdesk.domain.content import Direction, Quantity, QuantityKind, QuantityRole
-from fypdesk.domain.growth import format_number, implied_change
+from fypdesk.domain.growth import format_absolute_change, format_number, implied_change
 
 
 def _target(**fields: object) -> Quantity:
@@ -57,3 +57,13 @@ def test_without_any_base_year_there_is_no_annual_rate() -> None:
 )
 def test_numbers_print_as_the_source_writes_them(number: float, text: str) -> None:
     assert format_number(number) == text
+
+
+@pytest.mark.parametrize(
+    ("absolute", "unit", "text"),
+    [(41, "%", "+41 pp"), (1.66, "trillion CNY", "+1.66 trillion CNY"), (-3, "%", "-3 pp")],
+)
+def test_an_absolute_change_of_a_percentage_is_in_points(
+    absolute: float, unit: str, text: str
+) -> None:
+    assert format_absolute_change(absolute, unit) == text

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from fypdesk.domain.content import Direction, Quantity, QuantityKind, QuantityRole
-from fypdesk.domain.growth import format_number, implied_change
+from fypdesk.domain.growth import format_number, implied_change, with_unit
 from fypdesk.export.document import Chart, ChartBar, Fact, TargetRow
 
 #: Shown under every target table; the marks it explains are added by the functions below.
@@ -22,11 +22,6 @@ TABLE_FOOTNOTE = (
 NONE_MARK = "–"
 #: The minus sign, so that a decrease reads as one even in a narrow cell.
 MINUS = "−"
-
-
-def with_unit(number_text: str, unit: str) -> str:
-    """``80%`` but ``4.3 trillion CNY``: percentages attach, other units are words."""
-    return f"{number_text}{unit}" if unit == "%" else f"{number_text} {unit}"
 
 
 def number_text(quantity: Quantity) -> str:

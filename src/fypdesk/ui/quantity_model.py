@@ -16,7 +16,12 @@ from PySide6.QtCore import (
 )
 
 from fypdesk.domain.content import Quantity, QuantityRole
-from fypdesk.domain.growth import ImpliedChange, format_number, implied_change
+from fypdesk.domain.growth import (
+    ImpliedChange,
+    format_absolute_change,
+    format_number,
+    implied_change,
+)
 from fypdesk.ui.reading_pane import quantity_value
 
 Index = QModelIndex | QPersistentModelIndex
@@ -205,7 +210,7 @@ def display(row: QuantityRow, column: Columns) -> str:
         case Columns.UNIT:
             return q.unit
         case Columns.CHANGE_ABS:
-            return "" if change is None else f"{change.absolute:+}".replace("+-", "-")
+            return "" if change is None else format_absolute_change(change.absolute, q.unit)
         case Columns.CHANGE_REL:
             return "" if change is None or change.relative is None else f"{change.relative:+.1%}"
         case Columns.CAGR:

@@ -19,7 +19,7 @@ from fypdesk.domain.content import (
     QuantityRole,
     SectionKind,
 )
-from fypdesk.domain.growth import format_number, implied_change
+from fypdesk.domain.growth import format_absolute_change, format_number, implied_change, with_unit
 
 NODE_SCHEME = "fypdesk"
 
@@ -44,11 +44,6 @@ def quantity_value(q: Quantity) -> str:
     if q.value_max is not None:
         value += f"–{format_number(q.value_max)}"
     return f"{q.qualifier.value} {value}" if q.qualifier else value
-
-
-def with_unit(number: str, unit: str) -> str:
-    """``56%`` but ``2.5 trillion CNY``."""
-    return f"{number}{unit}" if unit in {"%", "‰"} else f"{number} {unit}".rstrip()
 
 
 def _listed_note(plan: PlanSummary) -> str:
@@ -158,7 +153,7 @@ def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
     rows.append((label, f"{with_unit(quantity_value(q), q.unit)} ({q.year})"))
     change = implied_change(q, plan_base_year) if q.role is QuantityRole.TARGET else None
     if change is not None:
-        text = with_unit(f"{change.absolute:+}".replace("+-", "-"), q.unit)
+        text = format_absolute_change(change.absolute, q.unit)
         if change.relative is not None:
             text += f" ({change.relative:+.1%})"
         rows.append(("Change", text))
