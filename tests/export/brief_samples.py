@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from fypdesk.domain.brief import BriefNote
 from fypdesk.export.document import BriefDocument
@@ -100,3 +101,20 @@ def extract(pdf: bytes) -> Extracted:
 def squash(text: str) -> str:
     """Whitespace folded away: extraction breaks lines where the layout wrapped them."""
     return "".join(text.split())
+
+
+def embedded_fonts(pdf: Extracted) -> dict[str, bool]:
+    """Every page font's base name (subset tag dropped), and whether its file is embedded."""
+    fonts: dict[str, bool] = {}
+    for page in pdf.reader.pages:
+        resources = page["/Resources"].get_object()
+        assert isinstance(resources, DictionaryObject)
+        table = resources["/Font"].get_object()
+        assert isinstance(table, DictionaryObject)
+        for ref in table.values():
+            font = ref.get_object()
+            assert isinstance(font, DictionaryObject)
+            descriptor = font["/FontDescriptor"].get_object()
+            assert isinstance(descriptor, DictionaryObject)
+            fonts[str(font["/BaseFont"]).split("+")[-1]] = "/FontFile2" in descriptor
+    return fonts

@@ -16,7 +16,14 @@ from fypdesk.cli import main
 from fypdesk.domain.notes import SavedBrief
 from fypdesk.notes.repository import NotesRepository
 from fypdesk.notes.store import open_notes
-from tests.export.brief_samples import CONTENT_DB, HOSTILE, NOTE_TARGETS, extract, squash
+from tests.export.brief_samples import (
+    CONTENT_DB,
+    HOSTILE,
+    NOTE_TARGETS,
+    embedded_fonts,
+    extract,
+    squash,
+)
 
 #: Bodies the task names explicitly, on top of the shared hostile set.
 EXTRA_HOSTILE = ('<img src="http://example.com/x.png">', "<b>", "AT&T", "中文", "emoji 😀 again")
@@ -87,18 +94,15 @@ def test_markdown_carries_every_note_verbatim(
     assert re.search(r"(?<!\\)<", markdown) is None  # no note turns into HTML
 
 
-@pytest.mark.xfail(
-    reason="known gap: neither bundled font has 🚀, ✅, 👍, 🙂 or most other pictographs, "
-    "which print as empty boxes; needs an emoji font with TrueType outlines in resources/fonts",
-    strict=True,
-)
 def test_emoji_beyond_the_fallback_font_print_verbatim(
     capsys: pytest.CaptureFixture[str], store: NotesRepository, tmp_path: Path
 ) -> None:
     store.add_note("ict", "launch 🚀 ✅ 👍 🙂")
     out = tmp_path / "brief.pdf"
     assert run(capsys, "export", str(out), "--plan", "ict")[0] == 0
-    assert "launch 🚀 ✅ 👍 🙂" in extract(out.read_bytes()).text
+    pdf = extract(out.read_bytes())
+    assert "launch 🚀 ✅ 👍 🙂" in pdf.text
+    assert embedded_fonts(pdf).get("Symbola") is True  # drawn with its glyphs, not boxes
 
 
 def test_notes_typed_at_the_cli_reach_the_brief(
