@@ -1,0 +1,182 @@
+"""In-process interaction timings of the reader window on one content database (offscreen).
+
+``python -m benchmarks.ui_bench CONTENT_DB`` prints one JSON line per phase, samples in
+milliseconds:
+
+- ``window_ms``: constructing the real :class:`~fypdesk.ui.main_window.MainWindow`, restoring its
+  session and showing it, up to its first processed paint;
+- ``expand``: expanding a plan and then one of its sections in the navigator that were never
+  expanded before (fetch, layout and repaint of the tree);
+- ``nav_filter``: each keystroke typed into the navigator's filter box (the first one loads the
+  whole tree);
+- ``table_filter``: each keystroke (letters and backspaces) in the Targets tab's text filter;
+- ``sort``: sorting the targets table by a column, ascending then descending.
+
+Every sample ends with a synchronous repaint of the affected view, so layout and painting count.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from fypdesk.content.repository import ContentRepository
+from fypdesk.ui.dialogs import QtDialogs
+from fypdesk.ui.main_window import MainWindow
+from fypdesk.ui.notes_port import InMemoryNotes
+from fypdesk.ui.quantity_model import Columns
+from fypdesk.ui.settings import UiSettings
+
+WORDS = ("energy", "revenue", "5g", "carbon")
+NAV_WORDS = ("solid", "data")
+EXPANSIONS = 12
+#: Seconds one phase may take before it stops taking samples.
+PHASE_LIMIT_S = 30.0
+
+
+#: The part of every sample spent before the synchronous repaint (model, proxy, view layout), by
+#: kind of sample: it tells model and filter costs from painting costs.
+LOGIC: dict[str, list[float]] = {}
+
+
+def _timed(app: QApplication, view: QWidget, action: Callable[[], None], kind: str = "") -> float:
+    start = time.perf_counter()
+    action()
+    app.processEvents()
+    logic = time.perf_counter()
+    view.repaint()
+    end = time.perf_counter()
+    LOGIC.setdefault(kind, []).append((logic - start) * 1000)
+    return (end - start) * 1000
+
+
+class _Budget:
+    """Stops a phase once it has spent :data:`PHASE_LIMIT_S` (at ×1000 one keystroke of the
+    navigator filter can take minutes); the samples taken so far are kept."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    def spent(self) -> bool:
+        return time.perf_counter() - self.start > PHASE_LIMIT_S
+
+
+def _type_word(
+    app: QApplication,
+    edit: QWidget,
+    view: QWidget,
+    word: str,
+    kind: str,
+    budget: _Budget,
+    progress: Callable[[list[float]], None] = lambda _samples: None,
+) -> list[float]:
+    samples: list[float] = []
+    keys: list[str | Qt.Key] = [*word, *([Qt.Key.Key_Backspace] * len(word))]
+    for key in keys:
+        if budget.spent() and len(samples) < len(word):
+            # Out of time: still clear the filter so the next phase starts from a clean view.
+            for _ in range(len(samples)):
+                QTest.keyClick(edit, Qt.Key.Key_Backspace)
+            app.processEvents()
+            break
+        samples.append(_timed(app, view, functools.partial(QTest.keyClick, edit, key), kind))
+        progress(samples)
+    return samples
+
+
+def _emit(phase: str, value: object) -> None:
+    """One JSON line per phase, so a run stopped by its timeout still reports what it measured."""
+    print(json.dumps({"phase": phase, "value": value, "logic": LOGIC.get(phase, [])}), flush=True)
+
+
+def _emit_more(phase: str, before: list[float], done: list[float]) -> None:
+    _emit(phase, before + done)
+
+
+def measure(content_db: Path) -> None:
+    """Open the window on ``content_db`` and time the interactions, printing each phase."""
+    app = QApplication([sys.argv[0]])
+    content = ContentRepository.open(content_db)
+    start = time.perf_counter()
+    window = MainWindow(content, InMemoryNotes(), UiSettings(None), QtDialogs(), lambda _t: None)
+    window.resize(1280, 800)
+    window.restore_session()
+    window.show()
+    app.processEvents()
+    window.repaint()
+    _emit("window_ms", (time.perf_counter() - start) * 1000)
+
+    nav = window.navigator
+    tree = nav.tree
+    viewport = tree.viewport()
+    root = nav.proxy.index(0, 0)
+    expand: list[float] = []
+    plans = nav.proxy.rowCount(root)
+    budget = _Budget()
+    for row in range(min(EXPANSIONS, plans)):
+        if budget.spent():
+            break
+        plan = nav.proxy.index(row, 0, root)
+        expand.append(_timed(app, viewport, functools.partial(tree.expand, plan), "expand"))
+        section = nav.proxy.index(0, 0, plan)
+        if section.isValid():
+            expand.append(_timed(app, viewport, functools.partial(tree.expand, section), "expand"))
+    _emit("expand", expand)
+
+    targets = window.targets_view
+    window.tabs.setCurrentWidget(targets)
+    app.processEvents()
+    table_viewport = targets.table.viewport()
+    table_filter: list[float] = []
+    budget = _Budget()
+    for word in WORDS:
+        table_filter += _type_word(
+            app, targets.text_edit, table_viewport, word, "table_filter", budget
+        )
+    _emit("table_filter", table_filter)
+
+    sort: list[float] = []
+    budget = _Budget()
+    for column in (Columns.INDICATOR, Columns.VALUE, Columns.CHANGE_REL, Columns.CAGR):
+        for order in (Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder):
+            if not budget.spent():
+                sort_by = functools.partial(targets.table.sortByColumn, column, order)
+                sort.append(_timed(app, table_viewport, sort_by, "sort"))
+    _emit("sort", sort)
+    _emit("target_rows", targets.proxy.rowCount(QModelIndex()))
+
+    window.tabs.setCurrentWidget(window.reading_pane)
+    nav_filter: list[float] = []
+    budget = _Budget()
+    for word in NAV_WORDS:
+        # Emitted after every keystroke: at x100 and above one keystroke can take minutes, and
+        # the runner's timeout must not lose the samples taken before it.
+        nav_filter += _type_word(
+            app, nav.filter_edit, viewport, word, "nav_filter", budget,
+            functools.partial(_emit_more, "nav_filter", list(nav_filter)),
+        )  # fmt: skip
+    _emit("nav_filter", nav_filter)
+    window.close()
+    content.close()
+
+
+def main() -> int:
+    """Print the measurements for ``argv[1]``, one JSON line per phase."""
+    measure(Path(sys.argv[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
