@@ -32,7 +32,7 @@ db: $(STAMP)
 	$(BIN)/fypdesk build-db data/source -o data/fyp.db
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
 
 # The frozen one-folder app in dist/fypdesk/, built with the venv's PySide6.
 dist: $(STAMP)
@@ -58,3 +58,10 @@ install-desktop: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache
+
+# The reliability suites with the large counts: 1,000 kills per crash case, 200 seeds per
+# corruption case, thousands of hostile inputs (about half an hour). Figures:
+# build/reliability/figures.json, and docs/reliability.md.
+.PHONY: soak
+soak: $(STAMP)
+	SOAK=1 $(BIN)/python -m pytest tests/reliability -q

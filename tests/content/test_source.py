@@ -135,4 +135,4 @@ def test_a_failed_build_leaves_the_previous_database_untouched(tmp_path: Path) -
     with pytest.raises(SourceValidationError):
         build_database(source, out)
     assert out.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fyp.db", "source"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fyp.db", "fyp.db.sha256", "source"]

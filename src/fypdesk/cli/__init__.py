@@ -63,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:  # pragma: no cover - argparse rejects unknown commands itself
             parser.error(f"unknown command {args.command!r}")
     try:
+        _check_text_arguments(args)
         code = handler(args)
         if sys.stdout is not None:
             sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
@@ -85,6 +86,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _error(f"unexpected {type(exc).__name__}: {exc} (set FYPDESK_DEBUG=1 for details)")
         return 70
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse text arguments that hold bytes which are not UTF-8 (Python decodes such command-line
+    bytes to lone surrogates, which no database or file can store). Paths may hold them: a file
+    name is bytes on POSIX, and those are passed to the system as they came.
+
+    Raises:
+        FypdeskError: one argument is not valid text; the message names it.
+    """
+    for name, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for text in values:
+            if isinstance(text, str) and not _is_valid_text(text):
+                raise FypdeskError(
+                    f"the {name.replace('_', ' ')} {text!r} holds bytes that are not UTF-8 text"
+                )
+
+
+def _is_valid_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _error(message: str) -> None:

@@ -3,7 +3,8 @@
 The build is deterministic (same source, same bytes): rows are inserted in reading order, nothing
 records a time, and the file is vacuumed. It writes to a temporary file beside the target and
 renames it into place only when everything succeeded, so a bad source never leaves a partial
-database.
+database. Beside the database it writes ``<name>.sha256`` (see :mod:`fypdesk.content.checksum`),
+which the reader checks the file against.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from fypdesk import __version__
+from fypdesk.content import checksum
 from fypdesk.content.constants import APPLICATION_ID, SCHEMA_VERSION, TRIGRAM_TABLE, WORDS_TABLE
 from fypdesk.content.schema import (
     ContentBase,
@@ -67,14 +69,23 @@ def build_database(source_dir: Path, out_path: Path) -> BuildReport:
         raise FypdeskError(f"cannot write {out_path}: {exc.strerror or exc}") from exc
     os.close(handle)
     temp_path = Path(temp_name)
+    sidecar = checksum.sidecar_path(out_path)
+    temp_sidecar = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
     try:
         _write(content, temp_path)
+        # The checksum is computed from the finished file and installed right after it.
+        temp_sidecar.write_text(
+            checksum.sidecar_text(temp_path, out_path.name),
+            encoding="utf-8",
+        )
         temp_path.replace(out_path)
+        temp_sidecar.replace(sidecar)
     except (OSError, sqlite3.Error) as exc:
         raise FypdeskError(f"cannot write {out_path}: {exc}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp_path.unlink()
+        for leftover in (temp_path, temp_sidecar):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
     targets = sum(1 for q in content.quantities if q.role.value == "target")
     return BuildReport(
         path=out_path,

@@ -6,7 +6,7 @@ has no model for them.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
@@ -62,6 +62,7 @@ class QuantityRow(ContentBase):
     """A target or a historical figure; its node (same id) places it in the tree."""
 
     __tablename__ = "quantities"
+    __table_args__ = (Index("ix_quantities_plan_role", "plan", "role"),)
 
     id: Mapped[str] = mapped_column(ForeignKey("nodes.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String, index=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import BackupError, BackupInfo, Clock, NotesUnavailableError
 from fypdesk.notes.schema import REVISION_KEY
+from fypdesk.notes.wal import wal_problem
 
 BACKUP_DIR_NAME = "backups"
 KEEP_DAILY = 7
@@ -63,7 +64,8 @@ def diagnose(path: Path) -> str | None:
 
     Checks the header and the file length against the page count the header records (when no WAL
     is pending, since a crash in the middle of a checkpoint legitimately leaves the file short
-    until the WAL is replayed), then opens it and runs ``quick_check``. Only corruption counts as
+    until the WAL is replayed), checks a pending WAL's frames before SQLite replays them
+    (:mod:`fypdesk.notes.wal`), then opens it and runs ``quick_check``. Only corruption counts as
     damage: a busy or unreadable file raises instead, so a healthy database that another process
     holds is never mistaken for a damaged one and moved aside.
 
@@ -83,6 +85,15 @@ def diagnose(path: Path) -> str | None:
     wal_pending = _wal_pending(path)
     if _declared_size(header) > size and not wal_pending:
         return "the file is truncated"
+    if wal_pending:
+        # Before SQLite replays it: a damaged log would be cut short silently.
+        wal = path.with_name(path.name + "-wal")
+        try:
+            wal_damage = wal_problem(wal)
+        except OSError as exc:
+            raise NotesUnavailableError(f"cannot read {wal}: {exc.strerror or exc}") from exc
+        if wal_damage is not None:
+            return wal_damage
     # Read-only unless a WAL must be replayed: backups may sit in a read-only folder.
     mode = "rw" if wal_pending else "ro"
     try:
@@ -96,7 +107,13 @@ def diagnose(path: Path) -> str | None:
             return f"damaged: {exc}"
         raise NotesUnavailableError(f"cannot check {path}: {exc}") from exc
     problems = [str(row[0]) for row in rows if row[0] != "ok"]
-    return f"damaged: {problems[0]}" if problems else None
+    return f"damaged: {_one_line(problems[0])}" if problems else None
+
+
+def _one_line(problem: str) -> str:
+    """SQLite's first finding as one line: quick_check puts "*** in database main ***" and a
+    line break in front of it, and the report is shown as a single line."""
+    return " ".join(problem.replace("*** in database main ***", "").split())
 
 
 def _is_corruption(exc: sqlite3.Error) -> bool:

@@ -103,10 +103,13 @@ def read_notes_file(path: Path) -> NotesFile:
         document = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ExchangeFormatError(f"{path.name} is not a valid JSON notes file: {exc}") from exc
+    except RecursionError as exc:
+        # A notes file is a few levels deep; thousands of nested brackets are not one.
+        raise ExchangeFormatError(f"{path.name} is nested too deeply to be a notes file") from exc
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ExchangeFormatError(f"{path.name} is not a fypdesk notes file")
     version = document.get("version")
-    if version != FORMAT_VERSION:
+    if type(version) is not int or version != FORMAT_VERSION:  # true and 1.0 are not 1
         raise ExchangeFormatError(
             f"{path.name} is a notes file of version {version!r}; this fypdesk reads version"
             f" {FORMAT_VERSION}"
