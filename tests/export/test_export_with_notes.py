@@ -276,6 +276,8 @@ def test_a_damaged_store_is_restored_with_a_message_and_its_notes_exported(
     assert err.startswith("fypdesk: warning: the notes database was damaged")
     assert "restored the backup of" in err
     assert "in the backup" in out.read_text(encoding="utf-8")
+    kept = sorted(data_dir.glob("notes.db.damaged-*"))  # the file first, then any -shm, -wal
+    assert kept[0].read_bytes()[:100] == b"\x00" * 100  # kept aside as it was, as every open does
 
 
 def test_export_without_notes_does_not_import_the_notes_store(tmp_path: Path) -> None:

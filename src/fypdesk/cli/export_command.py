@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from fypdesk.cli import output
 from fypdesk.cli.content_commands import open_content
-from fypdesk.cli.notes_commands import existing_notes_store, notes_store
+from fypdesk.cli.notes_commands import existing_notes_store, notes_db_path, notes_store
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import (
     Annotations,
@@ -37,6 +37,7 @@ from fypdesk.domain.saved_brief import (
 )
 from fypdesk.export.compose import BriefContent, compose
 from fypdesk.export.write import atomic_write
+from fypdesk.notes.reader import SnapshotUnavailableError, read_snapshot
 
 if TYPE_CHECKING:
     from fypdesk.notes.repository import NotesRepository
@@ -202,7 +203,19 @@ def load_annotations(args: argparse.Namespace) -> tuple[tuple[BriefNote, ...], f
 
     Without a notes database there is nothing to read, and none is created. A damaged database
     is repaired from its newest backup, with a message on stderr, as every notes command does.
+
+    The notes are read directly with ``sqlite3`` (:mod:`fypdesk.notes.reader`, no SQLAlchemy or
+    Alembic to import) whenever opening the full store would only have read them; otherwise
+    (another schema revision, damage, a backup due, any error) the full store opens as before.
     """
+    try:
+        snapshot = read_snapshot(notes_db_path(args))
+    except SnapshotUnavailableError:
+        pass  # the full store below migrates, repairs, backs up or explains, as it always did
+    else:
+        if snapshot is None:
+            return (), frozenset()
+        return tuple(brief_note(note) for note in snapshot.notes), snapshot.starred
     with existing_notes_store(args) as repository:
         if repository is None:
             return (), frozenset()

@@ -1,0 +1,221 @@
+"""A read-only snapshot of the notes database in plain ``sqlite3``: every note and starred node id.
+
+``fypdesk export`` only reads the user's notes, and opening the full store
+(:func:`fypdesk.notes.store.open_notes`) costs well over half a second before the first query:
+SQLAlchemy and Alembic are imported, and the Alembic script directory is loaded to learn the head
+revision. This module imports neither, directly or indirectly (as
+:mod:`fypdesk.content.repository` does for the content), and keeps the head revision as
+:data:`HEAD_REVISION`, which a test checks against the migrations.
+
+It is a fast path, never a second store. :func:`read_snapshot` returns data only when opening the
+full store would have done nothing more than read it; in every other case it raises
+:class:`SnapshotUnavailableError` and the caller opens the full store, which migrates, repairs,
+backs up and reports exactly as before. It refuses when:
+
+- the schema is not :data:`HEAD_REVISION` (the store would migrate, or refuse a newer schema);
+- the file fails any of the checks :func:`fypdesk.notes.backup.diagnose` makes when the store
+  opens (header, length, a pending write-ahead log's frames, ``quick_check``), or SQLite reports
+  any error, or the file cannot be read (the store would repair it from a backup, or say why not);
+- the notes changed since the newest backup (the store would take an automatic backup).
+
+The file is opened with ``mode=ro``, not ``immutable``: the window may be writing at the same time,
+and a WAL reader sees one consistent snapshot. All rows are read in one transaction. Values are
+built exactly as :class:`fypdesk.notes.repository.NotesRepository` builds them (a test compares the
+two on hostile data).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fypdesk.db import sqlite_uri
+from fypdesk.domain.notes import Note
+from fypdesk.notes.wal import wal_problem
+
+#: The Alembic revision of the schema this fypdesk reads (the head of
+#: :mod:`fypdesk.notes.migrations`; a test keeps the two equal).
+HEAD_REVISION = "0002"
+
+#: How long to wait for a lock before leaving the file to the full store, which waits longer.
+BUSY_TIMEOUT_S = 1.0
+
+# Mirrors of fypdesk.notes.backup and fypdesk.notes.schema, which import SQLAlchemy; tests check
+# that each agrees with its original.
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_BACKUP_DIR_NAME = "backups"
+_BACKUP_NAME = re.compile(r"^notes-(\d{8}T\d{6})Z-([a-z]+(?:-[a-z]+)*?)(?:-(\d+))?\.db$")
+_BACKUP_STAMP = "%Y%m%dT%H%M%S"
+_REVISION_KEY = "revision"
+
+_NOTES = "SELECT uuid, node_id, body, created, updated, node_hash FROM notes ORDER BY created, uuid"
+_NOTE_TAGS = "SELECT nt.note_uuid, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id"
+_STARRED = "SELECT node_id FROM node_marks WHERE starred = 1"
+
+
+class SnapshotUnavailableError(Exception):
+    """The snapshot cannot stand in for the full store; the message says why (for logs and tests).
+
+    Not a :class:`~fypdesk.domain.errors.FypdeskError`: it never reaches the user, because the
+    caller then opens the full store, which reports whatever is wrong in its own words.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class NotesSnapshot:
+    """Every note (as :meth:`NotesRepository.all_notes` returns them: oldest first, tags sorted)
+    and the ids of every starred node (as ``NotesRepository.marks.starred_ids()``)."""
+
+    notes: tuple[Note, ...]
+    starred: frozenset[str]
+
+
+def read_snapshot(path: Path) -> NotesSnapshot | None:
+    """Every note and starred node id in the notes database at ``path``, read in one transaction.
+
+    Returns:
+        The snapshot, or ``None`` when there is no database at ``path`` (nothing is created).
+
+    Raises:
+        SnapshotUnavailableError: the full store must open the file instead (see the module).
+    """
+    if not path.exists():
+        return None
+    try:
+        _check_file(path)
+        snapshot, revision = _read(path)
+        _check_backed_up(path, revision)
+    except (OSError, sqlite3.Error, ValueError, TypeError) as exc:
+        # ValueError and TypeError: a malformed stored value (a timestamp, a revision), which the
+        # full store meets too and reports its own way.
+        raise SnapshotUnavailableError(f"cannot read {path} directly: {exc}") from exc
+    return snapshot
+
+
+def _check_file(path: Path) -> None:
+    """The checks :func:`fypdesk.notes.backup.diagnose` makes before it opens the file."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if size == 0:
+        raise SnapshotUnavailableError("the file is empty")
+    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
+        raise SnapshotUnavailableError("the file header is not a SQLite header")
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.is_file() and wal.stat().st_size > 0
+    if _declared_size(header) > size and not wal_pending:
+        raise SnapshotUnavailableError("the file is truncated")
+    if wal_pending:
+        problem = wal_problem(wal)
+        if problem is not None:
+            raise SnapshotUnavailableError(problem)
+
+
+def _declared_size(header: bytes) -> int:
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    # The in-header page count is valid only when its change counter matches (SQLite docs 1.3.8).
+    if header[24:28] != header[92:96]:
+        return 0
+    return page_size * pages
+
+
+def _read(path: Path) -> tuple[NotesSnapshot, int]:
+    """The snapshot and the store's write revision, after ``quick_check`` and the schema check."""
+    # Not immutable: the window may be writing; a WAL reader sees one committed state throughout.
+    connection = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True, timeout=BUSY_TIMEOUT_S)
+    try:
+        connection.isolation_level = None  # transactions are taken explicitly
+        connection.execute("BEGIN")
+        try:
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check")]
+            if problems != ["ok"]:
+                raise SnapshotUnavailableError(f"quick_check: {problems[0]}")
+            versions = [
+                row[0] for row in connection.execute("SELECT version_num FROM alembic_version")
+            ]
+            if versions != [HEAD_REVISION]:
+                raise SnapshotUnavailableError(
+                    f"schema {versions}, not {HEAD_REVISION}: the store migrates it"
+                )
+            revision = _revision(connection)
+            rows = connection.execute(_NOTES).fetchall()
+            tags: dict[str, list[str]] = {}
+            for note_uuid, name in connection.execute(_NOTE_TAGS):
+                tags.setdefault(note_uuid, []).append(name)
+            starred = frozenset(row[0] for row in connection.execute(_STARRED))
+        finally:
+            connection.execute("ROLLBACK")
+    finally:
+        connection.close()
+    notes = tuple(
+        Note(
+            uuid=note_uuid,
+            node_id=node_id,
+            body=body,
+            tags=tuple(sorted(tags.get(note_uuid, ()))),
+            created=_time(created),
+            updated=_time(updated),
+            node_hash=node_hash,
+        )
+        for note_uuid, node_id, body, created, updated, node_hash in rows
+    )
+    return NotesSnapshot(notes, starred), revision
+
+
+def _revision(connection: sqlite3.Connection) -> int:
+    row = connection.execute(
+        "SELECT value FROM store_meta WHERE key = ?", (_REVISION_KEY,)
+    ).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+def _time(value: str) -> datetime:
+    """As :class:`fypdesk.notes.schema.UtcDateTime` reads it back."""
+    return datetime.fromisoformat(value).astimezone(UTC)
+
+
+def _check_backed_up(path: Path, revision: int) -> None:
+    """Refuse when opening the store would take an automatic backup (changes since the newest)."""
+    if revision == 0:
+        return  # nothing written yet: the store takes no backup either
+    newest = newest_backup(path.parent / _BACKUP_DIR_NAME)
+    if newest is None or _backup_revision(newest) != revision:
+        raise SnapshotUnavailableError("changes since the newest backup: the store backs them up")
+
+
+def newest_backup(folder: Path) -> Path | None:
+    """The backup :func:`fypdesk.notes.backup.list_backups` lists first, if any."""
+    if not folder.is_dir():
+        return None
+    found: list[tuple[datetime, int, Path]] = []
+    for path in folder.iterdir():
+        match = _BACKUP_NAME.match(path.name)
+        if match is None or not path.is_file():
+            continue
+        taken = datetime.strptime(match.group(1), _BACKUP_STAMP).replace(tzinfo=UTC)
+        found.append((taken, int(match.group(3) or 0), path))
+    if not found:
+        return None
+    return max(found, key=lambda item: (item[0], item[1]))[2]
+
+
+def _backup_revision(path: Path) -> int | None:
+    """As :func:`fypdesk.notes.backup.read_revision` reads it."""
+    try:
+        connection = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        row = connection.execute(
+            "SELECT value FROM store_meta WHERE key = ?", (_REVISION_KEY,)
+        ).fetchone()
+    except sqlite3.Error:
+        return None
+    finally:
+        connection.close()
+    return None if row is None else int(row[0])
