@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,6 +20,8 @@ from fypdesk.domain.errors import FypdeskError
 
 T = TypeVar("T")
 
+#: Suffix of the temporary file a write goes to before it is renamed over the target.
+_PART_SUFFIX = ".part"
 #: Permissions a new document gets before the umask, as if created with ``open(path, "w")``.
 _DOCUMENT_MODE = 0o666
 
@@ -35,18 +38,20 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
             unchanged, after the temporary file is removed.
     """
     target = path.expanduser().absolute()
-    if target.is_dir():
-        raise FypdeskError(f"cannot write {target}: it is a folder")
     folder = target.parent
     try:
+        if target.is_dir():  # may itself fail: a name too long, a folder we cannot search
+            raise FypdeskError(f"cannot write {target}: it is a folder")
+        _remove_stale_parts(target)
         descriptor, temp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=folder
+            prefix=f".{target.name}.", suffix=_PART_SUFFIX, dir=folder
         )
     except OSError as exc:
         raise _error(target, exc) from exc
     temp = Path(temp_name)
     try:
         with os.fdopen(descriptor, "wb") as stream:
+            _lock(stream.fileno())  # marks the file as in use for _remove_stale_parts
             result = produce(stream)
             stream.flush()
             os.fsync(stream.fileno())
@@ -60,6 +65,32 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
         raise
     _sync_folder(folder)
     return result
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """Remove the temporary files of earlier writes to ``target`` that were killed mid-way.
+
+    A write holds an exclusive lock on its temporary file; a file nobody holds is a leftover.
+    Where locks are not available, a file another process still has open cannot be removed
+    (Windows) and is left alone.
+    """
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*{_PART_SUFFIX}"):
+        with contextlib.suppress(OSError), stale.open("rb") as handle:
+            if _lock(handle.fileno()):
+                stale.unlink()
+
+
+def _lock(fd: int) -> bool:
+    """Take an exclusive, non-blocking lock on ``fd``; whether it was free (POSIX ``flock``)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: open files cannot be deleted there anyway
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def _discard(temp: Path) -> None:
