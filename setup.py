@@ -23,7 +23,8 @@ class BuildWithBundledData(build_py):
         super().run()
         package = Path(self.build_lib) / "fypdesk"
         (package / "data").mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(ROOT / "data" / "fyp.db", package / "data" / "fyp.db")
+        for name in ("fyp.db", "fyp.db.sha256"):  # the checksum lets the app detect damage
+            shutil.copyfile(ROOT / "data" / name, package / "data" / name)
         shutil.copytree(ROOT / "resources", package / "resources", dirs_exist_ok=True)
 
 

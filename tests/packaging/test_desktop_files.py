@@ -38,4 +38,6 @@ def test_entry_metadata_and_icons_share_one_id() -> None:
     assert f"Icon={APP_ID}\n" in desktop
     assert f"<id>{APP_ID}</id>" in metainfo and f"{APP_ID}.desktop" in metainfo
     assert f'APP_ID = "{APP_ID}"' in icons
+    app = (REPO_ROOT / "src" / "fypdesk" / "ui" / "app.py").read_text(encoding="utf-8")
+    assert f'DESKTOP_FILE_NAME = "{APP_ID}"' in app and "setDesktopFileName" in app
     assert Path(REPO_ROOT / "resources" / "icons" / "fypdesk.svg").is_file()

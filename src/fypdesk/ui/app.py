@@ -42,6 +42,7 @@ from fypdesk.ui.settings import UiSettings
 from fypdesk.ui.theme import apply_theme
 
 APP_ICON = "icons/fypdesk.svg"
+DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     QApplication.setApplicationName("fypdesk")
     QApplication.setOrganizationName("fypdesk")
+    # Lets the desktop match the window to packaging/linux/org.fypdesk.FypDesk.desktop (its icon).
+    QApplication.setDesktopFileName(DESKTOP_FILE_NAME)
     QApplication.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(paths.resources_dir() / APP_ICON)))
     dialogs = QtDialogs()
