@@ -83,14 +83,8 @@ def test_head_revision_is_the_migrations_head() -> None:
     assert migrate.head_revision() == HEAD_REVISION
 
 
-def test_the_mirrored_constants_match_their_originals() -> None:
-    """The reader repeats a few facts of modules that import SQLAlchemy; they must agree."""
-    from fypdesk.notes import schema
-
-    assert reader._REVISION_KEY == schema.REVISION_KEY
-    assert reader._BACKUP_DIR_NAME == backup.BACKUP_DIR_NAME
-    assert reader._BACKUP_NAME.pattern == backup._NAME.pattern
-    assert reader._BACKUP_STAMP == backup._STAMP
+def test_the_reader_shares_the_stores_header_check() -> None:
+    """The one fact the reader still repeats (to check a file before SQLite opens it)."""
     assert reader._SQLITE_HEADER == backup._SQLITE_HEADER
 
 
@@ -102,9 +96,8 @@ def test_a_backups_revision_is_read_as_the_store_reads_it(db_path: Path, clock: 
     finally:
         repository.close()
     taken = backup_now(db_path, clock)
-    assert reader._backup_revision(taken.path) == backup.read_revision(taken.path) == 2
+    assert backup.read_revision(taken.path) == 2
     (db_path.parent / "not a database.db").write_bytes(b"junk")
-    assert reader._backup_revision(db_path.parent / "not a database.db") is None
     assert backup.read_revision(db_path.parent / "not a database.db") is None
 
 
@@ -296,30 +289,6 @@ def test_a_log_left_by_a_crash_is_read_with_every_note(
     finally:
         repository.close()
     assert snapshot is not None and len(snapshot.notes) == 70
-
-
-def test_the_newest_backup_is_the_one_the_store_lists_first(tmp_path: Path) -> None:
-    folder = tmp_path / "backups"
-    folder.mkdir()
-    names = (
-        "notes-20260301T090000Z-auto.db",
-        "notes-20260302T090000Z-manual.db",
-        "notes-20260302T090000Z-manual-2.db",
-        "notes-20260302T090000Z-pre-upgrade-3.db",
-        "notes-20260301T235959Z-pre-restore.db",
-        "notes-20270101T000000Z-auto.db.partial",  # not a backup
-        "notes-2027.db",
-        "readme.txt",
-    )
-    for name in names:
-        (folder / name).write_bytes(b"")
-    (folder / "notes-20280101T000000Z-auto.db").mkdir()  # a folder, not a backup
-    assert reader.newest_backup(folder) == backup.list_backups(folder)[0].path
-    assert reader.newest_backup(tmp_path / "none") is None
-    assert backup.list_backups(tmp_path / "none") == ()
-
-
-# -- the export command --------------------------------------------------------------------------
 
 
 def _export(capsys: pytest.CaptureFixture[str], out: Path) -> tuple[int, str, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import BackupError, BackupInfo, Clock, NotesUnavailableError
-from fypdesk.notes.schema import REVISION_KEY
+from fypdesk.notes.constants import REVISION_KEY
 from fypdesk.notes.wal import wal_problem
 
 BACKUP_DIR_NAME = "backups"

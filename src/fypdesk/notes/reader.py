@@ -26,7 +26,6 @@ two on hostile data).
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +33,8 @@ from pathlib import Path
 
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import Note
+from fypdesk.notes import backup
+from fypdesk.notes.constants import REVISION_KEY
 from fypdesk.notes.wal import wal_problem
 
 #: The Alembic revision of the schema this fypdesk reads (the head of
@@ -46,10 +47,6 @@ BUSY_TIMEOUT_S = 1.0
 # Mirrors of fypdesk.notes.backup and fypdesk.notes.schema, which import SQLAlchemy; tests check
 # that each agrees with its original.
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_BACKUP_DIR_NAME = "backups"
-_BACKUP_NAME = re.compile(r"^notes-(\d{8}T\d{6})Z-([a-z]+(?:-[a-z]+)*?)(?:-(\d+))?\.db$")
-_BACKUP_STAMP = "%Y%m%dT%H%M%S"
-_REVISION_KEY = "revision"
 
 _NOTES = "SELECT uuid, node_id, body, created, updated, node_hash FROM notes ORDER BY created, uuid"
 _NOTE_TAGS = "SELECT nt.note_uuid, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id"
@@ -169,7 +166,7 @@ def _read(path: Path) -> tuple[NotesSnapshot, int]:
 
 def _revision(connection: sqlite3.Connection) -> int:
     row = connection.execute(
-        "SELECT value FROM store_meta WHERE key = ?", (_REVISION_KEY,)
+        "SELECT value FROM store_meta WHERE key = ?", (REVISION_KEY,)
     ).fetchone()
     return 0 if row is None else int(row[0])
 
@@ -183,39 +180,6 @@ def _check_backed_up(path: Path, revision: int) -> None:
     """Refuse when opening the store would take an automatic backup (changes since the newest)."""
     if revision == 0:
         return  # nothing written yet: the store takes no backup either
-    newest = newest_backup(path.parent / _BACKUP_DIR_NAME)
-    if newest is None or _backup_revision(newest) != revision:
+    backups = backup.list_backups(backup.backup_dir(path))
+    if not backups or backup.read_revision(backups[0].path) != revision:
         raise SnapshotUnavailableError("changes since the newest backup: the store backs them up")
-
-
-def newest_backup(folder: Path) -> Path | None:
-    """The backup :func:`fypdesk.notes.backup.list_backups` lists first, if any."""
-    if not folder.is_dir():
-        return None
-    found: list[tuple[datetime, int, Path]] = []
-    for path in folder.iterdir():
-        match = _BACKUP_NAME.match(path.name)
-        if match is None or not path.is_file():
-            continue
-        taken = datetime.strptime(match.group(1), _BACKUP_STAMP).replace(tzinfo=UTC)
-        found.append((taken, int(match.group(3) or 0), path))
-    if not found:
-        return None
-    return max(found, key=lambda item: (item[0], item[1]))[2]
-
-
-def _backup_revision(path: Path) -> int | None:
-    """As :func:`fypdesk.notes.backup.read_revision` reads it."""
-    try:
-        connection = sqlite3.connect(sqlite_uri(path, mode="ro"), uri=True)
-    except sqlite3.Error:
-        return None
-    try:
-        row = connection.execute(
-            "SELECT value FROM store_meta WHERE key = ?", (_REVISION_KEY,)
-        ).fetchone()
-    except sqlite3.Error:
-        return None
-    finally:
-        connection.close()
-    return None if row is None else int(row[0])

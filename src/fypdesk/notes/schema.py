@@ -14,14 +14,16 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from fypdesk.notes.constants import REVISION_KEY as REVISION_KEY
+
 #: Word index (unicode61) over note bodies and tags: ranked word and prefix search.
 WORDS_TABLE = "notes_fts_words"
 #: Trigram index over the same text: substrings and Chinese, which unicode61 does not segment.
 TRIGRAM_TABLE = "notes_fts_trigram"
 FTS_TABLES = (WORDS_TABLE, TRIGRAM_TABLE)
 
-#: The ``store_meta`` key of the counter every write transaction increments.
-REVISION_KEY = "revision"
+# REVISION_KEY lives in fypdesk.notes.constants, so that backup checks and the read-only reader
+# need not import SQLAlchemy; it is re-exported here for the store's own modules.
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 
