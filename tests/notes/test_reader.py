@@ -83,11 +83,6 @@ def test_head_revision_is_the_migrations_head() -> None:
     assert migrate.head_revision() == HEAD_REVISION
 
 
-def test_the_reader_shares_the_stores_header_check() -> None:
-    """The one fact the reader still repeats (to check a file before SQLite opens it)."""
-    assert reader._SQLITE_HEADER == backup._SQLITE_HEADER
-
-
 def test_a_backups_revision_is_read_as_the_store_reads_it(db_path: Path, clock: FakeClock) -> None:
     repository = open_notes(db_path, clock=clock)
     try:

@@ -73,27 +73,13 @@ def diagnose(path: Path) -> str | None:
         NotesUnavailableError: the file cannot be read or checked for another reason.
     """
     try:
-        size = path.stat().st_size
-        with path.open("rb") as handle:
-            header = handle.read(100)
+        problem = file_problem(path)
     except OSError as exc:
-        raise NotesUnavailableError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    if size == 0:
-        return "the file is empty"
-    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
-        return "the file header is not a SQLite header"
+        where = exc.filename or path
+        raise NotesUnavailableError(f"cannot read {where}: {exc.strerror or exc}") from exc
+    if problem is not None:
+        return problem
     wal_pending = _wal_pending(path)
-    if _declared_size(header) > size and not wal_pending:
-        return "the file is truncated"
-    if wal_pending:
-        # Before SQLite replays it: a damaged log would be cut short silently.
-        wal = path.with_name(path.name + "-wal")
-        try:
-            wal_damage = wal_problem(wal)
-        except OSError as exc:
-            raise NotesUnavailableError(f"cannot read {wal}: {exc.strerror or exc}") from exc
-        if wal_damage is not None:
-            return wal_damage
     # Read-only unless a WAL must be replayed: backups may sit in a read-only folder.
     mode = "rw" if wal_pending else "ro"
     try:
@@ -108,6 +94,30 @@ def diagnose(path: Path) -> str | None:
         raise NotesUnavailableError(f"cannot check {path}: {exc}") from exc
     problems = [str(row[0]) for row in rows if row[0] != "ok"]
     return f"damaged: {_one_line(problems[0])}" if problems else None
+
+
+def file_problem(path: Path) -> str | None:
+    """The damage visible without opening the file with SQLite, or ``None``: an empty file, a
+    header that is not SQLite's, a file shorter than its header says (unless a WAL is pending), or
+    a pending WAL with damaged frames (checked before SQLite would replay it and silently cut it
+    short). Shared with :mod:`fypdesk.notes.reader`, which must refuse exactly what this finds.
+
+    Raises:
+        OSError: the file or its WAL cannot be read.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if size == 0:
+        return "the file is empty"
+    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
+        return "the file header is not a SQLite header"
+    wal_pending = _wal_pending(path)
+    if _declared_size(header) > size and not wal_pending:
+        return "the file is truncated"
+    if wal_pending:
+        return wal_problem(path.with_name(path.name + "-wal"))
+    return None
 
 
 def _one_line(problem: str) -> str:

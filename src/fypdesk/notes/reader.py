@@ -35,7 +35,6 @@ from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import Note
 from fypdesk.notes import backup
 from fypdesk.notes.constants import REVISION_KEY
-from fypdesk.notes.wal import wal_problem
 
 #: The Alembic revision of the schema this fypdesk reads (the head of
 #: :mod:`fypdesk.notes.migrations`; a test keeps the two equal).
@@ -46,7 +45,6 @@ BUSY_TIMEOUT_S = 1.0
 
 # Mirrors of fypdesk.notes.backup and fypdesk.notes.schema, which import SQLAlchemy; tests check
 # that each agrees with its original.
-_SQLITE_HEADER = b"SQLite format 3\x00"
 
 _NOTES = "SELECT uuid, node_id, body, created, updated, node_hash FROM notes ORDER BY created, uuid"
 _NOTE_TAGS = "SELECT nt.note_uuid, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id"
@@ -93,32 +91,10 @@ def read_snapshot(path: Path) -> NotesSnapshot | None:
 
 
 def _check_file(path: Path) -> None:
-    """The checks :func:`fypdesk.notes.backup.diagnose` makes before it opens the file."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        header = handle.read(100)
-    if size == 0:
-        raise SnapshotUnavailableError("the file is empty")
-    if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
-        raise SnapshotUnavailableError("the file header is not a SQLite header")
-    wal = path.with_name(path.name + "-wal")
-    wal_pending = wal.is_file() and wal.stat().st_size > 0
-    if _declared_size(header) > size and not wal_pending:
-        raise SnapshotUnavailableError("the file is truncated")
-    if wal_pending:
-        problem = wal_problem(wal)
-        if problem is not None:
-            raise SnapshotUnavailableError(problem)
-
-
-def _declared_size(header: bytes) -> int:
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    # The in-header page count is valid only when its change counter matches (SQLite docs 1.3.8).
-    if header[24:28] != header[92:96]:
-        return 0
-    return page_size * pages
+    """Refuse what :func:`fypdesk.notes.backup.diagnose` would find before opening the file."""
+    problem = backup.file_problem(path)
+    if problem is not None:
+        raise SnapshotUnavailableError(problem)
 
 
 def _read(path: Path) -> tuple[NotesSnapshot, int]:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from fypdesk.domain.content import PlanSummary
 from fypdesk.ui.notes_port import NoteView
+from fypdesk.ui.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -41,11 +42,7 @@ class NoteColumns(IntEnum):
     UPDATED = 4
 
 
-class NoteRoles(IntEnum):
-    """Custom roles of the all-notes table."""
-
-    ROW = Qt.ItemDataRole.UserRole
-    SORT_KEY = Qt.ItemDataRole.UserRole + 1
+NoteRoles = ItemRoles  # the name the views and tests use for this model's roles
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from fypdesk.domain.growth import (
     implied_change,
 )
 from fypdesk.ui.reading_pane import quantity_value
+from fypdesk.ui.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
 SortKey = tuple[int, float | str]
@@ -44,11 +45,7 @@ class Columns(IntEnum):
     STAR = 10
 
 
-class Roles(IntEnum):
-    """Custom data roles."""
-
-    ROW = Qt.ItemDataRole.UserRole
-    SORT_KEY = Qt.ItemDataRole.UserRole + 1
+Roles = ItemRoles  # the name the views and tests use for this model's roles
 
 
 @dataclass(frozen=True, slots=True)
