@@ -45,6 +45,8 @@ dist-check:
 	$(BIN)/python tools/dist_check.py
 
 # Menu entry, icon and AppStream metadata for the current user, running this checkout's venv.
+# SCREENSHOTS_URL=https://... adds the screenshots served there to the metadata (tools/metainfo.py).
+SCREENSHOTS_URL ?=
 DESKTOP_ID := org.fypdesk.FypDesk
 XDG_DATA := $(or $(XDG_DATA_HOME),$(HOME)/.local/share)
 install-desktop: $(STAMP)
@@ -52,7 +54,8 @@ install-desktop: $(STAMP)
 	mkdir -p $(XDG_DATA)/applications $(XDG_DATA)/metainfo $(XDG_DATA)/icons
 	sed 's|^Exec=fypdesk|Exec=$(abspath $(BIN))/fypdesk|' packaging/linux/$(DESKTOP_ID).desktop \
 		> $(XDG_DATA)/applications/$(DESKTOP_ID).desktop
-	cp packaging/linux/$(DESKTOP_ID).metainfo.xml $(XDG_DATA)/metainfo/
+	$(BIN)/python tools/metainfo.py --screenshots-url "$(SCREENSHOTS_URL)" \
+		$(XDG_DATA)/metainfo/$(DESKTOP_ID).metainfo.xml
 	cp -r build/icons/hicolor $(XDG_DATA)/icons/
 	-update-desktop-database $(XDG_DATA)/applications 2>/dev/null
 

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tools import metainfo
 
 from tests.conftest import REPO_ROOT
 
@@ -41,3 +42,28 @@ def test_entry_metadata_and_icons_share_one_id() -> None:
     app = (REPO_ROOT / "src" / "fypdesk" / "ui" / "app.py").read_text(encoding="utf-8")
     assert f'DESKTOP_FILE_NAME = "{APP_ID}"' in app and "setDesktopFileName" in app
     assert Path(REPO_ROOT / "resources" / "icons" / "fypdesk.svg").is_file()
+
+
+def test_release_metainfo_with_screenshots_validates(tmp_path: Path) -> None:
+    out = tmp_path / f"{APP_ID}.metainfo.xml"
+    url = "https://downloads.fypdesk.test/0.1.0/screenshots"
+    assert metainfo.main(["--screenshots-url", url, str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    for name in metainfo.SCREENSHOTS:
+        assert f"<image>{url}/{name}</image>" in text
+    assert text.count('<screenshot type="default">') == 1
+    result = _validate("appstreamcli", "validate", "--no-net", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("url", ["", "ftp://host/x", "docs/screenshots", "https://"])
+def test_screenshots_need_an_http_address(url: str) -> None:
+    source = (LINUX / f"{APP_ID}.metainfo.xml").read_text(encoding="utf-8")
+    with pytest.raises(metainfo.MetainfoError, match="http"):
+        metainfo.with_screenshots(source, url)
+
+
+def test_without_an_address_the_committed_metainfo_is_copied(tmp_path: Path) -> None:
+    out = tmp_path / "copy.xml"
+    assert metainfo.main([str(out)]) == 0
+    assert out.read_bytes() == (LINUX / f"{APP_ID}.metainfo.xml").read_bytes()

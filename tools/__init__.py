@@ -1,0 +1,1 @@
+"""Developer tools run from the checkout (icons, metainfo, venv bootstrap, frozen-app check)."""
