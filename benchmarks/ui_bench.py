@@ -10,7 +10,11 @@ milliseconds:
 - ``nav_filter``: each keystroke typed into the navigator's filter box (the first one loads the
   whole tree);
 - ``table_filter``: each keystroke (letters and backspaces) in the Targets tab's text filter;
-- ``sort``: sorting the targets table by a column, ascending then descending.
+- ``sort``: sorting the targets table by a column, ascending then descending;
+- ``select``: making a navigator row current (as a click or an arrow key does): the reading pane
+  renders the node and the notes panel loads its notes;
+- ``search_box``: each keystroke (letters and backspaces) in the toolbar's search box, which
+  searches content and notes as you type and shows the results list.
 
 Every sample ends with a synchronous repaint of the affected view, so layout and painting count.
 """
@@ -40,6 +44,7 @@ from fypdesk.ui.quantity_model import Columns
 from fypdesk.ui.settings import UiSettings
 
 WORDS = ("energy", "revenue", "5g", "carbon")
+SEARCH_WORDS = ("5G", "carbon", "solid waste")
 NAV_WORDS = ("solid", "data")
 EXPANSIONS = 12
 #: Seconds one phase may take before it stops taking samples.
@@ -51,7 +56,20 @@ PHASE_LIMIT_S = 30.0
 LOGIC: dict[str, list[float]] = {}
 
 
-def _timed(app: QApplication, view: QWidget, action: Callable[[], None], kind: str = "") -> float:
+class _Views:
+    """Several widgets repainted as one: what one interaction changes."""
+
+    def __init__(self, *views: QWidget) -> None:
+        self.views = views
+
+    def repaint(self) -> None:
+        for view in self.views:
+            view.repaint()
+
+
+def _timed(
+    app: QApplication, view: QWidget | _Views, action: Callable[[], None], kind: str = ""
+) -> float:
     start = time.perf_counter()
     action()
     app.processEvents()
@@ -76,7 +94,7 @@ class _Budget:
 def _type_word(
     app: QApplication,
     edit: QWidget,
-    view: QWidget,
+    view: QWidget | _Views,
     word: str,
     kind: str,
     budget: _Budget,
@@ -135,6 +153,20 @@ def measure(content_db: Path) -> None:
             expand.append(_timed(app, viewport, functools.partial(tree.expand, section), "expand"))
     _emit("expand", expand)
 
+    select: list[float] = []
+    budget = _Budget()
+    rows = [nav.proxy.index(row, 0, root) for row in range(min(EXPANSIONS, plans))]
+    rows += [nav.proxy.index(0, 0, plan) for plan in rows]
+    # What a selection changes (the tree's current row, the page, the notes), not the whole window.
+    changed = _Views(viewport, window.reading_pane, window.notes_panel)
+    for index in (i for i in rows if i.isValid()):
+        if budget.spent():
+            break
+        select.append(
+            _timed(app, changed, functools.partial(tree.setCurrentIndex, index), "select")
+        )
+    _emit("select", select)
+
     targets = window.targets_view
     window.tabs.setCurrentWidget(targets)
     app.processEvents()
@@ -158,6 +190,13 @@ def measure(content_db: Path) -> None:
     _emit("target_rows", targets.proxy.rowCount(QModelIndex()))
 
     window.tabs.setCurrentWidget(window.reading_pane)
+    search_box: list[float] = []
+    budget = _Budget()
+    for word in SEARCH_WORDS:
+        search_box += _type_word(app, window.search_box, window, word, "search_box", budget)
+    window.search_box.clear()
+    _emit("search_box", search_box)
+
     nav_filter: list[float] = []
     budget = _Budget()
     for word in NAV_WORDS:
