@@ -31,6 +31,7 @@ WRITER = r"""
 import os, random, sys
 from pathlib import Path
 
+from fypdesk.notes import migrate  # imported lazily by the store: load it once, before forking
 from fypdesk.notes.store import open_notes
 
 db_path = Path(sys.argv[1])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from fypdesk.domain.notes import ExchangeFormatError, ImportReport, NodeMarks, NotesError, Tag
 from fypdesk.notes import exchange
 from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.store import check_notes, open_notes
 
 from .helpers import OTHER_PLAN_NODE, PLAN_ID, TARGET_ID, FakeClock
 from .test_repository import HOSTILE_BODIES
@@ -228,3 +229,39 @@ def test_export_replaces_an_old_file_whole(
     repo.add_note(TARGET_ID, "x")
     exchange.export_json(repo, path, clock)
     assert len(json.loads(path.read_text(encoding="utf-8"))["notes"]) == 1
+
+
+def test_a_large_import_is_merged_in_chunks_with_tags_and_search(
+    repo: NotesRepository, tmp_path: Path, clock: FakeClock
+) -> None:
+    # More notes than one statement's chunk, some already stored (older, newer, with tags).
+    ids = [str(uuid.UUID(int=i + 1)) for i in range(1_234)]
+    records = [
+        {
+            **GOOD_NOTE,
+            "id": ids[i],
+            "body": f"imported note number{i}",
+            "tags": ["bulk", f"t{i % 7}"],
+        }
+        for i in range(1_234)
+    ]
+    stale = repo.save_note(ids[0], "ours, older", node_id=TARGET_ID, tags=["old"])
+    kept = repo.save_note(ids[1], "ours, newer", node_id=TARGET_ID, tags=["mine"])
+    path = tmp_path / "bulk.json"
+    later = "2030-01-01T00:00:00+00:00"
+    records[0]["updated"] = later
+    records[1]["updated"] = "2000-01-01T00:00:00+00:00"
+    path.write_text(
+        json.dumps({"format": "fypdesk-notes", "version": 1, "notes": records}), encoding="utf-8"
+    )
+    report = exchange.import_json(repo, path)
+    assert report == ImportReport(added=1_232, updated=1, unchanged=1)
+    assert len(repo.all_notes()) == 1_234
+    assert repo.note(stale.uuid).tags == ("bulk", "t0")  # replaced, "old" is gone
+    assert repo.note(kept.uuid).body == "ours, newer"
+    assert repo.tag_counts()["bulk"] == 1_233
+    assert [hit.uuid for hit in repo.search("number1233")] == [ids[1_233]]
+    assert [hit.uuid for hit in repo.search("number0")] == [stale.uuid]
+    assert repo.search("older") == ()
+    assert check_notes(repo) == []
+    assert exchange.import_json(repo, path) == ImportReport(added=0, updated=0, unchanged=1_234)

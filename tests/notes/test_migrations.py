@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 
 from fypdesk import db
 from fypdesk.domain.notes import NotesUnavailableError
-from fypdesk.notes import backup, migrate
+from fypdesk.notes import backup, constants, migrate
 from fypdesk.notes.schema import Base
 from fypdesk.notes.store import check_notes, open_notes
 
@@ -31,8 +31,13 @@ def _sql(path: Path, *statements: str) -> None:
 
 
 def test_revisions_form_one_line_ending_at_head() -> None:
-    assert migrate.known_revisions() == ("0001", "0002")
-    assert migrate.head_revision() == "0002"
+    assert migrate.known_revisions() == ("0001", "0002", "0003")
+    assert migrate.head_revision() == "0003"
+
+
+def test_the_head_revision_constant_is_the_migrations_head() -> None:
+    # Start-up compares the store's revision with this constant to skip loading Alembic.
+    assert migrate.head_revision() == constants.HEAD_REVISION
 
 
 def test_new_store_is_migrated_to_head_and_matches_the_orm(db_path: Path, clock: FakeClock) -> None:

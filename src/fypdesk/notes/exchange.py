@@ -13,13 +13,14 @@ import contextlib
 import json
 import os
 import uuid as uuid_module
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fypdesk.domain.notes import (
@@ -40,12 +41,13 @@ from fypdesk.notes.repository import (
     is_colour,
     mark_unchanged,
     normalise_tags,
-    write_tags,
 )
-from fypdesk.notes.schema import NodeMarkRow, NoteRow, TagRow, format_time
+from fypdesk.notes.schema import NodeMarkRow, NoteRow, NoteTagRow, TagRow, format_time
 
 FORMAT_NAME = "fypdesk-notes"
 FORMAT_VERSION = 1
+#: Notes per statement in an import (well under SQLite's limit of bound variables).
+_CHUNK = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +219,7 @@ def import_json(repository: NotesRepository, path: Path, *, dry_run: bool = Fals
                     session.add(TagRow(name=tag.name, colour=tag.colour))
                     changed = True
             session.flush()
-            for note in contents.notes:
-                counts[_merge_note(session, note)] += 1
+            counts.update(_merge_notes(session, contents.notes))
             for marks in contents.marks:
                 changed |= _merge_marks(session, marks, repository.clock)
             if dry_run:
@@ -232,32 +233,78 @@ def import_json(repository: NotesRepository, path: Path, *, dry_run: bool = Fals
     return ImportReport(dry_run=dry_run, **counts)
 
 
-def _merge_note(session: Session, note: Note) -> str:
-    row = session.get(NoteRow, note.uuid)
-    if row is None:
-        session.add(
-            NoteRow(
-                uuid=note.uuid,
-                node_id=note.node_id,
-                body=note.body,
-                created=note.created,
-                updated=note.updated,
-                node_hash=note.node_hash,
-            )
+def _merge_notes(session: Session, notes: Sequence[Note]) -> dict[str, int]:
+    """Add the notes the store lacks, replace those the file has newer; count each outcome.
+
+    Set-based: a few statements per :data:`_CHUNK` notes. Merging note by note through the ORM
+    cost about 7 ms a note (two and a half minutes for 20,000).
+    """
+    stored = _stored_times(session, [note.uuid for note in notes])
+    added = [note for note in notes if note.uuid not in stored]
+    newer = [note for note in notes if note.uuid in stored and note.updated > stored[note.uuid]]
+    if added:
+        session.execute(
+            insert(NoteRow),
+            [{"uuid": note.uuid, "created": note.created, **_note_values(note)} for note in added],
         )
-        outcome = "added"
-    elif note.updated > row.updated:
-        row.node_id = note.node_id
-        row.body = note.body
-        row.updated = note.updated
-        row.node_hash = note.node_hash
-        outcome = "updated"
-    else:
-        return "unchanged"
-    session.flush()
-    write_tags(session, note.uuid, note.tags)
-    search.reindex_note(session, note.uuid)
-    return outcome
+    if newer:
+        session.execute(
+            update(NoteRow), [{"uuid": note.uuid, **_note_values(note)} for note in newer]
+        )
+        for chunk in _chunks([note.uuid for note in newer]):
+            session.execute(delete(NoteTagRow).where(NoteTagRow.note_uuid.in_(chunk)))
+    changed = added + newer
+    tag_ids = _tag_ids(session, {name for note in changed for name in note.tags})
+    links = [
+        {"note_uuid": note.uuid, "tag_id": tag_ids[name]} for note in changed for name in note.tags
+    ]
+    if links:
+        session.execute(insert(NoteTagRow), links)
+    search.reindex_notes(session, [note.uuid for note in changed])
+    return {"added": len(added), "updated": len(newer), "unchanged": len(notes) - len(changed)}
+
+
+def _note_values(note: Note) -> dict[str, object]:
+    return {
+        "node_id": note.node_id,
+        "body": note.body,
+        "updated": note.updated,
+        "node_hash": note.node_hash,
+    }
+
+
+def _stored_times(session: Session, note_uuids: Sequence[str]) -> dict[str, datetime]:
+    """When each of these notes that the store holds was last updated."""
+    found: dict[str, datetime] = {}
+    for chunk in _chunks(note_uuids):
+        query = select(NoteRow.uuid, NoteRow.updated).where(NoteRow.uuid.in_(chunk))
+        found.update({note_uuid: updated for note_uuid, updated in session.execute(query)})
+    return found
+
+
+def _tag_ids(session: Session, names: AbstractSet[str]) -> dict[str, int]:
+    """The ids of these tags, creating those the store lacks with the default colour."""
+
+    def existing() -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for chunk in _chunks(sorted(names)):
+            query = select(TagRow.name, TagRow.id).where(TagRow.name.in_(chunk))
+            ids.update({name: tag_id for name, tag_id in session.execute(query)})
+        return ids
+
+    ids = existing()
+    missing = sorted(names - ids.keys())
+    if not missing:
+        return ids
+    session.execute(
+        insert(TagRow), [{"name": name, "colour": DEFAULT_TAG_COLOUR} for name in missing]
+    )
+    return existing()
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]
 
 
 def _merge_marks(session: Session, marks: NodeMarks, clock: Clock) -> bool:

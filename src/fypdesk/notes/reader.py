@@ -4,8 +4,8 @@
 (:func:`fypdesk.notes.store.open_notes`) costs well over half a second before the first query:
 SQLAlchemy and Alembic are imported, and the Alembic script directory is loaded to learn the head
 revision. This module imports neither, directly or indirectly (as
-:mod:`fypdesk.content.repository` does for the content), and keeps the head revision as
-:data:`HEAD_REVISION`, which a test checks against the migrations.
+:mod:`fypdesk.content.repository` does for the content); the head revision comes from
+:data:`fypdesk.notes.constants.HEAD_REVISION`, which a test checks against the migrations.
 
 It is a fast path, never a second store. :func:`read_snapshot` returns data only when opening the
 full store would have done nothing more than read it; in every other case it raises
@@ -34,11 +34,8 @@ from pathlib import Path
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import Note
 from fypdesk.notes import backup
+from fypdesk.notes.constants import HEAD_REVISION as HEAD_REVISION
 from fypdesk.notes.constants import REVISION_KEY
-
-#: The Alembic revision of the schema this fypdesk reads (the head of
-#: :mod:`fypdesk.notes.migrations`; a test keeps the two equal).
-HEAD_REVISION = "0002"
 
 #: How long to wait for a lock before leaving the file to the full store, which waits longer.
 BUSY_TIMEOUT_S = 1.0

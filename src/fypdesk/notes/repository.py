@@ -209,9 +209,9 @@ class NotesRepository:
             row = session.get(NoteRow, note_uuid)
             if row is None:
                 raise NoteNotFoundError(note_uuid)
+            search.unindex_note(session, note_uuid)  # keyed by the row's rowid: before it goes
             session.delete(row)
             session.flush()
-            search.reindex_note(session, note_uuid)
 
     def note(self, note_uuid: str) -> Note:
         """One note.
