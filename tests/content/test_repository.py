@@ -60,6 +60,16 @@ def test_detail_has_breadcrumb_children_and_quantities(content: ContentRepositor
     assert len(root.quantities) == 29
 
 
+def test_detail_without_quantities_keeps_the_nodes_own(content: ContentRepository) -> None:
+    root = content.detail("briefing", with_quantities=False)
+    assert root.quantities == () and root.quantity is None
+    assert root.children == content.detail("briefing").children
+    assert content.detail("ict", with_quantities=False).quantities == ()
+    target = content.detail("ict/targets/5g-usage-rate", with_quantities=False)
+    assert target.quantity == content.detail("ict/targets/5g-usage-rate").quantity
+    assert target.quantities == (target.quantity,)
+
+
 def test_unknown_node_is_a_clear_error(content: ContentRepository) -> None:
     with pytest.raises(UnknownNodeError, match="no such item: 'ict/nothing'"):
         content.detail("ict/nothing")
@@ -100,3 +110,34 @@ def test_missing_or_foreign_databases_are_named(tmp_path: Path) -> None:
     sqlite3.connect(other).execute("CREATE TABLE t(x)").connection.close()
     with pytest.raises(ContentUnavailableError, match="not a fypdesk content database"):
         ContentRepository.open(other)
+
+
+def _targets_under(content: ContentRepository, node_id: str) -> int:
+    return sum(q.role is QuantityRole.TARGET for q in content.quantities_under(node_id))
+
+
+def test_subtree_target_counts_agree_with_the_quantities_under_each_node(
+    content: ContentRepository,
+) -> None:
+    for node in content.nodes():
+        counts = content.subtree_target_counts(node.id)
+        children = [child.id for child in content.children(node.id)]
+        assert list(counts) == [*children, node.id]
+        assert counts == {n: _targets_under(content, n) for n in counts}
+    assert content.subtree_target_counts("briefing")["briefing"] == 19
+    assert content.subtree_target_counts("ict")["ict/targets"] == 4
+    assert content.subtree_target_counts("no/such/node") == {}
+
+
+def test_the_outline_lists_every_node_in_reading_order(content: ContentRepository) -> None:
+    outline = content.outline()
+    nodes = content.nodes()
+    assert outline.ids == tuple(n.id for n in nodes)
+    assert outline.titles == tuple(n.title for n in nodes)
+    assert outline.kinds == tuple(n.kind for n in nodes)
+    assert outline.plans == tuple(n.plan for n in nodes)
+    # Depths in pre-order are enough to find every parent: the nearest shallower node before.
+    for row, node in enumerate(nodes):
+        before = [r for r in range(row) if outline.depths[r] < outline.depths[row]]
+        parent = outline.ids[before[-1]] if before else None
+        assert parent == node.parent_id

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from pathlib import Path
 
 from fypdesk.domain.errors import ContentUnavailableError
@@ -73,3 +74,34 @@ def verify(database: Path) -> None:
             f"the content database {database} has been modified or damaged (its SHA-256 does not"
             f" match {sidecar.name}); reinstall fypdesk or rebuild it with 'fypdesk build-db'"
         )
+
+
+class BackgroundCheck:
+    """:func:`verify` on a thread, so hashing a large database overlaps the window's start-up.
+
+    Hashing releases the GIL, so on two cores the check costs the start-up almost nothing; the
+    caller must call :meth:`result` before it shows anything read from the database.
+    """
+
+    def __init__(self, database: Path) -> None:
+        self._error: ContentUnavailableError | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(database,), name="content-checksum", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, database: Path) -> None:
+        try:
+            verify(database)
+        except ContentUnavailableError as exc:
+            self._error = exc
+
+    def result(self) -> None:
+        """Wait for the check.
+
+        Raises:
+            ContentUnavailableError: as :func:`verify`.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,27 @@ class ContentInfo:
     builder: str
 
 
+@dataclass(frozen=True, slots=True)
+class Outline:
+    """Every node in reading (pre-)order, as parallel columns: the whole tree in a few objects.
+
+    A node's parent is the nearest node before it with a smaller depth; its subtree runs up to the
+    next node at its depth or above.
+    """
+
+    ids: tuple[str, ...]
+    depths: tuple[int, ...]
+    kinds: tuple[NodeKind, ...]
+    plans: tuple[str | None, ...]
+    titles: tuple[str, ...]
+
+
+#: Kinds travel from SQLite as small integers: Python shares those, so 141,000 rows cost no
+#: string objects for them.
+_KIND_CODES = tuple(NodeKind)
+_KIND_CASE = " ".join(f"WHEN '{kind.value}' THEN {code}" for code, kind in enumerate(_KIND_CODES))
+
+
 class ContentRepository:
     """Read access to one content database file, opened read-only and immutable."""
 
@@ -62,11 +85,13 @@ class ContentRepository:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path) -> ContentRepository:
+    def open(cls, path: Path, *, verify_checksum: bool = True) -> ContentRepository:
         """Open ``path`` and check that it is a fypdesk content database of a known version.
 
         When a checksum sidecar (``<name>.sha256``, written by ``build-db``) lies beside the file,
-        the file must match it: a replaced or damaged bundled database is refused by name.
+        the file must match it: a replaced or damaged bundled database is refused by name. A
+        caller passing ``verify_checksum=False`` checks it itself (the window does, on a thread:
+        :class:`~fypdesk.content.checksum.BackgroundCheck`).
 
         Raises:
             ContentUnavailableError: missing, unreadable, damaged, modified since it was built, or
@@ -74,7 +99,8 @@ class ContentRepository:
         """
         connection = db.connect_readonly(path)  # names a missing file first
         try:
-            checksum.verify(path)
+            if verify_checksum:
+                checksum.verify(path)
         except BaseException:
             connection.close()
             raise
@@ -210,6 +236,69 @@ class ContentRepository:
         rows = self._rows("SELECT * FROM nodes WHERE parent_id = ? ORDER BY position", (node_id,))
         return tuple(_node(row) for row in rows)
 
+    def _child_refs(self, node_id: str) -> tuple[NodeRef, ...]:
+        """The children as references: without their texts, which a page of links never shows."""
+        rows = self._rows(
+            "SELECT id, kind, title, plan FROM nodes WHERE parent_id = ? ORDER BY position",
+            (node_id,),
+        )
+        return tuple(NodeRef(r["id"], NodeKind(r["kind"]), r["title"], r["plan"]) for r in rows)
+
+    def subtree_target_counts(self, node_id: str) -> dict[str, int]:
+        """How many targets lie in the subtree of ``node_id`` and of each of its children.
+
+        A few indexed queries whatever the size of the content: in reading order each child's
+        subtree runs from its ``ord`` to the next child's (the last one's to the end of the
+        parent's subtree), so the targets' ``ord`` values are counted per child with a bisection.
+        An unknown id has no counts.
+        """
+        parent = self._rows(
+            "SELECT kind, ord, depth, parent_id FROM nodes WHERE id = ?", (node_id,)
+        )
+        if not parent:
+            return {}
+        kind, start, depth, grandparent = parent[0]
+        children = self._rows(
+            "SELECT id, ord FROM nodes WHERE parent_id = ? ORDER BY ord", (node_id,)
+        )
+        counts = dict.fromkeys((row["id"] for row in children), 0)
+        if children:
+            if grandparent is None:
+                # A root's subtree is everything after it: the role index lists every target.
+                places = self._rows("SELECT ord FROM quantities WHERE role = 'target'")
+            else:
+                end = self._scalar(
+                    "SELECT ord FROM nodes WHERE ord > ? AND depth <= ? ORDER BY ord LIMIT 1",
+                    (start, depth),
+                )
+                # CROSS JOIN keeps nodes outside: a range of the ord index, so the cost follows
+                # the subtree's size and not the number of targets in the whole content.
+                places = self._rows(
+                    "SELECT n.ord FROM nodes AS n CROSS JOIN quantities AS q ON q.id = n.id"
+                    " WHERE n.ord > ? AND n.ord < ? AND q.role = 'target'",
+                    (start, sys.maxsize if end is None else end),
+                )
+            starts = [row["ord"] for row in children]
+            ids = list(counts)
+            for (place,) in places:
+                child = bisect_right(starts, place) - 1
+                if child >= 0:
+                    counts[ids[child]] += 1
+        counts[node_id] = sum(counts.values()) + (kind == NodeKind.TARGET.value)
+        return counts
+
+    def outline(self) -> Outline:
+        """Every node's id, depth, kind, plan and title, in reading order (one query)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: a Row per node would double the cost
+        rows = cursor.execute(
+            f"SELECT id, depth, CASE kind {_KIND_CASE} END, plan, title FROM nodes ORDER BY ord"
+        ).fetchall()
+        if not rows:
+            return Outline((), (), (), (), ())
+        ids, depths, codes, plans, titles = zip(*rows, strict=True)
+        return Outline(ids, depths, tuple(_KIND_CODES[code] for code in codes), plans, titles)
+
     def nodes(self, plan: str | None = None) -> tuple[Node, ...]:
         """Every node (of one plan), in reading order."""
         if plan is None:
@@ -230,15 +319,24 @@ class ContentRepository:
         )
         return tuple(NodeRef(r["id"], NodeKind(r["kind"]), r["title"], r["plan"]) for r in rows)
 
-    def detail(self, node_id: str) -> NodeDetail:
-        """A node with its breadcrumb, children, the quantities under it, and its plan."""
+    def detail(self, node_id: str, *, with_quantities: bool = True) -> NodeDetail:
+        """A node with its breadcrumb, children, the quantities under it, and its plan.
+
+        ``with_quantities=False`` leaves the quantities under the node out (but not the node's own,
+        if it is one): the briefing's overview lists plans, and reading every quantity of a large
+        pack for it would cost seconds.
+        """
         node = self.node(node_id)
-        quantities = self.quantities_under(node_id)
+        if with_quantities:
+            quantities = self.quantities_under(node_id)
+        else:
+            rows = self._rows("SELECT * FROM quantities WHERE id = ?", (node_id,))
+            quantities = tuple(_quantity(row) for row in rows)
         own = next((q for q in quantities if q.id == node_id), None)
         return NodeDetail(
             node=node,
             breadcrumb=self.breadcrumb(node_id),
-            children=tuple(child.ref for child in self.children(node_id)),
+            children=self._child_refs(node_id),
             quantities=quantities,
             plan=self.plan(node.plan) if node.plan else None,
             quantity=own,
@@ -294,26 +392,49 @@ class ContentRepository:
         ):
             if match is None or len(hits) >= limit:
                 continue
-            for row in self._match(table, match, limit):
+            for row, rank in self._match(table, match, limit):
                 if row["node_id"] not in hits:
-                    hits[row["node_id"]] = _hit(row)
+                    hits[row["node_id"]] = _hit(row, rank)
         return tuple(hits.values())[:limit]
 
-    def _match(self, table: str, match: str, limit: int) -> list[sqlite3.Row]:
-        statement = (
-            f"SELECT s.node_id, n.kind, n.plan, n.title,"
-            f" highlight({table}, 1, char(2), char(3)) AS title_marked,"
-            f" snippet({table}, 2, char(2), char(3), '…', 24) AS snippet_marked,"
-            f" bm25({table}, 0.0, {TITLE_WEIGHT}, 1.0) AS rank"
-            f" FROM {table} AS s JOIN nodes AS n ON n.id = s.node_id"
-            f" WHERE {table} MATCH ? ORDER BY rank, n.ord LIMIT ?"
-        )
+    def _match(self, table: str, match: str, limit: int) -> list[tuple[sqlite3.Row, float]]:
+        """The best ``limit`` matches of ``match`` in ``table`` (with highlights and snippets),
+        each with its bm25 rank, best first.
+
+        Two short queries instead of one: ranking every match and building a snippet for each
+        made a short prefix cost a second at ×1000. Only the first
+        :data:`~fypdesk.fts.RANKED_CANDIDATES` matches in document order are ranked, and
+        highlights and snippets are built for the rows returned only. Ties in rank keep document
+        order (the index's rowids follow ``nodes.ord``; a test checks it).
+        """
         try:
-            return self._rows(statement, (match, limit))
+            top = self._rows(
+                f"SELECT rowid AS id, bm25({table}, 0.0, {TITLE_WEIGHT}, 1.0) AS rank"
+                f" FROM {table} WHERE {table} MATCH ?1 AND rowid <= (SELECT max(rowid)"
+                f"  FROM (SELECT rowid FROM {table} WHERE {table} MATCH ?1 LIMIT ?2))"
+                f" ORDER BY rank, rowid LIMIT ?3",
+                (match, fts.RANKED_CANDIDATES, limit),
+            )
+            if not top:
+                return []
+            ranks = {row["id"]: row["rank"] for row in top}
+            marked = self._rows(
+                f"SELECT s.rowid AS id, s.node_id, n.kind, n.plan, n.title,"
+                f" highlight({table}, 1, char(2), char(3)) AS title_marked,"
+                f" snippet({table}, 2, char(2), char(3), '…', 24) AS snippet_marked"
+                f" FROM {table} AS s JOIN nodes AS n ON n.id = s.node_id"
+                # The rowid range lets FTS5 skip to the rows wanted; "+" keeps the list out of
+                # the index constraint, which would re-run the MATCH once per row.
+                f" WHERE {table} MATCH ? AND s.rowid BETWEEN ? AND ?"
+                f" AND +s.rowid IN ({', '.join(str(int(rowid)) for rowid in ranks)})",
+                (match, min(ranks), max(ranks)),
+            )
         except sqlite3.OperationalError:
             # Quoting makes every query valid FTS5 syntax; a query that FTS5 still cannot run
             # (nothing left after tokenising) simply has no results.
             return []
+        ordered = sorted(marked, key=lambda row: (ranks[row["id"]], row["id"]))
+        return [(row, float(ranks[row["id"]])) for row in ordered]
 
 
 #: Plans with their target and figure counts, counted once per plan through the
@@ -322,13 +443,14 @@ class ContentRepository:
 _PLANS_SQL = (
     "SELECT n.id, n.title, n.position, p.*,"
     " coalesce(c.targets, 0) AS targets, coalesce(c.figures, 0) AS figures"
-    " FROM nodes n JOIN plans p ON p.slug = n.id"
+    # CROSS JOIN keeps SQLite from scanning every node to find the few that are plans.
+    " FROM plans p CROSS JOIN nodes n ON n.id = p.slug"
     " LEFT JOIN (SELECT plan, sum(role = 'target') AS targets, sum(role = 'figure') AS figures"
     "   FROM quantities GROUP BY plan) c ON c.plan = p.slug"
 )
 
 
-def _hit(row: sqlite3.Row) -> SearchHit:
+def _hit(row: sqlite3.Row, rank: float) -> SearchHit:
     return SearchHit(
         id=row["node_id"],
         kind=NodeKind(row["kind"]),
@@ -336,7 +458,7 @@ def _hit(row: sqlite3.Row) -> SearchHit:
         title=row["title"],
         title_html=fts.marked_to_html(row["title_marked"]),
         snippet=fts.marked_to_html(row["snippet_marked"] or ""),
-        rank=float(row["rank"]),
+        rank=rank,
     )
 
 
