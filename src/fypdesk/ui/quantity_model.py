@@ -1,17 +1,26 @@
-"""Targets and figures as a table model, and the proxy that sorts and filters them."""
+"""Targets and figures as a table model (sorted and filtered by :mod:`fypdesk.ui.quantity_proxy`).
+
+The tables hold up to tens of thousands of rows, and every keystroke in the filter box and every
+click on a header must answer within a frame. So the model computes each row's filter text when
+rows are set and each column's sort keys on the first sort by that column, and sorts and filters
+row numbers in plain Python (:meth:`QuantityTableModel.row_order`,
+:meth:`QuantityTableModel.matching`) rather than one Qt-to-Python call per row or comparison.
+``data()`` answers the roles a paint asks for with int comparisons, and caches each row's cell
+texts the first time the row is painted.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import IntEnum
+from typing import cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 
@@ -73,8 +82,27 @@ def build_rows(
     )
 
 
-_NUMERIC = frozenset(
-    {Columns.BASELINE, Columns.VALUE, Columns.CHANGE_ABS, Columns.CHANGE_REL, Columns.CAGR}
+# Plain ints and tuples for the paths a paint takes thousands of times: building an enum member
+# (``Columns(i)``, ``len(Columns)``) or comparing with one costs more than the answer itself.
+_COLUMNS = tuple(Columns)
+COLUMN_COUNT = len(_COLUMNS)
+DISPLAY_ROLE = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ACCESSIBLE_TEXT = int(Qt.ItemDataRole.AccessibleTextRole)
+_ROW = int(Roles.ROW)
+_SORT_KEY = int(Roles.SORT_KEY)
+#: The roles the model answers; a paint also asks for font, colours, icon and check state.
+ANSWERED_ROLES = frozenset({DISPLAY_ROLE, _TOOLTIP, _ALIGNMENT, _ACCESSIBLE_TEXT, _ROW, _SORT_KEY})
+#: The columns of numbers, right-aligned.
+NUMERIC_COLUMNS = frozenset(
+    int(c)
+    for c in (Columns.BASELINE, Columns.VALUE, Columns.CHANGE_ABS, Columns.CHANGE_REL, Columns.CAGR)
+)
+_SOURCE_TIP_COLUMNS = frozenset({int(Columns.INDICATOR), int(Columns.BAR)})
+RIGHT_ALIGNED = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 
 
@@ -85,11 +113,23 @@ class QuantityTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.role = role
         self._rows: tuple[QuantityRow, ...] = ()
+        self._haystacks: list[str] = []
+        self._texts: list[tuple[str, ...] | None] = []
+        # Each column's sort values, and row orders by (column, descending): made on the first
+        # sort that needs them.
+        self._sort_values: dict[int, list[float | str | None]] = {}
+        self._orders: dict[tuple[int, bool], tuple[int, ...]] = {}
 
     def set_rows(self, rows: Sequence[QuantityRow]) -> None:
         """Replace every row."""
         self.beginResetModel()
         self._rows = tuple(rows)
+        self._haystacks = [
+            f"{r.quantity.indicator} {r.quantity.unit} {r.plan_title}".casefold() for r in rows
+        ]
+        self._texts = [None] * len(self._rows)
+        self._sort_values = {}
+        self._orders = {}
         self.endResetModel()
 
     def rows(self) -> tuple[QuantityRow, ...]:
@@ -97,60 +137,115 @@ class QuantityTableModel(QAbstractTableModel):
         return self._rows
 
     def set_annotations(self, note_counts: Mapping[str, int], starred: frozenset[str]) -> None:
-        """Update the notes and star columns."""
-        self._rows = tuple(
-            replace(
-                row, notes=note_counts.get(row.quantity.id, 0), starred=row.quantity.id in starred
-            )
-            for row in self._rows
+        """Update the notes and star columns (only the rows whose counts or star changed)."""
+        rows = list(self._rows)
+        changed = False
+        for number, row in enumerate(rows):
+            notes = note_counts.get(row.quantity.id, 0)
+            star = row.quantity.id in starred
+            if notes != row.notes or star != row.starred:
+                rows[number] = replace(row, notes=notes, starred=star)
+                self._texts[number] = None
+                changed = True
+        if not changed:
+            return
+        self._rows = tuple(rows)
+        for column in (Columns.NOTES, Columns.STAR):
+            self._sort_values.pop(column, None)
+            for descending in (False, True):
+                self._orders.pop((column, descending), None)
+        self.dataChanged.emit(
+            self.index(0, Columns.NOTES), self.index(len(self._rows) - 1, Columns.STAR)
         )
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, Columns.NOTES), self.index(len(self._rows) - 1, Columns.STAR)
-            )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Columns)
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Columns):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < COLUMN_COUNT:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return _headers(self.role)[Columns(section)]
-        if role == Qt.ItemDataRole.TextAlignmentRole and Columns(section) in _NUMERIC:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+            return _headers(self.role)[_COLUMNS[section]]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in NUMERIC_COLUMNS:
+            return RIGHT_ALIGNED
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _TIPS.get(Columns(section), "")
+            return _TIPS.get(_COLUMNS[section], "")
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> object:
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        column = Columns(index.column())
-        if role == Qt.ItemDataRole.DisplayRole:
-            return display(row, column)
-        if role == Roles.ROW:
-            return row
-        if role == Roles.SORT_KEY:
-            return sort_key(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in _NUMERIC:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.ToolTipRole and column in (Columns.INDICATOR, Columns.BAR):
-            return row.quantity.source
-        if role == Qt.ItemDataRole.AccessibleTextRole and column is Columns.STAR:
-            return "starred" if row.starred else "not starred"
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row_number: int, column: int, role: int) -> object:
+        """What ``data()`` answers for row ``row_number``'s ``column`` (shared with the proxy)."""
+        if not 0 <= row_number < len(self._rows):
+            return None
+        if role == DISPLAY_ROLE:
+            texts = self._texts[row_number]
+            if texts is None:
+                row = self._rows[row_number]
+                texts = self._texts[row_number] = tuple(display(row, c) for c in _COLUMNS)
+            return texts[column]
+        if role == _ROW:
+            return self._rows[row_number]
+        if role == _SORT_KEY:
+            return sort_key(self._rows[row_number], _COLUMNS[column])
+        if role == _ALIGNMENT:
+            return RIGHT_ALIGNED if column in NUMERIC_COLUMNS else None
+        if role == _TOOLTIP:
+            return self._rows[row_number].quantity.source if column in _SOURCE_TIP_COLUMNS else None
+        if role == _ACCESSIBLE_TEXT and column == Columns.STAR:
+            return "starred" if self._rows[row_number].starred else "not starred"
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def row_order(self, column: int, *, descending: bool = False) -> tuple[int, ...]:
+        """Every row number, sorted on ``column``'s typed key (``-1``: as given).
+
+        Rows with an empty cell come last whichever the direction; ties keep their given order.
+        """
+        if not 0 <= column < COLUMN_COUNT:
+            return tuple(range(len(self._rows)))
+        order = self._orders.get((column, descending))
+        if order is None:
+            values = self._sort_values.get(column)
+            if values is None:
+                value_of = _SORT_VALUES[_COLUMNS[column]]
+                values = self._sort_values[column] = [value_of(row) for row in self._rows]
+            order = self._orders[column, descending] = _sorted_rows(values, descending=descending)
+        return order
+
+    def matching(
+        self, candidates: Sequence[int], plan: str | None, words: Sequence[str]
+    ) -> list[int]:
+        """The row numbers of ``candidates`` (in their order) of ``plan`` (``None``: any) whose
+        indicator, unit or plan title contain every one of the case-folded ``words``."""
+        numbers = list(candidates)
+        if plan is not None:
+            rows = self._rows
+            numbers = [n for n in numbers if rows[n].quantity.plan == plan]
+        haystacks = self._haystacks
+        for word in words:
+            numbers = [n for n in numbers if word in haystacks[n]]
+        return numbers
+
+
+def _sorted_rows(values: Sequence[float | str | None], *, descending: bool) -> tuple[int, ...]:
+    """The row numbers in the order of the keys :func:`sort_key` gives for ``values``, made
+    without building a key tuple per row (fewer objects for the garbage collector at ×1000)."""
+    order = [n for n, value in enumerate(values) if value is not None]
+    # Only rows with a value are compared; the sort is stable, so ties keep their order.
+    order.sort(key=cast("list[float | str]", values).__getitem__, reverse=descending)
+    order += [n for n, value in enumerate(values) if value is None]
+    return tuple(order)
 
 
 def _headers(role: QuantityRole) -> dict[Columns, str]:
@@ -220,74 +315,26 @@ def display(row: QuantityRow, column: Columns) -> str:
             return "★" if row.starred else ""
 
 
+#: What each column sorts on; ``None`` for an empty cell. Text sorts case-folded, the notes
+#: column most notes first and the star column starred first.
+_SORT_VALUES: dict[Columns, Callable[[QuantityRow], float | str | None]] = {
+    Columns.PLAN: lambda row: row.plan_title.casefold(),
+    Columns.INDICATOR: lambda row: row.quantity.indicator.casefold(),
+    Columns.BASELINE: lambda row: row.quantity.baseline,
+    Columns.VALUE: lambda row: row.quantity.value,
+    Columns.BAR: lambda row: row.change.relative if row.change else None,
+    Columns.UNIT: lambda row: row.quantity.unit.casefold(),
+    Columns.CHANGE_ABS: lambda row: row.change.absolute if row.change else None,
+    Columns.CHANGE_REL: lambda row: row.change.relative if row.change else None,
+    Columns.CAGR: lambda row: row.change.annual_rate if row.change else None,
+    Columns.NOTES: lambda row: -row.notes,
+    Columns.STAR: lambda row: 0 if row.starred else 1,
+}
+
+
 def sort_key(row: QuantityRow, column: Columns) -> SortKey:
     """A typed key: numbers compare as numbers, and empty cells sort last."""
-    q, change = row.quantity, row.change
-
-    def number(value: float | None) -> SortKey:
-        return (1, 0.0) if value is None else (0, float(value))
-
-    match column:
-        case Columns.BASELINE:
-            return number(q.baseline)
-        case Columns.VALUE:
-            return number(q.value)
-        case Columns.BAR:
-            return number(change.relative if change else None)
-        case Columns.CHANGE_ABS:
-            return number(change.absolute if change else None)
-        case Columns.CHANGE_REL:
-            return number(change.relative if change else None)
-        case Columns.CAGR:
-            return number(change.annual_rate if change else None)
-        case Columns.NOTES:
-            return (0, float(-row.notes))
-        case Columns.STAR:
-            return (0, 0.0 if row.starred else 1.0)
-        case _:
-            return (0, display(row, column).casefold())
-
-
-class QuantityFilterProxy(QSortFilterProxyModel):
-    """Filters by plan and text; sorts on :attr:`Roles.SORT_KEY`."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setSortRole(Roles.SORT_KEY)
-        self._plan: str | None = None
-        self._text = ""
-
-    def set_plan(self, plan: str | None) -> None:
-        """Show only this plan's rows (``None``: every plan)."""
-        self.beginFilterChange()
-        self._plan = plan
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_text(self, text: str) -> None:
-        """Show rows whose indicator, unit or plan contain every word of ``text``."""
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        row = self.sourceModel().index(source_row, 0, source_parent).data(Roles.ROW)
-        if not isinstance(row, QuantityRow):
-            return False
-        if self._plan is not None and row.quantity.plan != self._plan:
-            return False
-        haystack = f"{row.quantity.indicator} {row.quantity.unit} {row.plan_title}".casefold()
-        return all(word in haystack for word in self._text.split())
-
-    def lessThan(self, source_left: Index, source_right: Index) -> bool:  # noqa: N802
-        left = source_left.data(Roles.SORT_KEY)
-        right = source_right.data(Roles.SORT_KEY)
-        if not (isinstance(left, tuple) and isinstance(right, tuple)):
-            return False
-        if left[0] != right[0]:
-            # Empty cells stay at the bottom whichever way the column is sorted.
-            empty_last = left[0] < right[0]
-            return empty_last if self.sortOrder() == Qt.SortOrder.AscendingOrder else not empty_last
-        try:
-            return bool(left < right)
-        except TypeError:
-            return str(left) < str(right)
+    value = _SORT_VALUES[column](row)
+    if value is None:
+        return (1, 0.0)
+    return (0, value if isinstance(value, str) else float(value))
