@@ -6,63 +6,17 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import QuantityRole
-from fypdesk.ui.navigator_model import NodeFilterProxy, NodeRoles, NodeTreeModel
 from fypdesk.ui.notes_panel import NotesListModel
 from fypdesk.ui.notes_port import NoteHit, NoteView
 from fypdesk.ui.quantity_model import (
     Columns,
-    QuantityFilterProxy,
     QuantityTableModel,
     Roles,
     build_rows,
 )
+from fypdesk.ui.quantity_proxy import QuantityFilterProxy
 from fypdesk.ui.search import ResultRow, SearchResultsModel
 from tests.ui.conftest import ModelCheck
-
-
-def _tree(content: ContentRepository) -> NodeTreeModel:
-    return NodeTreeModel(content, lambda _id: 0, "briefing")
-
-
-def test_tree_model_passes_the_model_tester(
-    check_model: ModelCheck, content: ContentRepository
-) -> None:
-    model = _tree(content)
-    check_model(model)
-    model.fetch_all()
-    check_model(model)
-    model.set_annotations({"ict": 2}, frozenset({"ict"}), frozenset({"briefing"}))
-    check_model(model)
-
-
-def test_tree_model_loads_lazily(content: ContentRepository) -> None:
-    model = _tree(content)
-    briefing = model.index(0, 0)
-    assert briefing.data() == content.briefing().title
-    assert model.rowCount(briefing) == 0 and model.canFetchMore(briefing)
-    model.fetchMore(briefing)
-    assert [model.index(r, 0, briefing).data(NodeRoles.NODE_ID) for r in range(3)] == [
-        "integration",
-        "ict",
-        "software",
-    ]
-
-
-def test_tree_filter_keeps_matches_and_their_ancestors(
-    check_model: ModelCheck, content: ContentRepository
-) -> None:
-    model = _tree(content)
-    model.fetch_all()
-    proxy = NodeFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.set_text("5g usage")
-    check_model(proxy)
-    chain = []
-    index = proxy.index(0, 0)
-    while index.isValid():
-        chain.append(index.data(NodeRoles.NODE_ID))
-        index = proxy.index(0, 0, index)
-    assert chain == ["briefing", "ict", "ict/targets", "ict/targets/5g-usage-rate"]
 
 
 def test_quantity_model_passes_the_model_tester(

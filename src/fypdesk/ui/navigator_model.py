@@ -1,22 +1,25 @@
-"""The plans tree as a lazily filled Qt item model, and its filter proxy."""
+"""The plans tree as a lazily filled Qt item model, which can also show a filtered tree.
+
+The model has two trees and shows one at a time. The whole tree loads one level at a time
+(``canFetchMore``/``fetchMore``), with the target counts of a level read in one query. A filter
+text swaps in a small tree built from the in-memory outline (see
+:mod:`fypdesk.ui.navigator_outline`): the matches and their ancestors. Switching is a model reset,
+which a view handles in one layout pass; filtering through a ``QSortFilterProxyModel`` instead made
+the view re-map every expanded row on every keystroke (minutes at ×100).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from PySide6.QtCore import (
-    QAbstractItemModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from fypdesk.domain.content import Node, NodeKind
+from fypdesk.content.repository import Outline
+from fypdesk.domain.content import Node, NodeKind, NodeRef
+from fypdesk.ui.navigator_outline import FilterResult, OutlineIndex
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -32,106 +35,143 @@ class TreeSource(Protocol):
         """A node's children in reading order."""
         ...
 
+    def subtree_target_counts(self, node_id: str) -> dict[str, int]:
+        """Targets under ``node_id`` and under each of its children, by id."""
+        ...
+
+    def outline(self) -> Outline:
+        """Every node in reading order (read once, when the filter is first used)."""
+        ...
+
 
 class NodeRoles(IntEnum):
     """Custom data roles of the tree."""
 
-    ROW = Qt.ItemDataRole.UserRole
+    ROW = Qt.ItemDataRole.UserRole  # the item's NodeRef
     NODE_ID = Qt.ItemDataRole.UserRole + 1
     TARGET_COUNT = Qt.ItemDataRole.UserRole + 2
     NOTE_COUNT = Qt.ItemDataRole.UserRole + 3
     STARRED = Qt.ItemDataRole.UserRole + 4
     FOLLOW_UP = Qt.ItemDataRole.UserRole + 5
+    MARKS = Qt.ItemDataRole.UserRole + 6  # everything the badges show, as one Marks
 
 
-@dataclass(eq=False)
+class Marks(NamedTuple):
+    """What a row's badges show, read by the delegate in one ``data()`` call per row."""
+
+    targets: int  # targets under the node; 0 on a target or figure itself
+    notes: int
+    follow_up: bool
+    starred: bool
+
+
+LEAF_KINDS = frozenset({NodeKind.TARGET, NodeKind.FIGURE})
+
+# Roles as plain ints: ``data()`` runs several times per painted row, and comparing with Qt's and
+# our enum members there cost more than the rest of the call.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_NODE_ID, _TARGETS, _NOTES = (
+    int(NodeRoles.NODE_ID),
+    int(NodeRoles.TARGET_COUNT),
+    int(NodeRoles.NOTE_COUNT),
+)
+_STARRED, _FOLLOW_UP, _MARKS = (
+    int(NodeRoles.STARRED),
+    int(NodeRoles.FOLLOW_UP),
+    int(NodeRoles.MARKS),
+)
+_ROW = int(NodeRoles.ROW)
+_ANSWERED = frozenset(
+    {
+        _DISPLAY,
+        _ACCESSIBLE,
+        _TOOLTIP,
+        _NODE_ID,
+        _TARGETS,
+        _NOTES,
+        _STARRED,
+        _FOLLOW_UP,
+        _MARKS,
+        _ROW,
+    }
+)
+
+
+@dataclass(eq=False, slots=True)
 class _Item:
-    node: Node | None
+    ref: NodeRef | None  # None only for the invisible root
     parent: _Item | None
     row: int
     target_count: int = 0
     has_children: bool = True
     fetched: bool = False
     children: list[_Item] = field(default_factory=list)
-    folded: str | None = None
-
-
-_LEAF_KINDS = frozenset({NodeKind.TARGET, NodeKind.FIGURE})
 
 
 class NodeTreeModel(QAbstractItemModel):
-    """briefing → plans → sections → items → targets/figures, fetched one level at a time.
+    """briefing → plans → sections → items → targets/figures, or the part a filter keeps.
 
-    ``data()`` reads only what ``fetchMore`` loaded; note counts and stars are pushed in by the
-    window with :meth:`set_annotations`.
+    ``data()`` reads only what was loaded; note counts and stars are pushed in by the window with
+    :meth:`set_annotations`. ``flags()`` is Qt's default (enabled, selectable): a Python override
+    would cost a call per row in every layout of the view.
     """
 
-    def __init__(
-        self,
-        source: TreeSource,
-        target_count: Callable[[str], int],
-        root_id: str,
-        parent: QObject | None = None,
-    ) -> None:
+    def __init__(self, source: TreeSource, root_id: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._source = source
-        self._target_count = target_count
-        self._root = _Item(None, None, 0, fetched=True)
-        top = self._make_item(source.node(root_id), self._root, 0)
-        self._root.children.append(top)
+        counts = source.subtree_target_counts(root_id)
+        self._counts_ahead: dict[str, dict[str, int]] = {root_id: counts}
+        self._whole = _Item(None, None, 0, fetched=True)
+        top = _Item(source.node(root_id).ref, self._whole, 0, counts.get(root_id, 0))
+        self._whole.children.append(top)
         self._by_id: dict[str, _Item] = {root_id: top}
+        # The tree shown: the whole one, or a filtered one built by ``set_filter``.
+        self._shown = self._whole
+        self._shown_by_id = self._by_id
+        self._outline: OutlineIndex | None = None
+        self._filter = FilterResult((), 0, 0)
         self._note_counts: Mapping[str, int] = {}
         self._starred: frozenset[str] = frozenset()
         self._follow_up: frozenset[str] = frozenset()
 
-    def _make_item(self, node: Node, parent: _Item, row: int) -> _Item:
-        leaf = node.kind in _LEAF_KINDS
-        return _Item(
-            node,
-            parent,
-            row,
-            target_count=self._target_count(node.id),
-            has_children=not leaf,
-        )
-
     # -- structure --------------------------------------------------------------------------
 
     def _item(self, index: Index) -> _Item:
-        if not index.isValid():
-            return self._root
-        item = index.internalPointer()
-        assert isinstance(item, _Item)
-        return item
+        # The view calls the structure methods several times per row it lays out or paints, so
+        # they stay lean: an invalid index (the root) has no pointer, a valid one an _Item.
+        item: _Item | None = index.internalPointer()
+        return self._shown if item is None else item
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if column != 0 or row < 0:
+        # Called for every row of every layout (6,000 rows under the briefing at ×1000): inline.
+        item: _Item | None = parent.internalPointer()
+        children = (self._shown if item is None else item).children
+        if column != 0 or not 0 <= row < len(children):
             return QModelIndex()
-        item = self._item(parent)
-        if row >= len(item.children):
-            return QModelIndex()
-        return self.createIndex(row, 0, item.children[row])
+        return self.createIndex(row, 0, children[row])
 
     def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not child.isValid():
+        item: _Item | None = child.internalPointer()
+        parent = None if item is None else item.parent
+        if parent is None or parent.parent is None:
             return QModelIndex()
-        item = self._item(child).parent
-        if item is None or item is self._root:
-            return QModelIndex()
-        return self.createIndex(item.row, 0, item)
+        return self.createIndex(parent.row, 0, parent)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
-        if parent.column() > 0:
-            return 0
+        # Only column 0 has indexes (see ``index``), so no parent is in another column.
         return len(self._item(parent).children)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 1
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        item = self._item(parent)
-        if item.fetched:
-            return bool(item.children)
-        return item.has_children
+        # Called for every collapsed row of every layout, like ``index``: inline.
+        item: _Item | None = parent.internalPointer()
+        if item is None:
+            return bool(self._shown.children)
+        return bool(item.children) if item.fetched else item.has_children
 
     def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
         item = self._item(parent)
@@ -139,46 +179,44 @@ class NodeTreeModel(QAbstractItemModel):
 
     def fetchMore(self, parent: Index) -> None:  # noqa: N802
         item = self._item(parent)
-        if item.fetched or item.node is None:
+        if item.fetched or item.ref is None:
             return
         item.fetched = True
-        nodes = self._source.children(item.node.id)
+        node_id = item.ref.id
+        nodes = self._source.children(node_id)
         if not nodes:
             # Known only now: this node has no children after all; the view drops its arrow.
             item.has_children = False
             self.dataChanged.emit(parent, parent)
             return
+        counts = self._counts_ahead.pop(node_id, None)
+        if counts is None:
+            counts = self._source.subtree_target_counts(node_id)
         self.beginInsertRows(parent, 0, len(nodes) - 1)
         for row, node in enumerate(nodes):
-            child = self._make_item(node, item, row)
+            child = _Item(
+                node.ref,
+                item,
+                row,
+                counts.get(node.id, 0),
+                has_children=node.kind not in LEAF_KINDS,
+            )
             item.children.append(child)
             self._by_id[node.id] = child
         self.endInsertRows()
-
-    def folded_title(self, row: int, parent: Index) -> str:
-        """The case-folded title of a child (for filtering without building indexes)."""
-        children = self._item(parent).children
-        if not 0 <= row < len(children):
-            return ""
-        item = children[row]
-        if item.folded is None:
-            item.folded = item.node.title.casefold() if item.node is not None else ""
-        return item.folded
-
-    def fetch_all(self) -> None:
-        """Load the whole tree (the filter needs every title)."""
-        pending = [self._root.children[0]]
-        while pending:
-            item = pending.pop()
-            if not item.fetched:
-                self.fetchMore(self._index_of(item))
-            pending.extend(item.children)
 
     def _index_of(self, item: _Item) -> QModelIndex:
         return self.createIndex(item.row, 0, item)
 
     def index_for(self, node_id: str, ancestors: tuple[str, ...]) -> QModelIndex:
-        """The index of ``node_id``, fetching its ``ancestors`` (root first) as needed."""
+        """The index of ``node_id`` in the tree shown.
+
+        In the whole tree its ``ancestors`` (root first) are fetched as needed; a filtered tree
+        gives an invalid index for a node it does not show.
+        """
+        if self.is_filtered():
+            item = self._shown_by_id.get(node_id)
+            return QModelIndex() if item is None else self._index_of(item)
         for ancestor in (*ancestors, node_id):
             item = self._by_id.get(ancestor)
             if item is None:
@@ -188,37 +226,67 @@ class NodeTreeModel(QAbstractItemModel):
         item = self._by_id.get(node_id)
         return QModelIndex() if item is None else self._index_of(item)
 
+    # -- filtering --------------------------------------------------------------------------
+
+    def set_filter(self, text: str) -> FilterResult:
+        """Show the nodes whose title contains ``text`` and their ancestors; empty shows all.
+
+        The outline is read from the content the first time a text is given.
+        """
+        if not text.strip():
+            self._filter = FilterResult((), 0, 0)
+            self._show(self._whole, self._by_id)
+            return self._filter
+        if self._outline is None:
+            self._outline = OutlineIndex(self._source.outline())
+        self._filter = self._outline.filter(text)
+        root, by_id = _filtered_tree(self._outline, self._filter.rows)
+        self._show(root, by_id)
+        return self._filter
+
+    def is_filtered(self) -> bool:
+        """Whether a filtered tree is shown."""
+        return self._shown is not self._whole
+
+    def _show(self, root: _Item, by_id: dict[str, _Item]) -> None:
+        if root is self._shown:
+            return
+        self.beginResetModel()
+        self._shown, self._shown_by_id = root, by_id
+        self.endResetModel()
+
     # -- data -------------------------------------------------------------------------------
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
+        if role not in _ANSWERED:  # most calls (font, colours, alignment...): answer at once
             return None
-        node = self._item(index).node
-        assert node is not None
-        item = self._item(index)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return node.title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            marks = (node.id in self._starred, node.id in self._follow_up)
-            return _tooltip(item, self._note_counts.get(node.id, 0), *marks)
-        if role in (NodeRoles.ROW, NodeRoles.NODE_ID):
-            return node if role == NodeRoles.ROW else node.id
-        if role == NodeRoles.TARGET_COUNT:
+        item = index.internalPointer() if index.isValid() else None
+        if not isinstance(item, _Item) or item.ref is None:
+            return None
+        ref = item.ref
+        if role in (_DISPLAY, _ACCESSIBLE):
+            return ref.title
+        if role == _MARKS:
+            return Marks(
+                0 if ref.kind in LEAF_KINDS else item.target_count,
+                self._note_counts.get(ref.id, 0),
+                ref.id in self._follow_up,
+                ref.id in self._starred,
+            )
+        if role == _NODE_ID:
+            return ref.id
+        if role == _TARGETS:
             return item.target_count
-        if role == NodeRoles.NOTE_COUNT:
-            return self._note_counts.get(node.id, 0)
-        if role == NodeRoles.STARRED:
-            return node.id in self._starred
-        if role == NodeRoles.FOLLOW_UP:
-            return node.id in self._follow_up
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return node.title
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if role == _NOTES:
+            return self._note_counts.get(ref.id, 0)
+        if role == _STARRED:
+            return ref.id in self._starred
+        if role == _FOLLOW_UP:
+            return ref.id in self._follow_up
+        if role == _ROW:
+            return ref
+        marks = (ref.id in self._starred, ref.id in self._follow_up)
+        return _tooltip(item, self._note_counts.get(ref.id, 0), *marks)
 
     def set_annotations(
         self,
@@ -237,12 +305,27 @@ class NodeTreeModel(QAbstractItemModel):
         }
         changed |= starred ^ old_marks[0]
         changed |= follow_up ^ old_marks[1]
-        roles = [NodeRoles.NOTE_COUNT.value, NodeRoles.STARRED.value, NodeRoles.FOLLOW_UP.value]
+        roles = [_NOTES, _STARRED, _FOLLOW_UP, _MARKS, _TOOLTIP]
         for node_id in changed:
-            item = self._by_id.get(node_id)
+            item = self._shown_by_id.get(node_id)
             if item is not None:
                 index = self._index_of(item)
                 self.dataChanged.emit(index, index, roles)
+
+
+def _filtered_tree(outline: OutlineIndex, rows: tuple[int, ...]) -> tuple[_Item, dict[str, _Item]]:
+    """Items for the outline ``rows`` (pre-order, each with its ancestors), fully loaded."""
+    root = _Item(None, None, 0, fetched=True)
+    items: dict[int, _Item] = {}
+    by_id: dict[str, _Item] = {}
+    for row in rows:
+        parent = items.get(outline.parents[row], root)
+        ref = outline.ref(row)
+        item = _Item(ref, parent, len(parent.children), outline.target_counts[row], fetched=True)
+        parent.children.append(item)
+        items[row] = item
+        by_id[ref.id] = item
+    return root, by_id
 
 
 def _tooltip(item: _Item, notes: int, starred: bool, follow_up: bool) -> str:
@@ -256,28 +339,3 @@ def _tooltip(item: _Item, notes: int, starred: bool, follow_up: bool) -> str:
     if follow_up:
         parts.append("to follow up")
     return ", ".join(parts)
-
-
-class NodeFilterProxy(QSortFilterProxyModel):
-    """Keeps nodes whose title contains the filter text, and their ancestors."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.setRecursiveFilteringEnabled(True)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self._text = ""
-
-    def set_text(self, text: str) -> None:
-        """Filter by ``text`` (empty shows everything)."""
-        self.beginFilterChange()
-        self._text = text.strip().casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
-        if not self._text:
-            return True
-        model = self.sourceModel()
-        if isinstance(model, NodeTreeModel):
-            return self._text in model.folded_title(source_row, source_parent)
-        title = model.index(source_row, 0, source_parent).data(Qt.ItemDataRole.DisplayRole)
-        return isinstance(title, str) and self._text in title.casefold()
