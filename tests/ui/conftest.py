@@ -144,6 +144,17 @@ def themes() -> list[str]:
     return []
 
 
+def show_window(qtbot: QtBot, window: MainWindow, select: str | None = None) -> MainWindow:
+    """Restore the session onto ``window`` and show it, as the app does before its first paint;
+    the window is closed and deleted when the test ends."""
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.restore_session(select=select)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 @dataclass
 class WindowFactory:
     """Makes windows over shared content, notes and settings file."""
@@ -163,12 +174,7 @@ class WindowFactory:
             self.dialogs,
             self.themes.append,
         )
-        self.qtbot.addWidget(window)
-        window.resize(1200, 800)
-        window.restore_session(select=select)
-        window.show()
-        self.qtbot.waitExposed(window)
-        return window
+        return show_window(self.qtbot, window, select)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from fypdesk.ui.brief_export import BriefExporter, Renderer, suggested_name
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.notes_port import InMemoryNotes
 from fypdesk.ui.settings import UiSettings
-from tests.ui.conftest import FakeDialogs, make_settings
+from tests.ui.conftest import FakeDialogs, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
 NOTE = "Ask MIIT whether 56% counts terminals or subscriptions"
@@ -50,7 +50,7 @@ def make_brief_window(
     def make(renderers: Mapping[str, Renderer]) -> MainWindow:
         window = MainWindow(content, notes, settings, dialogs, lambda _t: None)
         BriefExporter(window, content, notes, dialogs, settings, renderers)
-        return _show(qtbot, window)
+        return show_window(qtbot, window, FIVE_G)
 
     return make
 
@@ -64,16 +64,8 @@ def brief_window(
     dialogs: FakeDialogs,
 ) -> MainWindow:
     """A window put together as the app does it."""
-    return _show(qtbot, build_window(content, notes, settings, dialogs, lambda _t: None))
-
-
-def _show(qtbot: QtBot, window: MainWindow) -> MainWindow:
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.restore_session(select=FIVE_G)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+    window = build_window(content, notes, settings, dialogs, lambda _t: None)
+    return show_window(qtbot, window, FIVE_G)
 
 
 def _exporter(window: MainWindow) -> BriefExporter:

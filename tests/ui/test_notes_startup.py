@@ -1,5 +1,6 @@
 """Starting the window on the user's notes store: a repaired store is announced with the date
-of the backup it came from; a store that cannot be opened stops the app with a clear message."""
+of the backup it came from; a store that cannot be opened stops the app with a clear message; the
+store (and SQLAlchemy, and Alembic only for a migration) is opened after the first paint."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fypdesk.domain.notes import BackupInfo, RecoveryReport
 from fypdesk.notes import backup
@@ -95,10 +97,16 @@ print(json.dumps([code, said]))
 
 def _interactive(tmp_path: Path, data: Path) -> tuple[int, list[list[str]]]:
     """Run the window as a user starts it, with its message boxes answered at once."""
+    code, said = _start(tmp_path, data, _INTERACTIVE)
+    return code, said
+
+
+def _start(tmp_path: Path, data: Path, script: str) -> Any:
+    """Run ``script``, which starts the window, and read the JSON it prints last."""
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
     env |= {"XDG_CONFIG_HOME": str(tmp_path / "config"), "FYPDESK_DATA_DIR": str(data)}
     result = subprocess.run(
-        [sys.executable, "-c", _INTERACTIVE],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         env=env,
@@ -106,8 +114,7 @@ def _interactive(tmp_path: Path, data: Path) -> tuple[int, list[list[str]]]:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    code, said = json.loads(result.stdout.strip().splitlines()[-1])
-    return code, said
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_the_window_names_the_restored_backup_or_refuses_to_start(tmp_path: Path) -> None:
@@ -131,6 +138,48 @@ def test_the_window_names_the_restored_backup_or_refuses_to_start(tmp_path: Path
     assert code == 1
     ((kind, title, message),) = said
     assert kind == "error" and "is not a fypdesk notes database" in message
+
+
+_IMPORTS = """
+import json, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from fypdesk.ui.main_window import MainWindow
+
+def loaded():
+    return [m for m in ("sqlalchemy", "alembic", "reportlab") if m in sys.modules]
+
+seen = {}
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            seen.setdefault("first paint", loaded())
+        return False
+
+app = QApplication([sys.argv[0]])  # the app takes this one
+watch = FirstPaint()
+app.installEventFilter(watch)
+notes_opened = MainWindow.notes_opened
+def opened(self):
+    notes_opened(self)
+    seen["notes opened"] = loaded()
+    QTimer.singleShot(0, QApplication.closeAllWindows)
+MainWindow.notes_opened = opened
+from fypdesk.cli import main
+code = main(["gui"])
+print(json.dumps([code, seen]))
+"""
+
+
+def test_the_notes_store_opens_after_the_first_paint(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, seen = _start(tmp_path, data, _IMPORTS)  # a first start makes the store
+    assert code == 0
+    assert seen == {"first paint": [], "notes opened": ["sqlalchemy", "alembic"]}
+    assert (data / "notes.db").is_file()
+    code, seen = _start(tmp_path, data, _IMPORTS)  # current schema: no Alembic
+    assert code == 0
+    assert seen == {"first paint": [], "notes opened": ["sqlalchemy"]}
 
 
 def test_the_window_loads_reportlab_only_for_an_export(tmp_path: Path) -> None:

@@ -1,5 +1,9 @@
 """The window over the real notes store: notes and stars outlive the window, and the File menu's
-notes commands (export, import, back up, restore) work on it."""
+notes commands (export, import, back up, restore) work on it.
+
+Windows are put together as the app does it: shown first over a :class:`DeferredNotes`, the store
+handed over afterwards (:func:`attach_store`).
+"""
 
 from __future__ import annotations
 
@@ -17,12 +21,14 @@ from pytestqt.qtbot import QtBot
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import BackupInfo, NotesUnavailableError
 from fypdesk.notes import backup
-from fypdesk.ui.app import build_window
+from fypdesk.ui.app import attach_store, build_window
 from fypdesk.ui.main_window import MainWindow
+from fypdesk.ui.navigator_model import NodeRoles
 from fypdesk.ui.notes_file_actions import NotesFileActions
-from fypdesk.ui.notes_port import InMemoryNotes, NoteView
+from fypdesk.ui.notes_port import DeferredNotes, InMemoryNotes, NoteView
 from fypdesk.ui.notes_store_adapter import StoreNotes
-from tests.ui.conftest import FakeDialogs, make_settings
+from fypdesk.ui.settings import UiSettings
+from tests.ui.conftest import FakeDialogs, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
 
@@ -48,15 +54,19 @@ class StoreWindows:
         return store
 
     def window(self, store: StoreNotes, select: str | None = None) -> MainWindow:
-        window = build_window(
-            self.content, store, make_settings(self.settings_path), self.dialogs, lambda _t: None
-        )
-        self.qtbot.addWidget(window)
-        window.resize(1200, 800)
-        window.restore_session(select=select)
-        window.show()
-        self.qtbot.waitExposed(window)
+        """A window shown over ``store``; the store is handed over once it is on screen."""
+        window, notes = self.shown_without_store(select)
+        attach_store(window, notes, store, self.content, self.dialogs, self._settings())
         return window
+
+    def shown_without_store(self, select: str | None = None) -> tuple[MainWindow, DeferredNotes]:
+        """A window on screen whose store has not arrived yet."""
+        notes = DeferredNotes()
+        window = build_window(self.content, notes, self._settings(), self.dialogs, lambda _t: None)
+        return show_window(self.qtbot, window, select), notes
+
+    def _settings(self) -> UiSettings:
+        return make_settings(self.settings_path)
 
 
 @pytest.fixture
@@ -79,8 +89,8 @@ def _file_actions(window: MainWindow) -> NotesFileActions:
     return actions
 
 
-def test_adapter_round_trip(data_dir: Path) -> None:
-    store = StoreNotes.open(data_dir / "notes.db")
+def test_adapter_round_trip(windows: StoreWindows) -> None:
+    store = windows.open_store()
     try:
         note = store.save(FIVE_G, None, "first words", node_hash="a" * 64)
         note = store.save(FIVE_G, note.id, "first words, more")
@@ -100,7 +110,7 @@ def test_adapter_round_trip(data_dir: Path) -> None:
         store.delete(other.id)  # already gone: nothing to do, no error
     finally:
         store.close()
-    again = StoreNotes.open(data_dir / "notes.db")
+    again = windows.open_store()
     try:
         (kept,) = again.notes_for(FIVE_G)
         assert (kept.body, kept.tags, kept.node_hash) == (
@@ -129,6 +139,33 @@ def test_typed_note_and_star_are_there_in_a_new_window(windows: StoreWindows, qt
     assert second.notes_panel.editor.toPlainText() == "Check the 56% against MIIT data"
     assert second.notes_panel.star_button.isChecked()
     assert second.notes_panel.status_label.text() == ""
+
+
+def test_the_store_arriving_after_the_first_paint_keeps_what_was_typed(
+    windows: StoreWindows, dialogs: FakeDialogs
+) -> None:
+    earlier = windows.open_store()
+    earlier.save(FIVE_G, None, "written last week")
+    earlier.close()
+    window, notes = windows.shown_without_store(select=FIVE_G)
+    panel = window.notes_panel
+    assert window.findChild(NotesFileActions) is None  # the notes commands come with the store
+    QTest.keyClicks(panel.editor, "typed at once")
+    panel.flush()
+    assert panel.status_label.text() == "Not saved"  # refused for now, and kept
+    panel.star_button.click()
+    assert not panel.star_button.isChecked()  # no store: nothing was starred
+
+    store = windows.open_store()
+    attach_store(
+        window, notes, store, windows.content, dialogs, make_settings(windows.settings_path)
+    )
+    assert sorted(n.body for n in store.notes_for(FIVE_G)) == ["typed at once", "written last week"]
+    assert panel.list_model.rowCount() == 2
+    assert window.navigator.tree.currentIndex().data(NodeRoles.NOTE_COUNT) == 2
+    assert _file_actions(window).export_action in window.file_menu.actions()
+    panel.star_button.click()
+    assert store.starred_ids() == {FIVE_G}
 
 
 def test_tags_on_a_new_empty_note_are_saved(windows: StoreWindows) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor, QImage
 
 from fypdesk.ui.app import render_to_file
 from fypdesk.ui.main_window import MainWindow
+from tests.conftest import REPO_ROOT
 from tests.ui.conftest import WindowFactory
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -80,6 +82,24 @@ def test_missing_content_database_fails_clearly(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "gone.db" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_modified_content_database_is_refused_before_anything_is_shown(tmp_path: Path) -> None:
+    """The window hashes the file on a thread while it is built; a mismatch still stops it."""
+    content = tmp_path / "fyp.db"
+    shutil.copy(REPO_ROOT / "data" / "fyp.db", content)
+    shutil.copy(REPO_ROOT / "data" / "fyp.db.sha256", tmp_path / "fyp.db.sha256")
+    with content.open("r+b") as handle:  # one byte of the last page: SQLite still opens it
+        handle.seek(-10, os.SEEK_END)
+        byte = handle.read(1)
+        handle.seek(-10, os.SEEK_END)
+        handle.write(bytes([byte[0] ^ 0xFF]))
+    out = tmp_path / "x.png"
+    result = _gui(tmp_path, "--content", str(content), "gui", "--screenshot", str(out))
+    assert result.returncode != 0
+    assert "has been modified or damaged" in result.stderr and str(content) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 def test_no_display_is_a_clear_error(tmp_path: Path) -> None:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent
+from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
+from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.content import QuantityRole
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.navigator_model import NodeRoles
 from fypdesk.ui.quantity_model import Columns, QuantityRow, Roles
+from fypdesk.ui.reading_pane import MAX_CHILDREN_LISTED, Page, render
 from fypdesk.ui.search import SearchResultsModel
 from tests.ui.conftest import FakeDialogs, WindowFactory
 
@@ -215,6 +219,23 @@ def test_export_targets_csv(window: MainWindow, dialogs: FakeDialogs, tmp_path: 
     assert dialogs.errors and "Could not write" in dialogs.errors[0][1]
 
 
+def test_tables_are_filled_when_first_shown_or_exported(
+    window: MainWindow, content: ContentRepository, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    targets, figures = window.targets_view, window.figures_view
+    assert targets.model.rowCount() == 0 and figures.model.rowCount() == 0  # not read at start
+    window.actions_.show_targets.trigger()
+    assert targets.model.rowCount() == len(content.quantities(QuantityRole.TARGET))
+    assert figures.model.rowCount() == 0
+    window.actions_.show_reading.trigger()
+    window.actions_.show_targets.trigger()  # shown again: filled once only
+    assert targets.model.rowCount() == len(content.quantities(QuantityRole.TARGET))
+    dialogs.save_answer = tmp_path / "figures.csv"
+    window.actions_.export_figures.trigger()  # never shown, exported all the same
+    with dialogs.save_answer.open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == len(content.quantities(QuantityRole.FIGURE))
+
+
 def test_typed_note_is_autosaved(window: MainWindow, qtbot: QtBot, notes: object) -> None:
     window.show_node(FIVE_G)
     panel = window.notes_panel
@@ -229,6 +250,7 @@ def test_typed_note_is_autosaved(window: MainWindow, qtbot: QtBot, notes: object
     # The badge on the tree and the notes column follow.
     index = window.navigator.tree.currentIndex()
     assert index.data(NodeRoles.NOTE_COUNT) == 1
+    window.actions_.show_targets.trigger()  # the table is filled now, with the note counted
     row = next(r for r in window.targets_view.model.rows() if r.quantity.id == FIVE_G)
     assert isinstance(row, QuantityRow) and row.notes == 1
 
@@ -256,8 +278,10 @@ def test_star_and_follow_up(window: MainWindow, qtbot: QtBot, notes: object) -> 
     QTest.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert notes.starred_ids() == {FIVE_G}
     assert window.navigator.tree.currentIndex().data(NodeRoles.STARRED) is True
+    window.actions_.show_targets.trigger()
     row = next(r for r in window.targets_view.model.rows() if r.quantity.id == FIVE_G)
     assert row.starred
+    window.actions_.show_reading.trigger()
     window.notes_panel.follow_up_box.click()
     assert notes.follow_up_ids() == {FIVE_G}
     assert window.navigator.tree.currentIndex().data(NodeRoles.FOLLOW_UP) is True
@@ -273,6 +297,7 @@ def test_state_is_restored_in_a_new_window(make_window: WindowFactory) -> None:
     first.show_node(FIVE_G)
     first.actions_.zoom_in.trigger()
     first.actions_.theme_dark.trigger()
+    first.actions_.show_targets.trigger()
     first.targets_view.table.horizontalHeader().resizeSection(Columns.PLAN, 211)
     first.notes_dock.hide()
     first.close()
@@ -280,8 +305,26 @@ def test_state_is_restored_in_a_new_window(make_window: WindowFactory) -> None:
     assert second.current_node_id() == FIVE_G
     assert second.reading_pane.zoom == 1
     assert second.actions_.theme_dark.isChecked()
-    assert second.targets_view.table.horizontalHeader().sectionSize(Columns.PLAN) == 211
     assert not second.notes_dock.isVisible()
+    second.close()  # without having filled the table: the saved widths are kept
+    third = make_window()
+    third.actions_.show_targets.trigger()  # filling sizes columns to contents; the user's win
+    assert third.targets_view.table.horizontalHeader().sectionSize(Columns.PLAN) == 211
+
+
+def test_a_restored_sort_orders_the_table_once_it_is_filled(make_window: WindowFactory) -> None:
+    first = make_window()
+    first.actions_.show_targets.trigger()
+    first.targets_view.table.sortByColumn(Columns.VALUE, Qt.SortOrder.DescendingOrder)
+    first.close()
+    second = make_window()
+    second.actions_.show_targets.trigger()
+    header = second.targets_view.table.horizontalHeader()
+    assert header.sortIndicatorSection() == Columns.VALUE
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    numbers = [k[1] for k in _column(second, Columns.VALUE) if isinstance(k, tuple)]
+    assert len(numbers) == second.targets_view.model.rowCount() > 0
+    assert numbers == sorted(numbers, reverse=True)
 
 
 def test_no_two_actions_share_a_shortcut(window: MainWindow) -> None:
@@ -361,3 +404,15 @@ def test_briefing_lists_plans_not_every_target(window: MainWindow) -> None:
     text = _pane_text(window)
     assert "Targets" not in text.split("Closing")[-1]
     assert "no targets, 2 figures" in text
+
+
+def test_a_page_lists_at_most_so_many_children(content: ContentRepository) -> None:
+    detail = content.detail("briefing")
+    many = (detail.children * (250 // len(detail.children) + 1))[:250]
+    page = Page(replace(detail, children=many), content.briefing(), content.plans())
+    text = render(page, QPalette())
+    assert text.count("<li>") == MAX_CHILDREN_LISTED
+    assert f"and {250 - MAX_CHILDREN_LISTED:,} more, listed under Plans" in text
+    assert "more, listed" not in render(
+        Page(detail, content.briefing(), content.plans()), QPalette()
+    )

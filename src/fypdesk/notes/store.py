@@ -7,6 +7,10 @@ The start-up sequence of :func:`open_notes`:
    the caller through ``on_recovery``;
 3. migrate the schema to this fypdesk's revision, after a backup of the old one;
 4. back up automatically if the notes changed since the newest backup, and rotate old backups.
+
+Alembic (:mod:`fypdesk.notes.migrate`) is imported only when step 3 has work to do: a store already
+at :data:`~fypdesk.notes.constants.HEAD_REVISION` is recognised with one query, which keeps
+Alembic's import (0.2 s or more) off every start of the window and of the notes commands.
 """
 
 from __future__ import annotations
@@ -28,7 +32,8 @@ from fypdesk.domain.notes import (
     RecoveryReport,
     utc_now,
 )
-from fypdesk.notes import backup, migrate, recovery, search
+from fypdesk.notes import backup, recovery, search
+from fypdesk.notes.constants import HEAD_REVISION
 from fypdesk.notes.repository import NotesRepository
 from fypdesk.paths import NOTES_DB_NAME as NOTES_DB_NAME  # re-exported: its old home
 
@@ -91,7 +96,24 @@ def open_notes(
     return repository
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database (as Alembic records it), without Alembic;
+    ``None`` when there is none (a new or foreign database) or more than one."""
+    with engine.connect() as connection:
+        has_table = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if has_table is None:
+            return None
+        versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    return str(versions[0][0]) if len(versions) == 1 else None
+
+
 def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
+    if stored_revision(engine) == HEAD_REVISION:
+        return  # the usual case: nothing to migrate, and no need to load Alembic to know it
+    from fypdesk.notes import migrate  # Alembic: only when there is a migration to run
+
     current = migrate.current_revision(engine)
     head = migrate.head_revision()
     if current == head:

@@ -1,11 +1,20 @@
 """Composition root of the desktop app: builds the repositories, the QApplication and the window.
 
-Start-up sequence: check for a display → open the content database (a clear error when missing) →
-check ``--select`` → create the ``QApplication`` → open the notes store (repairing it from a backup
-if damaged; a clear error and exit 1 if it cannot be opened) → theme → window (dependencies passed
-in) → File menu commands → restore the session → show → say if the notes were restored. With
-``--screenshot`` the window is rendered once, after its first paint with content, and the app
-exits; it reads an existing notes store but never creates one or takes a backup.
+Start-up sequence: check for a display → create the ``QApplication`` → open the content database
+(a clear error when missing) → check ``--select`` → theme → window (dependencies passed in; its
+notes are a :class:`DeferredNotes` that has no store yet) → Export brief… → restore the session →
+show → **first paint** → open the notes store (repairing it from a backup if damaged; a clear
+error and exit 1 if it cannot be opened) → hand it to the window, which shows its notes, and add
+the File menu's notes commands → say if the notes were restored.
+
+The store is opened after the first paint because opening it imports SQLAlchemy (and Alembic when
+the schema must be migrated) and checks, and may back up, the file: a large share of a cold start
+that the user would otherwise spend looking at nothing. Nothing here imports the store's modules
+until then.
+
+With ``--screenshot`` the window is rendered once, with its content and notes, and the app exits;
+it reads an existing notes store (opened right after ``show``) but never creates one or takes a
+backup.
 """
 
 from __future__ import annotations
@@ -15,10 +24,13 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
+    QEvent,
     QEventLoop,
     QMessageLogContext,
+    QObject,
     QSettings,
     QSize,
     QTimer,
@@ -26,23 +38,28 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from fypdesk import __version__, paths
+from fypdesk.content import checksum
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
 from fypdesk.ui.brief_export import BriefExporter
 from fypdesk.ui.dialogs import Dialogs, QtDialogs
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_file_actions import NotesFileActions
-from fypdesk.ui.notes_port import InMemoryNotes, NotesPort
-from fypdesk.ui.notes_store_adapter import StoreNotes
+from fypdesk.ui.notes_port import DeferredNotes, InMemoryNotes, NotesPort
 from fypdesk.ui.settings import UiSettings
 from fypdesk.ui.theme import apply_theme
 
+if TYPE_CHECKING:  # imported when the store opens, after the first paint
+    from fypdesk.ui.notes_file_actions import NotesFileActions
+    from fypdesk.ui.notes_store_adapter import StoreNotes
+
 APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
+#: Open the notes anyway if the window has not been painted this long after ``show``.
+FIRST_PAINT_FALLBACK_MS = 2000
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,54 +87,62 @@ def run(args: argparse.Namespace) -> int:
     app.setWindowIcon(QIcon(str(paths.resources_dir() / APP_ICON)))
     dialogs = QtDialogs()
     try:
-        content = ContentRepository.open(content_path)
+        # The checksum of the whole file is hashed on a thread while the window is built.
+        content = ContentRepository.open(content_path, verify_checksum=False)
+        check = checksum.BackgroundCheck(content_path)
     except ContentUnavailableError as exc:
-        if screenshot is not None:
-            raise
-        dialogs.error("fypdesk cannot start", f"The content database cannot be opened.\n\n{exc}")
-        return 1
-    store_notes: StoreNotes | None = None
+        return _content_unavailable(exc, dialogs, screenshot=screenshot is not None)
+    opened: list[StoreNotes] = []
     try:
         if args.select and not content.has_node(args.select):
             raise UnknownNodeError(args.select)
+        notes_path = paths.user_data_dir(getattr(args, "data_dir", None)) / paths.NOTES_DB_NAME
         # Screenshots must not depend on (or change) the user's remembered session.
-        store = None if screenshot is not None else _settings_store()
-        settings = UiSettings(store)
+        settings = UiSettings(None if screenshot is not None else _settings_store())
         if args.theme:
             settings.theme = args.theme
-        recoveries: list[RecoveryReport] = []
-        try:
-            store_notes = _open_notes(args, recoveries.append, screenshot=screenshot is not None)
-        except NotesUnavailableError as exc:
-            if screenshot is not None:
-                _print_error(str(exc))
-            else:
-                dialogs.error("fypdesk cannot open your notes", str(exc))
-            return 1
-        notes: NotesPort = store_notes if store_notes is not None else InMemoryNotes()
+        # A screenshot never creates a notes store: without one it shows no notes.
+        with_store = screenshot is None or notes_path.exists()
+        deferred = DeferredNotes() if with_store else None
+        notes: NotesPort = deferred if deferred is not None else InMemoryNotes()
         window = build_window(content, notes, settings, dialogs, lambda t: apply_theme(app, t))
         dialogs.set_parent(window)
         window.resize(QSize(*(args.size or (1280, 800))))
         window.restore_session(select=args.select)
         if args.size:
             window.resize(QSize(*args.size))
+        try:
+            check.result()  # nothing read from a modified or damaged file is ever shown
+        except ContentUnavailableError as exc:
+            window.deleteLater()
+            return _content_unavailable(exc, dialogs, screenshot=screenshot is not None)
         window.show()
-        for report in recoveries:
-            if screenshot is not None:
-                _print_error(report.message(), kind="warning")
-            else:
-                dialogs.information("Your notes were restored", recovery_message(report))
+        startup = _NotesStartup(window, notes_path, content, dialogs, settings, opened)
         if screenshot is not None:
+            if deferred is not None and not startup.open(deferred, screenshot=True):
+                return 1
             return _screenshot(app, window, screenshot)
+        if deferred is not None:  # always, without --screenshot
+            after_first_paint(window, lambda: startup.open(deferred, screenshot=False))
         code = app.exec()
         exporter = window.findChild(BriefExporter)
         if exporter is not None:
             exporter.wait()  # a brief being written is finished, not cut off
         return code
     finally:
-        if store_notes is not None:
-            store_notes.close()
+        for store in opened:
+            store.close()
         content.close()
+
+
+def _content_unavailable(
+    error: ContentUnavailableError, dialogs: Dialogs, *, screenshot: bool
+) -> int:
+    """Say that the content cannot be read; the exit status (a screenshot raises instead)."""
+    if screenshot:
+        raise error
+    dialogs.error("fypdesk cannot start", f"The content database cannot be opened.\n\n{error}")
+    return 1
 
 
 def build_window(
@@ -127,28 +152,107 @@ def build_window(
     dialogs: Dialogs,
     set_theme: Callable[[str], None],
 ) -> MainWindow:
-    """The main window with its File menu commands: Export brief…, and with a real notes store
-    the notes export, import, backup and restore. They are children of the window."""
+    """The main window with its File → Export brief… command (a child of the window).
+
+    The notes commands of the File menu come with the store: see :func:`attach_store`.
+    """
     window = MainWindow(content, notes, settings, dialogs, set_theme)
     BriefExporter(window, content, notes, dialogs, settings)
-    if isinstance(notes, StoreNotes):
-        NotesFileActions(window, notes, content, dialogs, settings)
     return window
 
 
-def _open_notes(
-    args: argparse.Namespace, on_recovery: Callable[[RecoveryReport], None], *, screenshot: bool
-) -> StoreNotes | None:
-    """The user's notes store; ``None`` for a screenshot when the user has none (none is made).
+def attach_store(
+    window: MainWindow,
+    notes: DeferredNotes,
+    store: StoreNotes,
+    content: ContentRepository,
+    dialogs: Dialogs,
+    settings: UiSettings,
+) -> NotesFileActions:
+    """Hand the opened ``store`` to a window built over ``notes``: the window shows its notes
+    and the File menu gains the notes export, import, backup and restore commands."""
+    from fypdesk.ui.notes_file_actions import NotesFileActions
 
-    Raises:
-        NotesUnavailableError: the store exists (or must be made) and cannot be opened.
-    """
-    path = paths.user_data_dir(getattr(args, "data_dir", None)) / paths.NOTES_DB_NAME
-    if screenshot and not path.exists():
-        return None
-    # A screenshot reads the notes; it takes no backup, so it changes nothing in the folder.
-    return StoreNotes.open(path, on_recovery, auto_backup=not screenshot)
+    notes.attach(store)
+    actions = NotesFileActions(window, store, content, dialogs, settings)
+    window.notes_opened()
+    return actions
+
+
+class _NotesStartup:
+    """Opens the user's notes store for a shown window and reports how it went."""
+
+    def __init__(
+        self,
+        window: MainWindow,
+        path: Path,
+        content: ContentRepository,
+        dialogs: Dialogs,
+        settings: UiSettings,
+        opened: list[StoreNotes],
+    ) -> None:
+        self._window = window
+        self._path = path
+        self._content = content
+        self._dialogs = dialogs
+        self._settings = settings
+        self._opened = opened
+
+    def open(self, notes: DeferredNotes, *, screenshot: bool) -> bool:
+        """Open the store into ``notes``; whether it opened (if not, the app is told to exit 1).
+
+        A screenshot reads the notes; it takes no backup, so it changes nothing in the folder.
+        """
+        from fypdesk.ui.notes_store_adapter import StoreNotes
+
+        recoveries: list[RecoveryReport] = []
+        try:
+            store = StoreNotes.open(self._path, recoveries.append, auto_backup=not screenshot)
+        except NotesUnavailableError as exc:
+            if screenshot:
+                _print_error(str(exc))
+            else:
+                self._dialogs.error("fypdesk cannot open your notes", str(exc))
+                QApplication.exit(1)
+            return False
+        self._opened.append(store)
+        attach_store(self._window, notes, store, self._content, self._dialogs, self._settings)
+        for report in recoveries:
+            if screenshot:
+                _print_error(report.message(), kind="warning")
+            else:
+                self._dialogs.information("Your notes were restored", recovery_message(report))
+        return True
+
+
+class _FirstPaintWatch(QObject):
+    """Runs a callback once, after the watched widget's first paint has been processed."""
+
+    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        self._fired = False
+        widget.installEventFilter(self)
+        # A window that is never painted (started minimised, covered) must still get its notes.
+        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint and not self._fired:
+            watched.removeEventFilter(self)
+            # Queued: the paint this event starts is finished and shown first.
+            QTimer.singleShot(0, self, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if not self._fired:
+            self._fired = True
+            self._callback()
+
+
+def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
+    """Call ``callback`` once ``widget`` has been painted for the first time (or after
+    :data:`FIRST_PAINT_FALLBACK_MS` if it is not painted by then); never if it is destroyed."""
+    _FirstPaintWatch(widget, callback)
 
 
 def recovery_message(report: RecoveryReport) -> str:

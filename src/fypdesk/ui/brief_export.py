@@ -4,7 +4,8 @@ Composition is pure and takes a millisecond, so it runs on the GUI thread (also 
 live count). Rendering runs in a one-thread ``QThreadPool``: reportlab changes process-wide state,
 so only one export may run at a time. A progress dialog appears after half a second; cancelling it
 discards the result (the file is written through :func:`atomic_write`, which leaves nothing behind
-when the job gives up). reportlab is imported by the first PDF export, never before.
+when the job gives up). reportlab is imported by the first PDF export, never before; composition
+and the dialog when Export brief… is first chosen, so that the window's start does not pay for them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,17 +24,18 @@ from PySide6.QtWidgets import QProgressDialog
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import Annotations, BriefNote, BriefSpec
 from fypdesk.domain.errors import FypdeskError
-from fypdesk.export.compose import BriefContent, compose
-from fypdesk.export.document import BriefDocument
-from fypdesk.export.write import atomic_write
-from fypdesk.ui.brief_dialog import BriefDialog
 from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.notes_port import NotesPort
 from fypdesk.ui.settings import UiSettings
 
+if TYPE_CHECKING:
+    from fypdesk.export.compose import BriefContent
+    from fypdesk.export.document import BriefDocument
+    from fypdesk.ui.brief_dialog import BriefDialog
+
 #: Writes a document to a stream; returns its size (pages or lines).
-Renderer = Callable[[BriefDocument, BinaryIO], int]
+Renderer = Callable[["BriefDocument", BinaryIO], int]
 
 BRIEF_FILTER = "PDF document (*.pdf);;Markdown (*.md)"
 #: The progress dialog appears only when an export takes longer than this.
@@ -98,6 +100,8 @@ class _ExportJob(QRunnable):
         return size
 
     def run(self) -> None:
+        from fypdesk.export.write import atomic_write
+
         try:
             size = atomic_write(self._path, self._produce)
         except _CancelledError:
@@ -116,6 +120,12 @@ def brief_notes(notes: NotesPort) -> tuple[BriefNote, ...]:
         BriefNote(node_id=n.node_id, body=n.body, tags=n.tags, updated=n.updated)
         for n in notes.all_notes()
     )
+
+
+def _compose(spec: BriefSpec, content: BriefContent, annotations: Annotations) -> BriefDocument:
+    from fypdesk.export.compose import compose
+
+    return compose(spec, content, annotations)
 
 
 def suggested_name(spec: BriefSpec, fallback: str) -> str:
@@ -172,6 +182,8 @@ class BriefExporter(QObject):
         return self._job is not None
 
     def _brief_content(self) -> BriefContent:
+        from fypdesk.export.compose import BriefContent
+
         if self._content is None:
             repo = self._content_repository
             self._content = BriefContent(
@@ -188,12 +200,7 @@ class BriefExporter(QObject):
         self._window.notes_panel.flush()  # what was just typed belongs in the brief
         content = self._brief_content()
         annotations = Annotations(brief_notes(self._notes), self._notes.starred_ids())
-        dialog = BriefDialog(
-            content.plans,
-            lambda spec: compose(spec, content, annotations).counts,
-            self._settings.brief,
-            self._window,
-        )
+        dialog = self._dialog(content, annotations)
         try:
             if not self._dialogs.run_dialog(dialog):
                 return
@@ -216,7 +223,17 @@ class BriefExporter(QObject):
         if not confirm_overwrite(self._dialogs, path):
             return
         self._settings.last_folder = path.parent
-        self.start(compose(spec, content, annotations), path, render)
+        self.start(_compose(spec, content, annotations), path, render)
+
+    def _dialog(self, content: BriefContent, annotations: Annotations) -> BriefDialog:
+        from fypdesk.ui.brief_dialog import BriefDialog
+
+        return BriefDialog(
+            content.plans,
+            lambda spec: _compose(spec, content, annotations).counts,
+            self._settings.brief,
+            self._window,
+        )
 
     def start(self, document: BriefDocument, path: Path, render: Renderer) -> None:
         """Write ``document`` to ``path`` in the background, with a cancellable progress dialog."""

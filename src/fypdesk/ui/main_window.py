@@ -1,16 +1,20 @@
-"""The reader window: navigator, reading pane, targets and figures, notes, search and history."""
+"""The reader window: navigator, reading pane, targets and figures, notes, search and history.
+
+The Targets and Figures tables are filled when their tab is first shown (or exported): reading
+and laying out every quantity would otherwise hold up the first paint, and most sessions start
+on the reading pane.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QHeaderView,
     QMainWindow,
     QTabWidget,
     QToolBar,
@@ -66,6 +70,14 @@ class MainWindow(QMainWindow):
         self._set_theme = set_theme
         self.history = History()
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        # The last annotations shown: a table filled later starts with them.
+        self._note_counts: Mapping[str, int] = {}
+        self._starred: frozenset[str] = frozenset()
+        # Column layouts from the session, applied once a table has its rows.
+        self._saved_headers: dict[str, QByteArray] = {}
+        self._filled: set[QuantitiesView] = set()
+        # The node the notes panel shows: its id, title and wording fingerprint.
+        self._notes_node: tuple[str, str, str | None] | None = None
         self._briefing = content.briefing()
         self._plans = content.plans()
         self._plan_base_year = self._briefing.period_start - 1
@@ -74,7 +86,6 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_menus()
         self._connect()
-        self._load_quantities()
         self._refresh_annotations()
         app = QApplication.instance()
         if app is not None:
@@ -83,7 +94,7 @@ class MainWindow(QMainWindow):
     # -- construction ----------------------------------------------------------------------
 
     def _build_views(self) -> None:
-        tree_model = NodeTreeModel(self._content, self._target_count, ROOT_ID, self)
+        tree_model = NodeTreeModel(self._content, ROOT_ID, self)
         self.navigator = Navigator(tree_model, self)
         self.reading_pane = ReadingPane(self)
         self.targets_view = QuantitiesView(QuantityRole.TARGET, self._plans, self)
@@ -180,17 +191,20 @@ class MainWindow(QMainWindow):
 
     # -- data ------------------------------------------------------------------------------
 
-    def _target_count(self, node_id: str) -> int:
-        return sum(q.role is QuantityRole.TARGET for q in self._content.quantities_under(node_id))
-
-    def _load_quantities(self) -> None:
+    def _fill(self, view: QuantitiesView) -> None:
+        """Give ``view`` its rows, once: when its tab is first shown or it is exported."""
+        if view in self._filled:
+            return
+        self._filled.add(view)
+        role = view.model.role
         titles = {p.slug: p.short_title for p in self._plans}
-        for view, role in (
-            (self.targets_view, QuantityRole.TARGET),
-            (self.figures_view, QuantityRole.FIGURE),
-        ):
-            quantities = self._content.quantities(role)
-            view.set_rows(build_rows(quantities, titles, self._plan_base_year))
+        quantities = self._content.quantities(role)
+        view.set_rows(build_rows(quantities, titles, self._plan_base_year))
+        view.model.set_annotations(self._note_counts, self._starred)
+        # Filling sizes the columns to their contents; the user's own widths win.
+        name = next(name for name, shown in self._quantity_views().items() if shown is view)
+        if name in self._saved_headers:
+            view.table.horizontalHeader().restoreState(self._saved_headers[name])
 
     def _ancestry(self, node_id: str) -> tuple[str, ...]:
         if node_id not in self._ancestors:
@@ -205,6 +219,16 @@ class MainWindow(QMainWindow):
             self.show_node(node_id, record=False)
         self._refresh_annotations()
 
+    def notes_opened(self) -> None:
+        """Show the notes of a store that has just arrived (see ``DeferredNotes``).
+
+        Unlike :meth:`reload_notes`, anything typed meanwhile is kept: the panel saves it into
+        the store as it changes node.
+        """
+        if self._notes_node is not None:
+            self.notes_panel.set_node(*self._notes_node)
+        self._refresh_annotations()
+
     def _refresh_annotations(self) -> None:
         counts: Mapping[str, int] = self._notes.counts_by_node()
         subtree: Counter[str] = Counter()
@@ -213,8 +237,9 @@ class MainWindow(QMainWindow):
                 subtree[ancestor] += count
         starred = self._notes.starred_ids()
         self.navigator.model.set_annotations(subtree, starred, self._notes.follow_up_ids())
-        self.targets_view.model.set_annotations(counts, starred)
-        self.figures_view.model.set_annotations(counts, starred)
+        self._note_counts, self._starred = counts, starred
+        for view in self._filled:
+            view.model.set_annotations(counts, starred)
         self._refresh_all_notes()
 
     def _refresh_all_notes(self) -> None:
@@ -233,6 +258,9 @@ class MainWindow(QMainWindow):
         self._refresh_all_notes()
 
     def _on_tabs_current_changed(self, _index: int) -> None:
+        current = self.tabs.currentWidget()
+        if isinstance(current, QuantitiesView):
+            self._fill(current)
         self._refresh_all_notes()
 
     def _search(self, query: str) -> tuple[Sequence[SearchHit], Sequence[NoteHit]]:
@@ -252,14 +280,14 @@ class MainWindow(QMainWindow):
 
     def show_node(self, node_id: str, *, record: bool = True) -> None:
         """Show ``node_id`` everywhere; raises :class:`UnknownNodeError` for an unknown id."""
-        detail = self._content.detail(node_id)
+        # The overview lists plans, not the quantities under the whole briefing (reading_pane).
+        detail = self._content.detail(node_id, with_quantities=node_id != ROOT_ID)
         self._ancestors[node_id] = tuple(ref.id for ref in detail.breadcrumb)
         self.reading_pane.show_page(Page(detail, self._briefing, self._plans))
         self.navigator.show_node(node_id, self._ancestors[node_id])
         node = detail.node
-        self.notes_panel.set_node(
-            node_id, node.title, node_text_hash(node.title, node.text, node.source)
-        )
+        self._notes_node = (node_id, node.title, node_text_hash(node.title, node.text, node.source))
+        self.notes_panel.set_node(*self._notes_node)
         if record:
             self.history.visit(node_id)
         self.actions_.back.setEnabled(self.history.can_go_back())
@@ -322,6 +350,7 @@ class MainWindow(QMainWindow):
         path = self._dialogs.save_path(f"Export {noun}", f"{noun}.csv", "CSV files (*.csv)")
         if path is None or not confirm_overwrite(self._dialogs, path):
             return
+        self._fill(view)
         try:
             view.write_csv(path, self._plan_base_year)
         except OSError as exc:
@@ -361,9 +390,9 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if (state := s.state("window")) is not None:
             self.restoreState(state)
-        for name, header in self._headers().items():
+        for name in self._quantity_views():
             if (saved := s.state(name)) is not None:
-                header.restoreState(saved)
+                self._saved_headers[name] = saved
         if (splitter := s.state("notes_splitter")) is not None:
             self.notes_panel.splitter.restoreState(splitter)
         self.reading_pane.set_zoom(s.zoom)
@@ -377,18 +406,18 @@ class MainWindow(QMainWindow):
         s = self._settings
         s.set_state("geometry", self.saveGeometry())
         s.set_state("window", self.saveState())
-        for name, header in self._headers().items():
-            s.set_state(name, header.saveState())
+        for name, view in self._quantity_views().items():
+            # A table never filled this time was not laid out: its saved layout stays.
+            if view in self._filled:
+                s.set_state(name, view.table.horizontalHeader().saveState())
         s.set_state("notes_splitter", self.notes_panel.splitter.saveState())
         s.zoom = self.reading_pane.zoom
         s.last_node = self.current_node_id()
         s.sync()
 
-    def _headers(self) -> dict[str, QHeaderView]:
-        return {
-            "targets_header": self.targets_view.table.horizontalHeader(),
-            "figures_header": self.figures_view.table.horizontalHeader(),
-        }
+    def _quantity_views(self) -> dict[str, QuantitiesView]:
+        """The tables by the name their column layout is saved under."""
+        return {"targets_header": self.targets_view, "figures_header": self.figures_view}
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.notes_panel.flush()

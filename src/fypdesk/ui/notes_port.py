@@ -1,7 +1,8 @@
 """What the window needs from the notes store, as a Protocol, and an in-memory implementation.
 
 The window talks to notes only through :class:`NotesPort`; the real store (``fypdesk.notes``) is
-adapted to it in the composition root. :class:`InMemoryNotes` serves tests and runs without a store.
+adapted to it in the composition root. :class:`InMemoryNotes` serves tests and runs without a store;
+:class:`DeferredNotes` stands in for the real store until it has been opened after the first paint.
 Notes are identified by the store's uuid string; star and follow-up are marks on a node.
 """
 
@@ -14,6 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
+
+from fypdesk.domain.notes import NotesUnavailableError
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +166,72 @@ class InMemoryNotes:
                 if len(hits) >= limit:
                     break
         return tuple(hits)
+
+
+class DeferredNotes:
+    """A :class:`NotesPort` whose store arrives after the window is on screen.
+
+    Opening the real store imports SQLAlchemy and checks, migrates and backs up the file: too slow
+    to keep the first paint waiting. Until :meth:`attach` hands over the store, reads answer "no
+    notes yet" and writes are refused with a :class:`NotesUnavailableError` (the notes panel keeps
+    the text and saves it once the store is there); a star or follow-up click changes nothing.
+    """
+
+    def __init__(self) -> None:
+        self._store: NotesPort | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the store has been attached."""
+        return self._store is not None
+
+    def attach(self, store: NotesPort) -> None:
+        """Serve every call from ``store`` from now on."""
+        self._store = store
+
+    def _writable(self) -> NotesPort:
+        if self._store is None:
+            raise NotesUnavailableError("your notes are still opening; try again in a moment")
+        return self._store
+
+    def notes_for(self, node_id: str) -> Sequence[NoteView]:
+        return () if self._store is None else self._store.notes_for(node_id)
+
+    def all_notes(self) -> Sequence[NoteView]:
+        return () if self._store is None else self._store.all_notes()
+
+    def save(
+        self, node_id: str, note_id: str | None, body: str, node_hash: str | None = None
+    ) -> NoteView:
+        return self._writable().save(node_id, note_id, body, node_hash)
+
+    def set_tags(self, note_id: str, tags: Sequence[str]) -> NoteView:
+        return self._writable().set_tags(note_id, tags)
+
+    def delete(self, note_id: str) -> None:
+        if self._store is not None:  # before, no note is shown that could be deleted
+            self._store.delete(note_id)
+
+    def counts_by_node(self) -> Mapping[str, int]:
+        return {} if self._store is None else self._store.counts_by_node()
+
+    def starred_ids(self) -> frozenset[str]:
+        return frozenset() if self._store is None else self._store.starred_ids()
+
+    def toggle_star(self, node_id: str) -> bool:
+        return False if self._store is None else self._store.toggle_star(node_id)
+
+    def follow_up_ids(self) -> frozenset[str]:
+        return frozenset() if self._store is None else self._store.follow_up_ids()
+
+    def toggle_follow_up(self, node_id: str) -> bool:
+        return False if self._store is None else self._store.toggle_follow_up(node_id)
+
+    def tags(self) -> Sequence[str]:
+        return () if self._store is None else self._store.tags()
+
+    def search(self, query: str, limit: int = 20) -> Sequence[NoteHit]:
+        return () if self._store is None else self._store.search(query, limit)
 
 
 def _toggle(marks: set[str], node_id: str) -> bool:

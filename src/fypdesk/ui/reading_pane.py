@@ -22,6 +22,9 @@ from fypdesk.domain.content import (
 from fypdesk.domain.growth import format_absolute_change, format_number, implied_change, with_unit
 
 NODE_SCHEME = "fypdesk"
+#: The most children a page lists. A content pack with thousands of plans would otherwise make
+#: the overview a page Qt takes seconds to lay out (and nobody reads); the navigator lists all.
+MAX_CHILDREN_LISTED = 200
 
 
 def node_url(node_id: str) -> str:
@@ -114,7 +117,8 @@ def _children(page: Page) -> str:
     esc = html.escape
     plans = {plan.slug: plan for plan in page.plans}
     items = []
-    for child in page.detail.children:
+    children = page.detail.children
+    for child in children[:MAX_CHILDREN_LISTED]:
         extra = ""
         if child.kind is NodeKind.PLAN and child.id in plans:
             plan = plans[child.id]
@@ -123,7 +127,9 @@ def _children(page: Page) -> str:
                 f"<br><span class='muted'>{_listed_note(plan)}</span>"
             )
         items.append(f'<li><a href="{node_url(child.id)}">{esc(child.title)}</a>{extra}</li>')
-    return "<ul>" + "".join(items) + "</ul>"
+    more = len(children) - MAX_CHILDREN_LISTED
+    tail = f"<p class='muted'>and {more:,} more, listed under Plans</p>" if more > 0 else ""
+    return "<ul>" + "".join(items) + "</ul>" + tail
 
 
 def _table(quantities: Sequence[Quantity], value_heading: str) -> str:
