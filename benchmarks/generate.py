@@ -43,6 +43,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SOURCE = ROOT / "data" / "source"
 REAL_DB = ROOT / "data" / "fyp.db"
+PACKAGE = ROOT / "src" / "fypdesk"
 
 #: Distinct number variants of the source text. The validator searches each quote in the whole
 #: ``source.txt`` (a linear scan), so the text is capped at this many copies of the briefing; the
@@ -80,10 +81,19 @@ def generator_hash(notes: bool = False) -> str:
     for constant in (DEFAULT_VARIANTS, _SCALED_FIELDS, _TEXT_FIELDS, _NUMBER.pattern, _PROVINCES):
         value = sorted(constant) if isinstance(constant, frozenset) else constant
         digest.update(repr(value).encode())
-    for path in sorted(REAL_SOURCE.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(REAL_SOURCE).as_posix().encode())
-            digest.update(path.read_bytes())
+    # The database's layout (tables, indexes, FTS options) comes from the content schema, and a
+    # notes store's from the notes schema and migrations: a change there must rebuild the cache.
+    schemas = [PACKAGE / "content" / "schema.py"]
+    if notes:
+        schemas += [
+            PACKAGE / "notes" / "schema.py",
+            *sorted(PACKAGE.glob("notes/migrations/*/*.py")),
+        ]
+    for root, paths in ((REAL_SOURCE, sorted(REAL_SOURCE.rglob("*"))), (PACKAGE, schemas)):
+        for path in paths:
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
