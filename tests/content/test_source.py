@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fypdesk.content.build import build_database
+from fypdesk.content.quote_index import QuoteIndex
 from fypdesk.content.source import AuthoredContent, SourceValidationError, normalise_quote
 from fypdesk.domain.content import NodeKind, QuantityRole
 from tests.content.conftest import copy_source
@@ -109,6 +112,12 @@ def _break(source: Path, file: str, old: str, new: str) -> None:
             "kind: plateau",
             "'kind' must be one of level, change",
         ),
+        (
+            "plans/ict.yaml",
+            "  count: 20\n",
+            "  count: 3\n",
+            "plans/ict.yaml: ict: lists 4 targets but states 3 in all",
+        ),
         ("briefing.yaml", "skills]", "skills, robots]", "plan 'robots' has no file"),
         ("plans/ict.yaml", "sections:", "sections: [oops", "not valid YAML"),
     ],
@@ -136,3 +145,31 @@ def test_a_failed_build_leaves_the_previous_database_untouched(tmp_path: Path) -
         build_database(source, out)
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fyp.db", "fyp.db.sha256", "source"]
+
+
+# -- finding quotes --------------------------------------------------------------------------
+
+#: Few letters and many spaces: words repeat, and quotes often almost match in several places.
+_TEXT = st.text(alphabet="ab c", max_size=60).map(normalise_quote)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=_TEXT, start=st.integers(0, 60), length=st.integers(0, 60), other=_TEXT)
+def test_the_quote_index_finds_exactly_what_a_scan_finds(
+    text: str, start: int, length: int, other: str
+) -> None:
+    index = QuoteIndex(text)
+    # A piece of the text (often cut inside a word), and a text of its own.
+    for quote in (text[start : start + length].strip(), other):
+        assert (quote in index) == (quote in text)
+
+
+def test_quotes_are_found_wherever_they_start_and_end(source_text: str) -> None:
+    text = normalise_quote(source_text)
+    index = QuoteIndex(text)
+    sentence = "shall be improved from 15% to 56%."
+    at = text.index(sentence)
+    assert text[at + 3 : at + len(sentence) - 2] in index  # cut inside its first and last words
+    assert text[at : at + 60] in index
+    assert "shall be improved from 15% to 57%." not in index
+    assert "improved from 15% to" not in QuoteIndex(text.replace("from 15%", "from  15%"))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from fypdesk.content.quote_index import QuoteIndex
 from fypdesk.content.records import Problems, Record, SourceProblem
 from fypdesk.domain.content import (
     Briefing,
@@ -29,6 +30,10 @@ BRIEFING_FILE = "briefing.yaml"
 PLANS_DIR = "plans"
 SOURCE_TEXT_FILE = "source.txt"
 BRIEFING_ID = "briefing"
+
+#: libyaml's parser when PyYAML was built with it: the pure-Python one took most of a large build
+#: (issue 7). Both build the same data from the same text.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SourceValidationError(FypdeskError):
@@ -119,13 +124,14 @@ class _Loader:
         self.quantities: list[Quantity] = []
         self._ids: set[str] = set()
         self._positions: dict[str | None, int] = {}
-        self._source = ""
+        self._targets_by_plan: dict[str, int] = {}
+        self._quotes = QuoteIndex("")
         self._period_end = 0
 
     # -- files ---------------------------------------------------------------------------------
 
     def load(self) -> AuthoredContent:
-        self._source = normalise_quote(_read_text(self.dir / SOURCE_TEXT_FILE))
+        self._quotes = QuoteIndex(normalise_quote(_read_text(self.dir / SOURCE_TEXT_FILE)))
         briefing_record = self._yaml_record(self.dir / BRIEFING_FILE, BRIEFING_ID)
         briefing, plan_slugs = self._briefing(briefing_record)
         self._period_end = briefing.period_end
@@ -151,7 +157,7 @@ class _Loader:
     def _yaml_record(self, path: Path, name: str) -> Record:
         label = path.relative_to(self.dir).as_posix()
         try:
-            data = yaml.safe_load(_read_text(path))
+            data = yaml.load(_read_text(path), Loader=_YAML_LOADER)  # noqa: S506 -- a safe loader
         except yaml.YAMLError as exc:
             self.problems.add(label, name, f"not valid YAML: {exc}")
             data = {}
@@ -272,9 +278,7 @@ class _Loader:
         record.each("sections", lambda section: self._section(section, slug))
         record.finish()
         if targets_total is not None:
-            listed = sum(
-                1 for q in self.quantities if q.plan == slug and q.role is QuantityRole.TARGET
-            )
+            listed = self._targets_by_plan.get(slug, 0)
             if listed > targets_total.count:
                 record.problem(f"lists {listed} targets but states {targets_total.count} in all")
         return info
@@ -297,7 +301,7 @@ class _Loader:
         )
         self._add_node(node, record)
         self._children(record, node)
-        listed = sum(1 for n in self.nodes if n.parent_id == section_id)
+        listed = self._positions.get(section_id, 0)  # each child took the next position
         if stated is not None and stated != listed:
             record.problem(f"the source states {stated} entries but {listed} are listed")
         record.finish()
@@ -364,6 +368,8 @@ class _Loader:
         if quantity.baseline_year is not None and quantity.baseline_year >= year:
             record.problem("the baseline year must come before the year of the value")
         self.quantities.append(quantity)
+        if is_target:
+            self._targets_by_plan[plan] = self._targets_by_plan.get(plan, 0) + 1
         self._add_node(
             Node(
                 id=quantity_id,
@@ -426,7 +432,7 @@ class _Loader:
         return text
 
     def _check_quote(self, record: Record, key: str, text: str) -> None:
-        if text and normalise_quote(text) not in self._source:
+        if text and normalise_quote(text) not in self._quotes:
             record.problem(f"{key!r} is not found verbatim in the source: {text[:60]!r}")
 
     def _month(self, record: Record, key: str) -> str:
