@@ -6,13 +6,14 @@ Two cases, each with :data:`~tests.reliability.conftest.KILLS` kills (50; 1,000 
   returned. After every kill the database is opened as the next start of the app would open it:
   every acknowledged write must be there (a later edit may have landed too, never an earlier
   state) and ``PRAGMA integrity_check`` must be ok.
-* **export**: ``fypdesk export OUT.pdf`` (with 1,000 notes in its data folder) is killed at a
+* **export**: ``fypdesk export OUT.pdf`` (with 200 notes in its data folder) is killed at a
   random moment of its run. The target path must hold nothing (before the first export completed)
   or a whole PDF that pypdf opens with every page, never a partial one.
 
 A server process imports fypdesk once and forks one child per cycle, so a cycle costs the work
-being killed rather than an interpreter start-up. The child is a whole process: SIGKILL ends it
-with everything it had in flight, exactly as a crash would.
+being killed rather than an interpreter start-up (:mod:`tests.reliability.forking`). The child is a
+whole process: SIGKILL ends it with everything it had in flight, exactly as a crash would. The
+third case, the window's autosave, is in ``test_crash_autosave.py``.
 """
 
 from __future__ import annotations
@@ -20,18 +21,12 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
 
 import pytest
 from pypdf import PdfReader
@@ -42,6 +37,7 @@ from fypdesk.notes import exchange
 from fypdesk.notes.store import check_notes, open_notes
 from tests.notes.helpers import OTHER_PLAN_NODE, TARGET_ID
 from tests.reliability.conftest import KILLS, Figures
+from tests.reliability.forking import kill, read_line, reap, send, server
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the servers fork (POSIX only)")
 
@@ -121,44 +117,6 @@ for line in sys.stdin:
 """
 
 
-def _read_line(stream: IO[bytes]) -> str:
-    line = stream.readline()
-    if not line:
-        raise AssertionError("the server process ended unexpectedly")
-    return line.decode().strip()
-
-
-@contextmanager
-def _server(code: str, *args: str) -> Iterator[subprocess.Popen[bytes]]:
-    with subprocess.Popen(
-        [sys.executable, "-c", code, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-    ) as process:
-        try:
-            yield process
-        finally:
-            assert process.stdin is not None
-            process.stdin.close()
-            assert process.wait(timeout=60) == 0
-
-
-def _send(process: subprocess.Popen[bytes], line: str) -> int:
-    """Ask the server for a cycle; return the pid of the child it forked."""
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(line.encode() + b"\n")
-    process.stdin.flush()
-    reply = _read_line(process.stdout)
-    assert reply.startswith("pid "), reply
-    return int(reply.split()[1])
-
-
-def _kill(process: subprocess.Popen[bytes], pid: int) -> None:
-    """SIGKILL the child (running, or a zombie that already finished), then let it be reaped."""
-    assert process.stdin is not None
-    os.kill(pid, signal.SIGKILL)  # the server reaps only after "reap": the pid is still ours
-    process.stdin.write(b"reap\n")
-    process.stdin.flush()
-
-
 # -- notes -----------------------------------------------------------------------------------
 
 
@@ -211,7 +169,7 @@ def test_acknowledged_notes_survive_sigkill(tmp_path: Path, figures: Figures) ->
     started = time.perf_counter()
     db_path = tmp_path / "data 1" / "notes.db"
     acked: dict[str, int] = {}  # note uuid -> newest acknowledged step
-    with _server(NOTES_SERVER, TARGET_ID) as process:
+    with server(["-c", NOTES_SERVER, TARGET_ID]) as process:
         assert process.stdout is not None
         for cycle in range(KILLS):
             if cycle % RESET_EVERY == 0:
@@ -219,23 +177,23 @@ def test_acknowledged_notes_survive_sigkill(tmp_path: Path, figures: Figures) ->
                 db_path = tmp_path / f"data {cycle // RESET_EVERY + 1}" / "notes.db"
                 db_path.parent.mkdir(parents=True)
                 acked = {}
-            pid = _send(process, f"{db_path}\t{cycle}")
+            pid = send(process, f"{db_path}\t{cycle}")
             # Kill after a random number of acknowledgements: -1 lands while the store opens (in a
             # new segment, while it creates and migrates the database), 0 right after it opened.
             wait_for = rng.choice([-1, 0, 1, 2, rng.randrange(1, 40)])
             seen = -1  # the "open" line comes first
             line = ""
             while seen < wait_for:
-                line = _read_line(process.stdout)
+                line = read_line(process.stdout)
                 if line == "reaped":
                     raise AssertionError("the writer ended by itself")
                 seen += _record(line, acked, tally)
             if rng.random() < 0.5:
                 time.sleep(rng.uniform(0.0, 0.004))  # a moment inside the next commit
-            _kill(process, pid)
+            kill(process, pid)
             tally.kills += 1
             tally.killed_while_opening += wait_for == -1
-            while (line := _read_line(process.stdout)) != "reaped":
+            while (line := read_line(process.stdout)) != "reaped":
                 _record(line, acked, tally)
             _check_notes_db(db_path, acked, tally)
     _finish_segment(db_path, tally)
@@ -280,12 +238,14 @@ def _finish_segment(db_path: Path, tally: _NotesTally) -> None:
 
 # -- export ----------------------------------------------------------------------------------
 
-NOTES_IN_DATA_DIR = 1000
+#: Enough for a 44-page brief with every part (contents, charts, notes, annex, sources) that
+#: takes 0.7 s to write: a kill lands in each phase of a run, and 50 kills cost about 30 s.
+NOTES_IN_DATA_DIR = 200
 
 
 @pytest.fixture(scope="module")
 def data_with_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data folder with 1,000 notes (imported in one transaction: it is quick)."""
+    """A data folder with the notes (imported in one transaction: it is quick)."""
     folder = tmp_path_factory.mktemp("export data")
     nodes = [TARGET_ID, OTHER_PLAN_NODE]
     when = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -357,14 +317,12 @@ def _run_export_kills(
     tally = _ExportTally()
     argv = "\t".join(["--data-dir", str(data_dir), "export", str(out)])
     warm_up = "\t".join(["--data-dir", str(data_dir), "export", str(out.with_name("warm-up.pdf"))])
-    with _server(EXPORT_SERVER, warm_up) as process:
+    with server(["-c", EXPORT_SERVER, warm_up]) as process:
         assert process.stdout is not None
         # The first run completes: it measures how long an export takes and what a whole one is.
-        pid = _send(process, argv)
-        assert process.stdin is not None
-        process.stdin.write(b"reap\n")
-        process.stdin.flush()
-        result = _read_line(process.stdout).split()
+        pid = send(process, argv)
+        reap(process)
+        result = read_line(process.stdout).split()
         assert result[:2] == ["exit", "0"], result
         tally.full_run_s = float(result[2])
         tally.completed += 1
@@ -375,17 +333,15 @@ def _run_export_kills(
         cycle = 0
         while tally.kills < kills:
             cycle += 1
-            pid = _send(process, argv)
+            pid = send(process, argv)
             if cycle % 10 == 3:
                 # Every tenth run completes, so that most kills have a whole file to preserve.
-                assert process.stdin is not None
-                process.stdin.write(b"reap\n")
-                process.stdin.flush()
+                reap(process)
             else:
                 # Anywhere in the run, now and then a little past its usual end.
                 time.sleep(rng.uniform(0.0, tally.full_run_s * 1.05))
-                _kill(process, pid)
-            result = _read_line(process.stdout).split()
+                kill(process, pid)
+            result = read_line(process.stdout).split()
             if result[0] == "killed":
                 tally.kills += 1
             else:
