@@ -28,9 +28,11 @@ from fypdesk.export.fonts import (
     BOLD_ITALIC,
     FALLBACK,
     FALLBACK_FILES,
+    HANGUL,
     ITALIC,
     REGULAR,
     SYMBOLS,
+    THAI,
     UPRIGHT,
     Fonts,
 )
@@ -89,6 +91,24 @@ def test_symbola_and_its_licence_are_bundled() -> None:
     assert "George Douros" in licence and "free for any use" in licence
 
 
+def test_the_hangul_and_thai_fonts_and_their_licences_are_bundled() -> None:
+    for font, licence in (
+        ("NanumSquareR.ttf", "NanumSquare-LICENSE-OFL.txt"),
+        ("NotoSansThai-Regular.ttf", "NotoSansThai-LICENSE-OFL.txt"),
+    ):
+        assert (FOLDER / font).is_file()
+        assert "SIL Open Font License" in (FOLDER / licence).read_text(encoding="utf-8")
+
+
+def test_korean_and_thai_print_in_their_fonts(fonts: Fonts) -> None:
+    text = "회의 자료 ภาษาไทย"
+    assert fonts.uncovered(text) == []
+    # The space between the two runs stays in the first: Nanum draws it.
+    assert fonts.markup(text) == (
+        f'<font name="{HANGUL}">회의 자료 </font><font name="{THAI}">ภาษาไทย</font>'
+    )
+
+
 def test_every_fallback_file_is_bundled() -> None:
     for file in FALLBACK_FILES.values():
         assert (FOLDER / file).is_file(), file
@@ -112,6 +132,10 @@ def test_every_fallback_file_is_bundled() -> None:
         ("👍", SYMBOLS),
         ("🙂", SYMBOLS),
         ("🥳", None),  # Unicode 9 is Symbola's last
+        ("한", HANGUL),  # Droid has no Hangul syllables
+        ("ㄱ", FALLBACK),  # but it has the compatibility jamo
+        ("ภ", THAI),
+        ("ह", None),  # Devanagari: no font, and it would need shaping too
     ],
 )
 def test_each_character_goes_to_the_first_font_with_its_glyph(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
-from pypdf.generic import DictionaryObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from fypdesk import __version__
 from fypdesk.domain.brief import (
@@ -82,6 +83,39 @@ def test_hostile_headings_survive_contents_and_bookmarks(content: BriefContent) 
         assert title in pdf.outline
         assert squash(title) in squash(pdf.pages[1])  # the contents page
         assert title in pdf.text
+
+
+def test_bookmarks_and_contents_links_lead_to_their_headings(whole: Extracted) -> None:
+    """Each bookmark, and each contents entry's link, goes to the page its heading is on."""
+    reader = whole.reader
+    page_of: dict[int, int] = {}
+    for index, page_object in enumerate(reader.pages):
+        assert page_object.indirect_reference is not None
+        page_of[page_object.indirect_reference.idnum] = index
+
+    def outline(items: list[Any]) -> list[Any]:
+        flat: list[Any] = []
+        for item in items:
+            flat += outline(item) if isinstance(item, list) else [item]
+        return flat
+
+    bookmarks = outline(list(reader.outline))
+    assert len(bookmarks) > 10
+    pages: list[int] = []
+    for bookmark in bookmarks:
+        page = reader.get_destination_page_number(bookmark)
+        assert page is not None and page >= 2  # after the cover and the contents
+        assert squash(bookmark.title) in squash(whole.pages[page]), (bookmark.title, page)
+        pages.append(page)
+    annotations = reader.pages[1]["/Annots"].get_object()
+    assert isinstance(annotations, ArrayObject)
+    targets = [
+        page_of[link.get_object()["/Dest"][0].idnum]
+        for link in annotations
+        if "/Dest" in link.get_object()
+    ]
+    # An entry links its title and its page number, in the order of the headings.
+    assert targets[::2] == targets[1::2] == pages[: len(targets) // 2]
 
 
 def test_every_font_is_embedded_truetype(whole: Extracted) -> None:

@@ -13,6 +13,11 @@ from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable
 
 
+def inner_width(width: float, *, indent: float, bar_width: float, padding: float) -> float:
+    """The width a callout ``width`` wide leaves for its paragraphs."""
+    return width - indent - bar_width - 2 * padding
+
+
 class Callout(Flowable):  # type: ignore[misc]  # reportlab has no type hints
     """Paragraphs drawn on a ``fill`` band with a ``bar`` down its left edge."""
 
@@ -45,7 +50,9 @@ class Callout(Flowable):  # type: ignore[misc]  # reportlab has no type hints
         self._heights: list[float] = []
 
     def _inner_width(self, width: float) -> float:
-        return width - self._indent - self._bar_width - 2 * self._padding
+        return inner_width(
+            width, indent=self._indent, bar_width=self._bar_width, padding=self._padding
+        )
 
     def _layout(self, width: float) -> None:
         if self._laid_out_for != width:

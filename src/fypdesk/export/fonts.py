@@ -6,18 +6,21 @@ character it cannot draw goes to the first bundled font whose cmap has a glyph f
 
 1. DejaVu Sans itself, upright (``UPRIGHT``), for the few hundred characters, mostly Arabic, that
    its regular face has but its bold or oblique faces lack;
-2. Droid Sans Fallback (``FALLBACK``): Chinese, Japanese, Korean;
+2. Droid Sans Fallback (``FALLBACK``): Chinese, Japanese;
 3. Symbola (``SYMBOLS``, Debian's fonts-symbola 2.60): emoji up to Unicode 9 and other
-   pictographs, monochrome.
+   pictographs, monochrome;
+4. NanumSquare (``HANGUL``, Debian's fonts-nanum, OFL): Korean Hangul, which Droid lacks;
+5. Noto Sans Thai (``THAI``, Debian's fonts-noto-core, OFL): Thai.
 
 Each run is wrapped in ``<font name=...>``; the fallback fonts are single faces registered as
 their own family, so bold or italic text falls back to the same face rather than failing. All are
 TrueType outlines, subset and embedded. The fallback fonts are parsed only when some text needs
 them: most briefs have no Chinese and no emoji, and Droid is the largest file we ship.
 
-A character no bundled font has (emoji newer than Unicode 9, scripts such as Devanagari or Thai)
-still goes into the text layer verbatim, so the note copies and searches as typed: it is drawn with
-DejaVu's "missing glyph" box under a code of its own, whose ToUnicode entry names the character.
+A character no bundled font has (emoji newer than Unicode 9; scripts such as Devanagari, which
+would also need a shaping engine) still goes into the text layer verbatim, so the note copies and
+searches as typed: it is drawn with DejaVu's "missing glyph" box under a code of its own, whose
+ToUnicode entry names the character.
 :meth:`Fonts.uncovered` lists such characters.
 """
 
@@ -27,7 +30,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
@@ -42,6 +44,8 @@ BOLD_ITALIC = "FypSans-BoldOblique"
 UPRIGHT = "FypSansUpright"
 FALLBACK = "FypFallback"
 SYMBOLS = "FypSymbols"
+HANGUL = "FypHangul"
+THAI = "FypThai"
 
 _FILES = {
     REGULAR: "DejaVuSans.ttf",
@@ -54,6 +58,8 @@ FALLBACK_FILES = {
     UPRIGHT: "DejaVuSans.ttf",
     FALLBACK: "DroidSansFallbackFull.ttf",
     SYMBOLS: "Symbola_hint.ttf",
+    HANGUL: "NanumSquareR.ttf",
+    THAI: "NotoSansThai-Regular.ttf",
 }
 
 #: Characters that draw nothing of their own and are kept inside the run around them, so that
@@ -196,6 +202,23 @@ class Fonts:
                 return name
         return None
 
+    def is_plain(self, text: str) -> bool:
+        """Whether ``text`` prints as it is, on one line, in any face of the body family.
+
+        True when :meth:`markup` would only escape it: no character to clean, fold or reorder,
+        no fallback font, no run of spaces for a paragraph to collapse, no soft hyphen, joiner or
+        other invisible character that a paragraph treats specially. Such text can be drawn as a
+        plain string, without paragraph markup.
+        """
+        codes = set(map(ord, text))
+        return (
+            self._primary.issuperset(codes)
+            and codes.isdisjoint(_INVISIBLE)
+            and text == " ".join(text.split())
+            and text == clean(text)
+            and text == visual_order(text)
+        )
+
     def uncovered(self, text: str) -> list[str]:
         """The distinct characters of ``text`` that no bundled font draws, in code point order.
 
@@ -266,6 +289,10 @@ def _zero_width() -> frozenset[int]:
     return frozenset(codes)
 
 
+#: The zero-width and format characters of :data:`_ZERO_WIDTH`, as code points.
+_INVISIBLE = _zero_width()
+
+
 def _char_class(codes: frozenset[int]) -> str:
     """A regex character class body matching exactly ``codes``, as ranges."""
     ranges: list[str] = []
@@ -283,6 +310,15 @@ def _char_class(codes: frozenset[int]) -> str:
     return "".join(ranges)
 
 
+def _escape(text: str) -> str:
+    """``text`` with the three markup characters escaped, as ``xml.sax.saxutils.escape`` does.
+
+    Not that function itself: importing ``xml.sax.saxutils`` pulls in ``urllib.request``,
+    ``http.client``, ``ssl`` and ``email``, tens of milliseconds at every export's start.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _wrap(run: str, font: str) -> str:
-    escaped = escape(run).replace("\n", "<br/>")
+    escaped = _escape(run).replace("\n", "<br/>")
     return escaped if font == REGULAR else f'<font name="{font}">{escaped}</font>'

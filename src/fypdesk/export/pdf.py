@@ -1,16 +1,19 @@
 """Render a :class:`BriefDocument` to PDF with reportlab's Platypus.
 
 Shape: the look lives in :mod:`pdf_styles`, the page templates with their header and footer hooks
-in :mod:`pdf_pages`; here small ``_story_*`` functions each turn one kind of block into flowables,
-and :func:`render_pdf` lays them out once and writes the result to a binary stream.
+in :mod:`pdf_pages`, the targets table in :mod:`pdf_table`; here small ``_story_*`` functions each
+turn one kind of block into flowables, and :func:`render_pdf` lays them out once and writes the
+result to a binary stream.
 
 Every string that reaches reportlab's paragraph markup comes from :meth:`Fonts.markup`: cleaned,
-escaped, with CJK runs in the fallback font. Remote and file resources are refused outright, so a
-note holding ``<img src="http://...">`` can never make an export fetch anything.
+escaped, with CJK runs in the fallback font; a short text that needs no markup at all is drawn as
+a plain string (:mod:`pdf_paragraph`). Remote and file resources are refused outright, so a note
+holding ``<img src="http://...">`` can never make an export fetch anything.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,7 +27,6 @@ from reportlab.platypus import (
     KeepTogether,
     NextPageTemplate,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -32,7 +34,7 @@ from reportlab.platypus import (
 
 from fypdesk import paths
 from fypdesk.export import pdf_styles as ps
-from fypdesk.export.callout import Callout
+from fypdesk.export.callout import Callout, inner_width
 from fypdesk.export.charts import chart_drawing
 from fypdesk.export.document import (
     Block,
@@ -58,21 +60,18 @@ from fypdesk.export.pdf_pages import (
     RenderContext,
     contents_pages,
 )
+from fypdesk.export.pdf_paragraph import BriefParagraph
+from fypdesk.export.pdf_table import story_table
 from fypdesk.export.text import clean, one_line
+
+# reportlab finds its C accelerators (the rl-accel package: string widths, number formatting) with
+# exec(), which PyInstaller cannot see; this import makes frozen builds carry them. Without them
+# reportlab silently falls back to pure Python and renders far more slowly.
+with contextlib.suppress(ImportError):
+    import _rl_accel  # type: ignore[import-not-found]  # noqa: F401
 
 #: Bars per chart drawing: a drawing cannot split across pages, so long charts are cut.
 MAX_BARS_PER_CHART = 12
-#: Share of the frame width per target-table column (they sum to 1).
-TABLE_COLUMNS = (
-    ("Indicator", 0.255),
-    ("Baseline", 0.10),
-    ("Year", 0.07),
-    ("Target", 0.15),
-    ("Year", 0.075),
-    ("Unit", 0.13),
-    ("Change", 0.165),
-    ("Src.", 0.055),
-)
 
 
 def render_pdf(document: BriefDocument, out: BinaryIO, fonts_dir: Path | None = None) -> int:
@@ -171,7 +170,7 @@ def _story_cover(c: RenderContext, document: BriefDocument) -> list[Flowable]:
     ):
         if value:
             story.append(
-                Paragraph(
+                BriefParagraph(
                     f"<font color='#5b6470'>{label}:</font> {c.fonts.markup(value)}", s.cover_meta
                 )
             )
@@ -212,7 +211,7 @@ def _story_body(c: RenderContext, blocks: tuple[Block, ...]) -> list[Flowable]:
         elif isinstance(block, NoteCallout):
             story += _story_note(c, block)
         elif isinstance(block, TargetTable):
-            story += _story_table(c, block)
+            story += story_table(c, block)
         elif isinstance(block, Chart):
             story += _story_chart(c, block)
         elif isinstance(block, SourceList):
@@ -230,7 +229,7 @@ def _paragraph_style(c: RenderContext, role: TextRole) -> Any:
 def _story_heading(c: RenderContext, heading: Heading) -> list[Flowable]:
     level = min(heading.level, len(c.styles.headings) - 1)
     markup = c.fonts.markup(heading.text)
-    paragraph = Paragraph(f'<a name="{heading.key}"/>{markup}', c.styles.headings[level])
+    paragraph = BriefParagraph(f'<a name="{heading.key}"/>{markup}', c.styles.headings[level])
     if heading.outline:
         paragraph.fyp_outline = (heading.level, one_line(heading.text), heading.key)
     # Never leave a heading alone at the foot of a page.
@@ -243,7 +242,7 @@ def _story_item(c: RenderContext, item: Item) -> list[Flowable]:
     text = f"<b>{c.fonts.markup(item.title)}</b>"
     if item.text:
         text += "<br/>" + c.fonts.markup(item.text, keep_lines=True)
-    story = [Paragraph(text, s.indented(s.item, item.depth))]
+    story = [BriefParagraph(text, s.indented(s.item, item.depth))]
     story += [_fact(c, fact, item.depth) for fact in item.facts]
     return story
 
@@ -251,7 +250,7 @@ def _story_item(c: RenderContext, item: Item) -> list[Flowable]:
 def _fact(c: RenderContext, fact: Fact, depth: int) -> Any:
     cite = f" <font color='#5b6470'>[{fact.citation}]</font>" if fact.citation else ""
     text = f"<font color='#1f4e79'><b>{c.fonts.markup(fact.label)}</b></font> "
-    return Paragraph(
+    return BriefParagraph(
         text + c.fonts.markup(fact.text) + cite, c.styles.indented(c.styles.fact, depth)
     )
 
@@ -259,18 +258,23 @@ def _fact(c: RenderContext, fact: Fact, depth: int) -> Any:
 def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
     """The user's note on a tinted band: label, the note's own paragraphs, tags and date."""
     s = c.styles
-    parts = [c.para(f"NOTE · on “{one_line(note.about)}”", s.note_label)]
+    # Notes sit in the body frame, so their paragraphs get this width; those that fit on one line
+    # (the label, the date, many a short note) are drawn as plain strings.
+    width = inner_width(
+        c.width, indent=ps.NOTE_INDENT, bar_width=ps.NOTE_RULE, padding=ps.NOTE_PADDING
+    )
+    parts = [c.line(f"NOTE · on “{one_line(note.about)}”", s.note_label, width)]
     # One paragraph per blank-line-separated chunk, so long notes break between them easily.
     for chunk in clean(note.body).split("\n\n"):
         if chunk.strip():
-            parts.append(c.para(chunk.strip("\n"), s.note_body, keep_lines=True))
+            parts.append(c.line(chunk.strip("\n"), s.note_body, width, keep_lines=True))
     meta = []
     if note.tags:
         meta.append("Tags: " + " · ".join(one_line(tag) for tag in note.tags))
     if note.date:
         meta.append(note.date)
     if meta:
-        parts.append(c.para(" — ".join(meta), s.note_meta))
+        parts.append(c.line(" — ".join(meta), s.note_meta, width))
     callout = Callout(
         parts,
         fill=ps.NOTE_FILL,
@@ -282,40 +286,6 @@ def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
         indent=ps.NOTE_INDENT,
     )
     return [Spacer(1, 2), callout, Spacer(1, 5)]
-
-
-def _story_table(c: RenderContext, table: TargetTable) -> list[Flowable]:
-    s = c.styles
-    header = [Paragraph(name, s.table_head) for name, _ in TABLE_COLUMNS]
-    rows: list[list[Any]] = [header]
-    for row in table.rows:
-        rows.append(
-            [
-                c.para(row.indicator, s.table_cell),
-                c.para(row.baseline, s.table_number),
-                c.para(row.baseline_year, s.table_cell),
-                c.para(row.target, s.table_number),
-                c.para(row.target_year, s.table_cell),
-                c.para(row.unit, s.table_cell),
-                c.para(row.change, s.table_cell),
-                c.para(f"[{row.citation}]" if row.citation else "", s.table_cell),
-            ]
-        )
-    widths = [c.width * share for _, share in TABLE_COLUMNS]
-    grid = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    commands: list[tuple[Any, ...]] = [
-        TABLE_FONT,
-        ("BACKGROUND", (0, 0), (-1, 0), ps.ACCENT),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, ps.RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-    commands += [("BACKGROUND", (0, i), (-1, i), ps.ZEBRA) for i in range(2, len(rows), 2)]
-    grid.setStyle(TableStyle(commands))
-    return [c.para(table.caption, s.caption), grid, c.para(table.footnote, s.footnote)]
 
 
 def _story_chart(c: RenderContext, chart: Chart) -> list[Flowable]:
@@ -339,7 +309,7 @@ def _story_sources(c: RenderContext, sources: SourceList) -> list[Flowable]:
             f"[{citation.number}]\u00a0{c.fonts.markup(citation.where)}: "
             f"“{c.fonts.markup(citation.passage)}”"
         )
-        story.append(Paragraph(text, c.styles.source))
+        story.append(BriefParagraph(text, c.styles.source))
     return story
 
 

@@ -30,6 +30,7 @@ def one_line(text: str) -> str:
 _RTL = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
 # A right-to-left run: strong RTL letters with the spaces, digits and punctuation between them,
 # and a number right after them (the bidi algorithm lays it out inside the run).
+_HAS_RTL = re.compile("[\u0590-\ufefc]")
 _RTL_RUN = re.compile(f"[{_RTL}](?:[{_RTL}\\s\\d.,:;!?'\"()\\-]*[{_RTL}\\d])?")
 _RTL_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|.", re.DOTALL)
 _MIRROR = str.maketrans("()[]{}<>", ")(][}{><")
@@ -43,7 +44,7 @@ def visual_order(text: str) -> str:
     stays left-to-right, numbers inside a run keep their order, brackets are mirrored. Arabic
     letters are reordered but not joined (that needs a shaping engine).
     """
-    if not any("\u0590" <= char <= "\ufefc" for char in text):
+    if not _HAS_RTL.search(text):  # the common case, in one C-level scan
         return text
     return "\n".join(_RTL_RUN.sub(_reverse_run, line) for line in text.split("\n"))
 
