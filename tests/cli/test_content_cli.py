@@ -154,3 +154,26 @@ def test_python_dash_m_works() -> None:
         check=True,
     )
     assert len(json.loads(result.stdout)) == 6
+
+
+@pytest.mark.parametrize(
+    ("argv", "window"),
+    [
+        ([], True),
+        (["gui", "--select", "ict"], True),
+        (["--content", "targets", "gui"], True),  # "targets" is the value of --content here
+        (["--data-dir", "notes dir", "--content", "c.db"], True),
+        (["targets"], False),
+        (["--content", "gui", "targets"], False),
+        (["--help"], False),
+        (["--version", "gui"], False),
+        (["export", "gui.pdf"], False),
+    ],
+)
+def test_only_the_window_command_skips_the_other_commands(argv: list[str], window: bool) -> None:
+    from fypdesk.cli import _opens_the_window, build_parser
+
+    assert _opens_the_window(argv) is window
+    usage = build_parser(gui_only=True).format_help()
+    assert "gui" in usage and "targets" not in usage
+    assert "targets" in build_parser().format_help()

@@ -146,8 +146,13 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 from fypdesk.ui.main_window import MainWindow
 
+HEAVY = ("sqlalchemy", "alembic", "reportlab")
+# The window's start needs none of the other commands' modules (cli.build_parser(gui_only=True)).
+COMMANDS = ("fypdesk.cli.content_commands", "fypdesk.cli.export_command",
+            "fypdesk.cli.notes_commands", "fypdesk.export.compose")
+
 def loaded():
-    return [m for m in ("sqlalchemy", "alembic", "reportlab") if m in sys.modules]
+    return [m for m in HEAVY + COMMANDS if m in sys.modules]
 
 seen = {}
 class FirstPaint(QObject):

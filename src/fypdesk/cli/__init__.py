@@ -18,9 +18,14 @@ from fypdesk.domain.errors import FypdeskError
 PROG = "fypdesk"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every command registered."""
-    from fypdesk.cli import content_commands, export_command, gui_command, notes_commands
+#: Options of the program itself that take a value (so the command comes after that value).
+_GLOBAL_OPTIONS_WITH_VALUE = ("--content", "--data-dir")
+
+
+def build_parser(*, gui_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser with every command registered (``gui_only``: just the window's, which
+    spares the window's start-up the import of the other commands' modules)."""
+    from fypdesk.cli import gui_command
 
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -41,24 +46,41 @@ def build_parser() -> argparse.ArgumentParser:
         "folder)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    content_commands.register(commands)
-    export_command.register(commands)
-    notes_commands.register(commands)
+    if not gui_only:
+        from fypdesk.cli import content_commands, export_command, notes_commands
+
+        content_commands.register(commands)
+        export_command.register(commands)
+        notes_commands.register(commands)
     gui_command.register(commands)
     return parser
 
 
+def _opens_the_window(argv: Sequence[str]) -> bool:
+    """Whether ``argv`` runs the ``gui`` command (named, or by default) without asking for help."""
+    words = iter(argv)
+    for word in words:
+        if word in ("-h", "--help", "--version"):
+            return False
+        if word in _GLOBAL_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word == "gui"
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status. Expected failures print one line on stderr."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(gui_only=_opens_the_window(arguments))
+    args = parser.parse_args(arguments)
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
             # No command: open the window, as a double-clicked app would.
             from fypdesk.cli import gui_command
 
-            args = parser.parse_args([*(argv or sys.argv[1:]), "gui"])
+            args = parser.parse_args([*arguments, "gui"])
             handler = gui_command.run_gui
         else:  # pragma: no cover - argparse rejects unknown commands itself
             parser.error(f"unknown command {args.command!r}")
