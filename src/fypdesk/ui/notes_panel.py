@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QEvent,
     QItemSelection,
     QModelIndex,
     QObject,
@@ -121,6 +122,10 @@ class NotesPanel(QWidget):
         self.title_label = QLabel(self)
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
         self.title_label.setWordWrap(True)
+        # Two lines reserved: most titles fit, so moving between nodes does not resize (and
+        # repaint) the list and editor under a title that wraps differently.
+        self.title_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.title_label.setMinimumHeight(2 * self.title_label.fontMetrics().lineSpacing())
         self.star_button = QToolButton(self)
         self.star_button.setObjectName("starButton")
         self.star_button.setCheckable(True)
@@ -152,6 +157,9 @@ class NotesPanel(QWidget):
         completer = QCompleter(self._tag_model, self.tags_edit)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.tags_edit.setCompleter(completer)
+        # The tags offered are read when the field is entered, not on every selection: listing
+        # every tag is a query over all notes.
+        self.tags_edit.installEventFilter(self)
         self.tags_edit.editingFinished.connect(self._on_tags_edit_editing_finished)
         self.follow_up_box = QCheckBox("Follow up", self)
         self.follow_up_box.setToolTip("Mark this item for follow-up")
@@ -229,7 +237,6 @@ class NotesPanel(QWidget):
             self.star_button.setText("★" if starred else "☆")
         with QSignalBlocker(self.follow_up_box):
             self.follow_up_box.setChecked(node_id in self._notes.follow_up_ids())
-        self._tag_model.setStringList(list(self._notes.tags()))
         notes = self._notes.notes_for(node_id)
         self.list_model.set_notes(notes)
         self.list_view.setVisible(bool(notes))
@@ -296,10 +303,21 @@ class NotesPanel(QWidget):
             widget.setEnabled(enabled)
         self._set_note_controls(None)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.tags_edit and event.type() == QEvent.Type.FocusIn:
+            self._refresh_tags()
+        return super().eventFilter(watched, event)
+
+    def _refresh_tags(self) -> None:
+        self._tag_model.setStringList(list(self._notes.tags()))
+
     def _load(self, note: NoteView | None) -> None:
         self._note_id = note.id if note else None
-        with QSignalBlocker(self.editor):
-            self.editor.setPlainText(note.body if note else "")
+        document = self.editor.document()
+        blank = document.isEmpty() and not document.isUndoAvailable()
+        if note is not None or not blank:  # an untouched empty editor needs no reset (or repaint)
+            with QSignalBlocker(self.editor):
+                self.editor.setPlainText(note.body if note else "")
         self.tags_edit.setText(", ".join(note.tags) if note else "")
         self._dirty = False
         self._set_note_controls(note)
@@ -343,7 +361,7 @@ class NotesPanel(QWidget):
             self._report_failure(exc)
             return
         self.list_model.replace_note(note)
-        self._tag_model.setStringList(list(self._notes.tags()))
+        self._refresh_tags()
         self._saved()
         self.note_saved.emit(note)
 

@@ -6,7 +6,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
@@ -115,9 +115,11 @@ def render(page: Page, palette: QPalette) -> str:
 
 def _children(page: Page) -> str:
     esc = html.escape
-    plans = {plan.slug: plan for plan in page.plans}
     items = []
     children = page.detail.children
+    # Only pages listing plans need them by slug (a content pack can hold thousands).
+    listed_plans = any(child.kind is NodeKind.PLAN for child in children)
+    plans = {plan.slug: plan for plan in page.plans} if listed_plans else {}
     for child in children[:MAX_CHILDREN_LISTED]:
         extra = ""
         if child.kind is NodeKind.PLAN and child.id in plans:
@@ -187,6 +189,11 @@ class ReadingPane(QTextBrowser):
         self.setObjectName("readingPane")
         self.setAccessibleName("Reading pane")
         self.setOpenLinks(False)
+        # An as-needed scroll bar makes every long page lay out twice: setHtml empties the
+        # document (the bar hides, the text gets wider), the new text overflows (the bar shows)
+        # and Qt lays the whole page out again at the narrower width. Tables make that the
+        # largest cost of selecting a plan; a permanent bar lays each page out once.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.anchorClicked.connect(self._on_self_anchor_clicked)
         self._page: Page | None = None
         self._zoom = 0

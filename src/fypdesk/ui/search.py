@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QFocusEvent,
+    QFont,
     QKeyEvent,
     QPainter,
     QPalette,
@@ -59,12 +60,19 @@ class SearchResultsModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: tuple[ResultRow, ...] = ()
+        self._markup: tuple[str, ...] = ()
 
     def set_rows(self, rows: Sequence[ResultRow]) -> None:
         """Replace every result."""
         self.beginResetModel()
         self._rows = tuple(rows)
+        # Built once: the delegate asks for every row's markup on each layout and paint.
+        self._markup = tuple(_markup(row) for row in self._rows)
         self.endResetModel()
+
+    def markup(self) -> tuple[str, ...]:
+        """Every row's ``DisplayRole`` markup, in order."""
+        return self._markup
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
@@ -72,48 +80,61 @@ class SearchResultsModel(QAbstractListModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            label = f"<b>{html.escape(row.label)}:</b> " if row.label else ""
-            return f"{label}{row.title_html}<br><small>{row.snippet_html}</small>"
+            return self._markup[index.row()]
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return _plain(row.title_html)
+            return _plain(self._rows[index.row()].title_html)
         if role == self.ROW:
-            return row
+            return self._rows[index.row()]
         return None
+
+
+def _markup(row: ResultRow) -> str:
+    label = f"<b>{html.escape(row.label)}:</b> " if row.label else ""
+    return f"{label}{row.title_html}<br><small>{row.snippet_html}</small>"
 
 
 class HtmlDelegate(QStyledItemDelegate):
     """Renders the (escaped) HTML a model gives for ``DisplayRole``.
 
-    Laid-out documents are cached by text and width: sizing, layout and painting each ask for
-    every visible row, and laying out rich text is the costly part of a search keystroke.
+    Each markup is laid out once per width and font, and its document and size are reused: a
+    list of rows of different heights asks every row's size on each layout pass, and laying out
+    rich text is the costly part of a search keystroke.
     """
 
     _CACHE_SIZE = 128
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._documents: dict[tuple[str, int, str], QTextDocument] = {}
+        self._layouts: dict[tuple[str, int], tuple[QTextDocument, QSize]] = {}
+        self._font = QFont()
 
-    def _document(self, option: QStyleOptionViewItem, index: Index) -> QTextDocument:
-        width = option.rect.width()
-        view = self.parent()
-        if width <= 0 and isinstance(view, QListView):
-            width = view.viewport().width()  # sizeHint gets no rect; rows span the view
-        markup = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        key = (markup, max(120, width - 8), option.font.key())
-        document = self._documents.get(key)
-        if document is None:
-            if len(self._documents) >= self._CACHE_SIZE:
-                self._documents.clear()
+    def layout(self, markup: str, row_width: int, font: QFont) -> tuple[QTextDocument, QSize]:
+        """The laid-out document of ``markup`` in a row ``row_width`` wide, and the row's size."""
+        if font != self._font:
+            self._layouts.clear()
+            self._font = QFont(font)
+        key = (markup, max(120, row_width - 8))
+        cached = self._layouts.get(key)
+        if cached is None:
+            if len(self._layouts) >= self._CACHE_SIZE:
+                self._layouts.clear()
             document = QTextDocument()
             document.setDocumentMargin(2)
-            document.setDefaultFont(option.font)
+            document.setDefaultFont(font)
             document.setHtml(markup)
             document.setTextWidth(key[1])
-            self._documents[key] = document
-        return document
+            size = QSize(int(document.idealWidth()) + 8, int(document.size().height()) + 4)
+            cached = self._layouts[key] = (document, size)
+        return cached
+
+    def _layout_of(self, option: QStyleOptionViewItem, index: Index) -> tuple[QTextDocument, QSize]:
+        # Rows span the list: its width, not the item's rect (sizeHint gets none, and painting
+        # gets one as wide as the text), keeps one layout per row for sizing and painting.
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        markup = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        return self.layout(markup, width, option.font)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
@@ -123,7 +144,7 @@ class HtmlDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        document = self._document(option, index)
+        document, _size = self._layout_of(option, index)
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
@@ -134,8 +155,7 @@ class HtmlDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        document = self._document(option, index)
-        return QSize(int(document.idealWidth()) + 8, int(document.size().height()) + 4)
+        return QSize(self._layout_of(option, index)[1])
 
 
 SearchFn = Callable[[str], tuple[Sequence[SearchHit], Sequence[NoteHit]]]
@@ -171,11 +191,18 @@ class SearchBox(QLineEdit):
         self.results.setObjectName("searchResults")
         self.results.setAccessibleName("Search results")
         self.results.setModel(self.results_model)
-        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self._delegate = HtmlDelegate(self.results)
+        self.results.setItemDelegate(self._delegate)
         self.results.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.results.setUniformItemSizes(False)
+        # Rows wrap to the list's width; a sideways bar would only flicker in and out while
+        # the vertical one comes and goes.
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # An opaque list: showing, resizing or changing it then repaints only itself, not the
+        # navigator, tabs and reading pane beneath it (most of a keystroke's painting otherwise).
+        self.results.setAutoFillBackground(True)
         self.results.hide()
         self.results.clicked.connect(self._on_results_clicked)
         self.textChanged.connect(self._on_self_text_changed)
@@ -194,9 +221,10 @@ class SearchBox(QLineEdit):
             title = self._title_of(hit.node_id)
             rows.append(ResultRow(hit.node_id, html.escape(title), hit.snippet, True, "Note on"))
         self.results_model.set_rows(rows)
+        # Placed first, so the list lays its rows out once, at their final width.
+        self._place_results()
         if rows:
             self.results.setCurrentIndex(self.results_model.index(0))
-        self._place_results()
 
     def _place_results(self) -> None:
         if self.results_model.rowCount() == 0:
@@ -204,15 +232,26 @@ class SearchBox(QLineEdit):
             return
         top_left = self.mapTo(self._host, QPoint(0, self.height()))
         width = max(200, min(max(self.width(), 520), 720, self._host.width() - top_left.x() - 8))
-        # Row heights depend on the width, which a hidden view does not know yet: show it first.
-        self.results.setGeometry(top_left.x(), top_left.y(), width, 100)
-        self.results.show()
-        self.results.doItemsLayout()
-        rows = sum(
-            self.results.sizeHintForIndex(self.results_model.index(r)).height()
-            for r in range(self.results_model.rowCount())
+        # The rows' heights at the width they will have, from the delegate's laid-out documents
+        # (which the list then reuses): one geometry change per keystroke, so the widgets under
+        # the list are not uncovered and repainted by an intermediate size.
+        frame = self.results.frameWidth()
+        font = self.results.font()
+        most = min(420, self._host.height() // 2)
+        chrome = 2 * frame + 2
+        rows = 0
+        for markup in self.results_model.markup():
+            rows += self._delegate.layout(markup, width - 2 * frame, font)[1].height()
+            if chrome + rows > most:
+                break  # it scrolls: the list measures its rows at the narrower width itself
+        scrolls = chrome + rows > most
+        # Said before the list lays its rows out: a scroll bar that appears afterwards narrows
+        # the rows, and the list would keep the heights of the wider ones (rows overlapping).
+        bar = Qt.ScrollBarPolicy
+        self.results.setVerticalScrollBarPolicy(
+            bar.ScrollBarAlwaysOn if scrolls else bar.ScrollBarAlwaysOff
         )
-        height = min(rows + 2 * self.results.frameWidth() + 2, 420, self._host.height() // 2)
+        height = most if scrolls else chrome + rows
         self.results.setGeometry(top_left.x(), top_left.y(), width, max(40, height))
         self.results.show()
         self.results.raise_()
