@@ -22,6 +22,8 @@ def test_plans_with_counts(content: ContentRepository) -> None:
     assert plans["ict"].targets_omitted == 16
     assert plans["green"].figures_listed == 8
     assert plans["green"].targets_listed == 5
+    # One plan is read with its own query; it must say exactly what the list says.
+    assert all(content.plan(slug) == plan for slug, plan in plans.items())
 
 
 def test_a_target_exactly_as_the_source_states_it(content: ContentRepository) -> None:

@@ -191,7 +191,7 @@ class ContentRepository:
         Raises:
             UnknownPlanError: no plan has that slug.
         """
-        rows = self._rows(_PLANS_SQL + " WHERE p.slug = ?", (slug,))
+        rows = self._rows(_PLAN_SQL, (slug,))
         if not rows:
             known = tuple(row["slug"] for row in self._rows("SELECT slug FROM plans ORDER BY slug"))
             raise UnknownPlanError(slug, known)
@@ -447,6 +447,15 @@ _PLANS_SQL = (
     " FROM plans p CROSS JOIN nodes n ON n.id = p.slug"
     " LEFT JOIN (SELECT plan, sum(role = 'target') AS targets, sum(role = 'figure') AS figures"
     "   FROM quantities GROUP BY plan) c ON c.plan = p.slug"
+)
+
+#: One plan: its two counts through ix_quantities_plan_role, not a grouping of every quantity
+#: (every selection asks for its plan; at ×1000 the grouping cost 10 ms, this 0.03 ms).
+_PLAN_SQL = (
+    "SELECT n.id, n.title, n.position, p.*,"
+    " (SELECT count(*) FROM quantities q WHERE q.plan = p.slug AND q.role = 'target') AS targets,"
+    " (SELECT count(*) FROM quantities q WHERE q.plan = p.slug AND q.role = 'figure') AS figures"
+    " FROM plans p JOIN nodes n ON n.id = p.slug WHERE p.slug = ?"
 )
 
 
