@@ -9,9 +9,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from fypdesk.content.build import build_database
 from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
+from fypdesk.content.records import Problems, Record
+from fypdesk.content.source import SourceValidationError
 from tests.conftest import CONTENT_DB, SOURCE_DIR
+from tests.content.conftest import copy_source
+
+#: Where the SQLite header stores the version of the library that last wrote the file.
+_SQLITE_VERSION_FIELD = slice(96, 100)
 
 
 def _dump(path: Path) -> list[str]:
@@ -27,6 +37,18 @@ def test_the_committed_database_equals_a_fresh_build(tmp_path: Path) -> None:
     build_database(SOURCE_DIR, fresh)
     # A logical dump: byte equality would also compare the SQLite library's version stamp.
     assert _dump(fresh) == _dump(CONTENT_DB), "data/source changed: run `make db` and commit"
+
+
+def test_a_fresh_build_has_the_committed_bytes(tmp_path: Path) -> None:
+    # Stricter than the dump: the search index's segment layout and the header's change counter
+    # record how the build wrote the file, and the committed checksum covers every byte.
+    fresh = tmp_path / "fyp.db"
+    build_database(SOURCE_DIR, fresh)
+    built, committed = bytearray(fresh.read_bytes()), bytearray(CONTENT_DB.read_bytes())
+    for header in (built, committed):
+        header[_SQLITE_VERSION_FIELD] = bytes(4)
+    assert len(built) == len(committed)
+    assert built == committed, "the build writes other bytes: run `make db` and commit"
 
 
 def test_building_twice_gives_identical_bytes(tmp_path: Path) -> None:
@@ -62,11 +84,37 @@ def test_the_database_ships_in_rollback_journal_mode_and_checks_clean(tmp_path: 
 
 
 def test_an_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
-    import pytest
-
     from fypdesk.domain.errors import FypdeskError
 
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     with pytest.raises(FypdeskError, match="cannot write"):
         build_database(SOURCE_DIR, blocker / "fyp.db")
+
+
+@pytest.mark.parametrize(("character", "refused"), [("\\a", True), ("\\e", True), ("\\t", False)])
+def test_a_control_character_in_a_title_is_refused_but_a_tab_is_not(
+    tmp_path: Path, character: str, refused: bool
+) -> None:
+    source = copy_source(tmp_path)
+    plan = source / "plans" / "green.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = "title: An optimised industry landscape"
+    assert old in text
+    plan.write_text(text.replace(old, f'title: "An optimised{character}industry landscape"'))
+    out = tmp_path / "fyp.db"
+    if refused:
+        with pytest.raises(SourceValidationError, match="'title' contains control characters"):
+            build_database(source, out)
+        assert not out.exists()
+    else:
+        assert build_database(source, out).nodes > 0
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), min_size=1))
+def test_control_characters_other_than_tab_and_newline_are_reported(value: str) -> None:
+    problems = Problems()
+    Record({"title": value}, "plans/x.yaml", "x", problems).optional_text("title")
+    reported = any("control characters" in p.problem for p in problems.items)
+    has_control = any(ord(ch) < 32 and ch not in "\n\t" for ch in value) and bool(value.strip())
+    assert reported == has_control
