@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import io
 import itertools
 import json
 import math
@@ -459,53 +458,28 @@ def bench_ui(series: dict[int, Content]) -> None:
 
 
 def bench_pdf(series: dict[int, Content], notes_x1: Path) -> None:
-    """PDF rendering speed in-process (composition timed apart), at ×1, ×10 and ×100."""
-    from fypdesk.cli import build_parser
-    from fypdesk.cli.export_command import annotations_in, load_content, spec_from_args
-    from fypdesk.content.repository import ContentRepository
-    from fypdesk.domain.brief import Annotations
-    from fypdesk.export.compose import compose
-    from fypdesk.export.pdf import render_pdf
-    from fypdesk.notes.store import open_notes
+    """PDF rendering speed (composition timed apart) at ×1 (with 100 notes), ×10 and ×100, each
+    in a fresh process (:mod:`benchmarks.pdf_bench`)."""
     from fypdesk.paths import NOTES_DB_NAME
 
-    spec = spec_from_args(build_parser().parse_args(["export", "brief.pdf"]))
-    store = open_notes(notes_x1 / NOTES_DB_NAME, auto_backup=False)
-    try:
-        notes, starred = annotations_in(store)
-    finally:
-        store.close()
     for scale, content in series.items():
         if scale > 100:
             continue
-        repository = ContentRepository.open(content.db)
-        try:
-            data = load_content(repository)
-        finally:
-            repository.close()
-        annotations = Annotations(notes, starred) if scale == 1 else Annotations()
-        rates: list[float] = []
-        compose_s: list[float] = []
-        pages = 0
-        for _ in range(3 if scale <= 10 else 1):
-            start = time.perf_counter()
-            document = compose(spec, data, annotations)
-            compose_s.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            pages = render_pdf(document, io.BytesIO())
-            rates.append(pages / (time.perf_counter() - start))
-        add(
-            Row(
-                "pdf render speed",
-                scale,
-                statistics.median(rates),
-                "pages/s",
-                100.0,
-                higher_is_better=True,
-                note=f"{pages} pages",
-                samples=rates,
-            )
+        argv = [sys.executable, "-m", "benchmarks.pdf_bench", str(content.db)]
+        argv.append("5" if scale <= 10 else "1")
+        if scale == 1:
+            argv.append(str(notes_x1 / NOTES_DB_NAME))
+        result = subprocess.run(
+            argv, capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=900, check=False
         )
+        if result.returncode != 0:
+            print(f"    pdf bench x{scale} failed:\n{result.stderr}", file=sys.stderr)
+            continue
+        measured = json.loads(result.stdout)
+        rates, compose_s = measured["rates"], measured["compose_s"]
+        note = f"{measured['pages']} pages" + (", 100 notes" if scale == 1 else "")
+        add(Row("pdf render speed", scale, statistics.median(rates), "pages/s", 100.0,
+                higher_is_better=True, note=note, samples=rates))  # fmt: skip
         add(Row("pdf compose", scale, statistics.median(compose_s), "s", samples=compose_s))
 
 

@@ -62,6 +62,11 @@ def test_detail_has_breadcrumb_children_and_quantities(content: ContentRepositor
     assert len(root.quantities) == 29
 
 
+def test_child_references_are_the_childrens_own(content: ContentRepository) -> None:
+    for node in content.nodes():
+        assert content.child_refs(node.id) == tuple(c.ref for c in content.children(node.id))
+
+
 def test_detail_without_quantities_keeps_the_nodes_own(content: ContentRepository) -> None:
     root = content.detail("briefing", with_quantities=False)
     assert root.quantities == () and root.quantity is None

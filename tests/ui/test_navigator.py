@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from fypdesk.content.repository import ContentRepository
+from fypdesk.content.repository import ContentRepository, Outline, read_outline
 from fypdesk.domain.content import NodeKind, NodeRef, QuantityRole
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.navigator import Navigator, _badges
 from fypdesk.ui.navigator_model import Marks, NodeRoles, NodeTreeModel
 from fypdesk.ui.navigator_outline import OutlineIndex
-from tests.ui.conftest import ModelCheck
+from tests.ui.conftest import ModelCheck, WindowFactory
 
 FIVE_G = "ict/targets/5g-usage-rate"
 
@@ -121,6 +123,55 @@ def test_tree_filter_keeps_matches_and_their_ancestors(
     check_model(model)
     assert model.is_filtered() and (result.matches, result.shown) == (1, 1)
     assert _rows(model) == ["briefing", "ict", "ict/targets", FIVE_G]
+
+
+class _NoOutline:
+    """A tree source that fails if the model reads the outline through it (its own connection)."""
+
+    def __init__(self, content: ContentRepository) -> None:
+        self._content = content
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._content, name)
+
+    def outline(self) -> Outline:
+        raise AssertionError("the outline was read again on the GUI thread")
+
+
+def test_a_prefetched_outline_serves_the_first_keystroke(content: ContentRepository) -> None:
+    model = NodeTreeModel(_NoOutline(content), "briefing")  # type: ignore[arg-type]
+    threads: list[str] = []
+
+    def read() -> Outline:
+        threads.append(threading.current_thread().name)
+        return read_outline(content.path)
+
+    model.prefetch_outline(read)
+    model.prefetch_outline(read)  # once is enough
+    model.set_filter("carbon")
+    assert _rows(model) == _matches_and_ancestors(content, "carbon")
+    assert threads == ["navigator-outline"]
+
+
+def test_a_failed_prefetch_falls_back_to_reading_on_the_spot(content: ContentRepository) -> None:
+    model = _tree(content)
+
+    def broken() -> Outline:
+        raise OSError("disk gone")
+
+    model.prefetch_outline(broken)
+    model.set_filter("carbon")
+    assert _rows(model) == _matches_and_ancestors(content, "carbon")
+
+
+def test_the_window_prefetches_the_outline_after_its_first_paint(
+    make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    window = make_window()
+    model = window.navigator.model
+    qtbot.waitUntil(lambda: model._outline_load is not None)
+    model.set_filter("data")
+    assert model.is_filtered()
 
 
 def test_the_filter_finds_what_a_scan_of_every_title_finds(content: ContentRepository) -> None:

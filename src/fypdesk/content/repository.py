@@ -76,6 +76,16 @@ _KIND_CODES = tuple(NodeKind)
 _KIND_CASE = " ".join(f"WHEN '{kind.value}' THEN {code}" for code, kind in enumerate(_KIND_CODES))
 
 
+# Members by stored value: a dictionary lookup costs a tenth of ``Enum.__call__``, and a pack at
+# ×1000 turns tens of thousands of rows into members before the window can paint.
+_NODE_KINDS = {member.value: member for member in NodeKind}
+_SECTION_KINDS = {member.value: member for member in SectionKind}
+_ROLES = {member.value: member for member in QuantityRole}
+_QUANTITY_KINDS = {member.value: member for member in QuantityKind}
+_DIRECTIONS = {member.value: member for member in Direction}
+_QUALIFIERS = {member.value: member for member in Qualifier}
+
+
 class ContentRepository:
     """Read access to one content database file, opened read-only and immutable."""
 
@@ -236,13 +246,14 @@ class ContentRepository:
         rows = self._rows("SELECT * FROM nodes WHERE parent_id = ? ORDER BY position", (node_id,))
         return tuple(_node(row) for row in rows)
 
-    def _child_refs(self, node_id: str) -> tuple[NodeRef, ...]:
-        """The children as references: without their texts, which a page of links never shows."""
+    def child_refs(self, node_id: str) -> tuple[NodeRef, ...]:
+        """The children as references, without their texts (a tree or a page of links shows
+        none: at ×1000 the briefing has 6,000 plans)."""
         rows = self._rows(
             "SELECT id, kind, title, plan FROM nodes WHERE parent_id = ? ORDER BY position",
             (node_id,),
         )
-        return tuple(NodeRef(r["id"], NodeKind(r["kind"]), r["title"], r["plan"]) for r in rows)
+        return tuple(NodeRef(r["id"], _NODE_KINDS[r["kind"]], r["title"], r["plan"]) for r in rows)
 
     def subtree_target_counts(self, node_id: str) -> dict[str, int]:
         """How many targets lie in the subtree of ``node_id`` and of each of its children.
@@ -317,7 +328,7 @@ class ContentRepository:
             " SELECT id, kind, title, plan FROM up WHERE id != ? ORDER BY depth",
             (node_id, node_id),
         )
-        return tuple(NodeRef(r["id"], NodeKind(r["kind"]), r["title"], r["plan"]) for r in rows)
+        return tuple(NodeRef(r["id"], _NODE_KINDS[r["kind"]], r["title"], r["plan"]) for r in rows)
 
     def detail(self, node_id: str, *, with_quantities: bool = True) -> NodeDetail:
         """A node with its breadcrumb, children, the quantities under it, and its plan.
@@ -336,7 +347,7 @@ class ContentRepository:
         return NodeDetail(
             node=node,
             breadcrumb=self.breadcrumb(node_id),
-            children=self._child_refs(node_id),
+            children=self.child_refs(node_id),
             quantities=quantities,
             plan=self.plan(node.plan) if node.plan else None,
             quantity=own,
@@ -459,10 +470,21 @@ _PLAN_SQL = (
 )
 
 
+def read_outline(path: Path) -> Outline:
+    """:meth:`ContentRepository.outline` of ``path`` through a connection of its own: for a
+    thread, since a connection must not be shared between threads (the file was checked when the
+    window's repository opened it)."""
+    repository = ContentRepository.open(path, verify_checksum=False)
+    try:
+        return repository.outline()
+    finally:
+        repository.close()
+
+
 def _hit(row: sqlite3.Row, rank: float) -> SearchHit:
     return SearchHit(
         id=row["node_id"],
-        kind=NodeKind(row["kind"]),
+        kind=_NODE_KINDS[row["kind"]],
         plan=row["plan"],
         title=row["title"],
         title_html=fts.marked_to_html(row["title_marked"]),
@@ -483,7 +505,7 @@ def _optional_number(value: float | None) -> Number | None:
 def _node(row: sqlite3.Row) -> Node:
     return Node(
         id=row["id"],
-        kind=NodeKind(row["kind"]),
+        kind=_NODE_KINDS[row["kind"]],
         parent_id=row["parent_id"],
         plan=row["plan"],
         title=row["title"],
@@ -491,7 +513,7 @@ def _node(row: sqlite3.Row) -> Node:
         source=row["source"],
         position=row["position"],
         depth=row["depth"],
-        section_kind=SectionKind(row["section_kind"]) if row["section_kind"] else None,
+        section_kind=_SECTION_KINDS[row["section_kind"]] if row["section_kind"] else None,
         stated_count=row["stated_count"],
     )
 
@@ -525,21 +547,21 @@ def _quantity(row: sqlite3.Row) -> Quantity:
             unit=row["eur_unit"],
             baseline=_optional_number(row["eur_baseline"]),
             value=_optional_number(row["eur_value"]),
-            qualifier=Qualifier(row["eur_qualifier"]) if row["eur_qualifier"] else None,
+            qualifier=_QUALIFIERS[row["eur_qualifier"]] if row["eur_qualifier"] else None,
         )
     return Quantity(
         id=row["id"],
-        role=QuantityRole(row["role"]),
+        role=_ROLES[row["role"]],
         plan=row["plan"],
         parent_id=row["parent_id"],
         indicator=row["indicator"],
-        kind=QuantityKind(row["kind"]),
-        direction=Direction(row["direction"]),
+        kind=_QUANTITY_KINDS[row["kind"]],
+        direction=_DIRECTIONS[row["direction"]],
         value=_number(row["value"]),
         year=row["year"],
         unit=row["unit"],
         source=row["source"],
-        qualifier=Qualifier(row["qualifier"]) if row["qualifier"] else None,
+        qualifier=_QUALIFIERS[row["qualifier"]] if row["qualifier"] else None,
         value_max=_optional_number(row["value_max"]),
         baseline=_optional_number(row["baseline"]),
         baseline_year=row["baseline_year"],

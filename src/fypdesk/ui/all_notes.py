@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from fypdesk.domain.content import PlanSummary
 from fypdesk.ui.notes_port import NoteView
+from fypdesk.ui.plan_combo import plan_combo
 from fypdesk.ui.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -187,11 +188,7 @@ class AllNotesView(QWidget):
         self.proxy = AllNotesProxy(self)
         self.proxy.setSourceModel(self.model)
         self._plan_titles: Mapping[str, str] = {p.slug: p.short_title for p in plans}
-        self.plan_combo = QComboBox(self)
-        self.plan_combo.setAccessibleName("Show notes of plan")
-        self.plan_combo.addItem("All plans", "")
-        for plan in plans:
-            self.plan_combo.addItem(plan.short_title, plan.slug)
+        self.plan_combo = plan_combo(plans, "Show notes of plan", self)
         self.plan_combo.currentIndexChanged.connect(self._on_plan_combo_current_index_changed)
         self.tag_combo = QComboBox(self)
         self.tag_combo.setAccessibleName("Show notes with tag")

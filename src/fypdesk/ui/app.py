@@ -27,10 +27,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
-    QEvent,
     QEventLoop,
     QMessageLogContext,
-    QObject,
     QSettings,
     QSize,
     QTimer,
@@ -38,7 +36,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from fypdesk import __version__, paths
 from fypdesk.content import checksum
@@ -47,6 +45,7 @@ from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
 from fypdesk.ui.brief_export import BriefExporter
 from fypdesk.ui.dialogs import Dialogs, QtDialogs
+from fypdesk.ui.first_paint import after_first_paint
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.notes_port import DeferredNotes, InMemoryNotes, NotesPort
 from fypdesk.ui.settings import UiSettings
@@ -58,8 +57,6 @@ if TYPE_CHECKING:  # imported when the store opens, after the first paint
 
 APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
-#: Open the notes anyway if the window has not been painted this long after ``show``.
-FIRST_PAINT_FALLBACK_MS = 2000
 
 
 def run(args: argparse.Namespace) -> int:
@@ -223,36 +220,6 @@ class _NotesStartup:
             else:
                 self._dialogs.information("Your notes were restored", recovery_message(report))
         return True
-
-
-class _FirstPaintWatch(QObject):
-    """Runs a callback once, after the watched widget's first paint has been processed."""
-
-    def __init__(self, widget: QWidget, callback: Callable[[], object]) -> None:
-        super().__init__(widget)
-        self._callback = callback
-        self._fired = False
-        widget.installEventFilter(self)
-        # A window that is never painted (started minimised, covered) must still get its notes.
-        QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._fire)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Paint and not self._fired:
-            watched.removeEventFilter(self)
-            # Queued: the paint this event starts is finished and shown first.
-            QTimer.singleShot(0, self, self._fire)
-        return False
-
-    def _fire(self) -> None:
-        if not self._fired:
-            self._fired = True
-            self._callback()
-
-
-def after_first_paint(widget: QWidget, callback: Callable[[], object]) -> None:
-    """Call ``callback`` once ``widget`` has been painted for the first time (or after
-    :data:`FIRST_PAINT_FALLBACK_MS` if it is not painted by then); never if it is destroyed."""
-    _FirstPaintWatch(widget, callback)
 
 
 def recovery_message(report: RecoveryReport) -> str:

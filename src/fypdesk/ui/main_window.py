@@ -22,13 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk import __version__
-from fypdesk.content.repository import ContentRepository
+from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import QuantityRole, SearchHit
 from fypdesk.domain.errors import UnknownNodeError
 from fypdesk.domain.notes import node_text_hash
 from fypdesk.ui.actions import Actions
 from fypdesk.ui.all_notes import AllNotesView
 from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
+from fypdesk.ui.first_paint import after_first_paint
 from fypdesk.ui.history import History
 from fypdesk.ui.navigator import Navigator
 from fypdesk.ui.navigator_model import NodeTreeModel
@@ -90,6 +91,12 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)  # removed by Qt when the window is destroyed
+        # The navigator filter's outline (half a second at ×1000) is read on a thread once the
+        # window is on screen, so the first keystroke in the filter box does not wait for it.
+        path = content.path
+        after_first_paint(
+            self, lambda: self.navigator.model.prefetch_outline(lambda: read_outline(path))
+        )
 
     # -- construction ----------------------------------------------------------------------
 

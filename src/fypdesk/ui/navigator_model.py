@@ -10,7 +10,9 @@ the view re-map every expanded row on every keystroke (minutes at ×100).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import NamedTuple, Protocol
@@ -31,7 +33,7 @@ class TreeSource(Protocol):
         """One node."""
         ...
 
-    def children(self, node_id: str) -> tuple[Node, ...]:
+    def child_refs(self, node_id: str) -> tuple[NodeRef, ...]:
         """A node's children in reading order."""
         ...
 
@@ -131,6 +133,7 @@ class NodeTreeModel(QAbstractItemModel):
         self._shown = self._whole
         self._shown_by_id = self._by_id
         self._outline: OutlineIndex | None = None
+        self._outline_load: _OutlineLoad | None = None
         self._filter = FilterResult((), 0, 0)
         self._note_counts: Mapping[str, int] = {}
         self._starred: frozenset[str] = frozenset()
@@ -183,7 +186,7 @@ class NodeTreeModel(QAbstractItemModel):
             return
         item.fetched = True
         node_id = item.ref.id
-        nodes = self._source.children(node_id)
+        nodes = self._source.child_refs(node_id)
         if not nodes:
             # Known only now: this node has no children after all; the view drops its arrow.
             item.has_children = False
@@ -195,7 +198,7 @@ class NodeTreeModel(QAbstractItemModel):
         self.beginInsertRows(parent, 0, len(nodes) - 1)
         for row, node in enumerate(nodes):
             child = _Item(
-                node.ref,
+                node,
                 item,
                 row,
                 counts.get(node.id, 0),
@@ -238,11 +241,18 @@ class NodeTreeModel(QAbstractItemModel):
             self._show(self._whole, self._by_id)
             return self._filter
         if self._outline is None:
-            self._outline = OutlineIndex(self._source.outline())
+            loaded = self._outline_load.result() if self._outline_load is not None else None
+            self._outline = loaded or OutlineIndex(self._source.outline())
         self._filter = self._outline.filter(text)
         root, by_id = _filtered_tree(self._outline, self._filter.rows)
         self._show(root, by_id)
         return self._filter
+
+    def prefetch_outline(self, read: Callable[[], Outline]) -> None:
+        """Read and index the outline on a thread now, so that the first filter keystroke finds it
+        ready (at ×1000 reading it costs half a second). ``read`` must use its own connection."""
+        if self._outline is None and self._outline_load is None:
+            self._outline_load = _OutlineLoad(read)
 
     def is_filtered(self) -> bool:
         """Whether a filtered tree is shown."""
@@ -311,6 +321,28 @@ class NodeTreeModel(QAbstractItemModel):
             if item is not None:
                 index = self._index_of(item)
                 self.dataChanged.emit(index, index, roles)
+
+
+class _OutlineLoad:
+    """The outline read and indexed on a thread; its first user waits for it."""
+
+    def __init__(self, read: Callable[[], Outline]) -> None:
+        self._index: OutlineIndex | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(read,), name="navigator-outline", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, read: Callable[[], Outline]) -> None:
+        # A failure here leaves the index unset: the filter then reads the outline itself, on
+        # the model's own connection, and reports any error where it happens.
+        with contextlib.suppress(Exception):
+            self._index = OutlineIndex(read())
+
+    def result(self) -> OutlineIndex | None:
+        """The index, once read (``None`` if reading it failed)."""
+        self._thread.join()
+        return self._index
 
 
 def _filtered_tree(outline: OutlineIndex, rows: tuple[int, ...]) -> tuple[_Item, dict[str, _Item]]:

@@ -21,7 +21,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from fypdesk.domain.content import PlanSummary, QuantityKind, QuantityRole
 from fypdesk.domain.serialise import FIGURE_FIELDS, TARGET_FIELDS, quantity_record
+from fypdesk.ui.plan_combo import plan_combo
 from fypdesk.ui.quantity_model import (
     NUMERIC_COLUMNS,
     RIGHT_ALIGNED,
@@ -174,12 +174,8 @@ class QuantitiesView(QWidget):
         self.model = QuantityTableModel(role, self)
         self.proxy = QuantityFilterProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.plan_combo = QComboBox(self)
+        self.plan_combo = plan_combo(plans, f"Show {noun} of plan", self)
         self.plan_combo.setObjectName(f"{noun}PlanFilter")
-        self.plan_combo.setAccessibleName(f"Show {noun} of plan")
-        self.plan_combo.addItem("All plans", "")
-        for plan in plans:
-            self.plan_combo.addItem(plan.short_title, plan.slug)
         self.plan_combo.currentIndexChanged.connect(self._on_plan_combo_current_index_changed)
         self.text_edit = QLineEdit(self)
         self.text_edit.setObjectName(f"{noun}TextFilter")

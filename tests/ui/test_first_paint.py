@@ -1,4 +1,4 @@
-"""``after_first_paint``: what the app runs once its window is on screen (opening the notes)."""
+"""``after_first_paint``: work run once a window is on screen (the notes, the outline)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from fypdesk.ui import app
+from fypdesk.ui import first_paint
 
 
 def test_runs_once_after_the_first_paint(qtbot: QtBot) -> None:
     label = QLabel("fypdesk")
     qtbot.addWidget(label)
     calls: list[bool] = []
-    app.after_first_paint(label, lambda: calls.append(label.isVisible()))
+    first_paint.after_first_paint(label, lambda: calls.append(label.isVisible()))
     qtbot.wait(50)
     assert calls == []  # not shown, not painted: nothing yet
     label.show()
@@ -27,11 +27,11 @@ def test_runs_once_after_the_first_paint(qtbot: QtBot) -> None:
 def test_a_window_never_painted_gets_it_after_a_while(
     qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app, "FIRST_PAINT_FALLBACK_MS", 20)
+    monkeypatch.setattr(first_paint, "FIRST_PAINT_FALLBACK_MS", 20)
     label = QLabel("hidden")
     qtbot.addWidget(label)
     calls: list[str] = []
-    app.after_first_paint(label, lambda: calls.append("opened"))
+    first_paint.after_first_paint(label, lambda: calls.append("opened"))
     qtbot.waitUntil(lambda: calls == ["opened"])
     label.show()
     qtbot.waitExposed(label)
