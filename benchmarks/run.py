@@ -436,6 +436,9 @@ def bench_ui(series: dict[int, Content]) -> None:
         # One frame (16 ms) on the bundled content (issue 4) and at ×100, 50 ms at ×1000 (issue 7).
         frame = {1: 16.0, 100: 16.0, 1000: 50.0}.get(scale)
         add(Row("window build + show (in-process)", scale, phases["window_ms"], "ms"))
+        if "outline_prefetch_ms" in phases:
+            add(Row("navigator outline read after first paint (thread)", scale,
+                    phases["outline_prefetch_ms"], "ms"))  # fmt: skip
         if "targets_tab_ms" in phases:
             add(Row("targets tab first shown (fills)", scale, phases["targets_tab_ms"], "ms"))
         for key, name in (

@@ -146,8 +146,10 @@ def test_a_prefetched_outline_serves_the_first_keystroke(content: ContentReposit
         threads.append(threading.current_thread().name)
         return read_outline(content.path)
 
+    assert not model.outline_prefetched()  # none started
     model.prefetch_outline(read)
     model.prefetch_outline(read)  # once is enough
+    assert model.outline_prefetched()
     model.set_filter("carbon")
     assert _rows(model) == _matches_and_ancestors(content, "carbon")
     assert threads == ["navigator-outline"]
@@ -169,7 +171,7 @@ def test_the_window_prefetches_the_outline_after_its_first_paint(
 ) -> None:
     window = make_window()
     model = window.navigator.model
-    qtbot.waitUntil(lambda: model._outline_load is not None)
+    qtbot.waitUntil(model.outline_prefetched)
     model.set_filter("data")
     assert model.is_filtered()
 
