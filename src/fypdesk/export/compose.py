@@ -72,6 +72,7 @@ class _Composer:
     nodes: dict[str, Node] = field(default_factory=dict)
     children: dict[str, list[Node]] = field(default_factory=dict)
     quantities: dict[str, Quantity] = field(default_factory=dict)
+    plans: dict[str, PlanSummary] = field(default_factory=dict)  # by slug
     blocks: list[Block] = field(default_factory=list)
     notes_shown: int = 0
     items_shown: int = 0
@@ -234,7 +235,9 @@ def _own_text(node: Node) -> str | None:
 
 
 def _where(c: _Composer, quantity: Quantity) -> str:
-    plan = next((p for p in c.content.plans if p.slug == quantity.plan), None)
+    if not c.plans:
+        c.plans.update((p.slug, p) for p in c.content.plans)
+    plan = c.plans.get(quantity.plan)
     trail = [plan.short_title if plan else quantity.plan]
     up = c.nodes.get(quantity.parent_id)
     while up is not None and up.kind not in (NodeKind.PLAN, NodeKind.BRIEFING):
@@ -260,12 +263,12 @@ def _story_annex(c: _Composer, plans: list[PlanSummary]) -> None:
     """Per plan, a table of its targets in scope and (if asked) their charts."""
     base_year = c.content.briefing.period_start - 1
     tables: list[tuple[PlanSummary, list[Quantity]]] = []
+    by_plan: dict[str, list[Quantity]] = {}  # one pass, not one per plan
+    for q in c.content.quantities:
+        if q.role is QuantityRole.TARGET and q.id in c.visible:
+            by_plan.setdefault(q.plan, []).append(q)
     for plan in plans:
-        targets = [
-            q
-            for q in c.content.quantities
-            if q.plan == plan.slug and q.role is QuantityRole.TARGET and q.id in c.visible
-        ]
+        targets = by_plan.get(plan.slug, [])
         if targets:
             tables.append((plan, targets))
     if not tables:
