@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -32,12 +31,12 @@ import pytest
 from pypdf import PdfReader
 
 from fypdesk.cli import main
-from fypdesk.domain.notes import NotesError, RecoveryReport
 from fypdesk.notes import exchange
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.store import open_notes
 from tests.notes.helpers import OTHER_PLAN_NODE, TARGET_ID
 from tests.reliability.conftest import KILLS, Figures
 from tests.reliability.forking import kill, read_line, reap, send, server
+from tests.reliability.store_checks import reopen, store_checks
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the servers fork (POSIX only)")
 
@@ -132,26 +131,9 @@ class _NotesTally:
 
 def _check_notes_db(db_path: Path, acked: dict[str, int], tally: _NotesTally) -> None:
     """Open the database as the next start of the app does, then compare with the acks."""
-    reports: list[RecoveryReport] = []
-    try:
-        repository = open_notes(db_path, auto_backup=False, on_recovery=reports.append)
-        repository.close()
-    except NotesError as exc:
-        tally.integrity_failures += 1
-        tally.problems.append(f"the next open failed: {exc}")
+    stored = reopen(db_path, tally)
+    if stored is None:
         return
-    if reports:  # a crash must never look like damage
-        tally.integrity_failures += 1
-        tally.problems.append(f"the next open found damage: {reports[0].message()}")
-    connection = sqlite3.connect(db_path)
-    try:
-        check = connection.execute("PRAGMA integrity_check").fetchall()
-        stored = dict(connection.execute("SELECT uuid, body FROM notes").fetchall())
-    finally:
-        connection.close()
-    if check != [("ok",)]:
-        tally.integrity_failures += 1
-        tally.problems.append(f"integrity_check: {check[:3]}")
     for note_uuid, step in acked.items():
         if note_uuid not in stored or _step(stored[note_uuid]) < step:
             tally.lost += 1
@@ -173,7 +155,7 @@ def test_acknowledged_notes_survive_sigkill(tmp_path: Path, figures: Figures) ->
         assert process.stdout is not None
         for cycle in range(KILLS):
             if cycle % RESET_EVERY == 0:
-                _finish_segment(db_path, tally)
+                store_checks(db_path, tally)
                 db_path = tmp_path / f"data {cycle // RESET_EVERY + 1}" / "notes.db"
                 db_path.parent.mkdir(parents=True)
                 acked = {}
@@ -196,7 +178,7 @@ def test_acknowledged_notes_survive_sigkill(tmp_path: Path, figures: Figures) ->
             while (line := read_line(process.stdout)) != "reaped":
                 _record(line, acked, tally)
             _check_notes_db(db_path, acked, tally)
-    _finish_segment(db_path, tally)
+    store_checks(db_path, tally)
     elapsed = time.perf_counter() - started
     figures.record(
         "crash: notes writer",
@@ -221,19 +203,6 @@ def _record(line: str, acked: dict[str, int], tally: _NotesTally) -> int:
     acked[note_uuid] = max(acked.get(note_uuid, 0), int(step))
     tally.acknowledged += 1
     return 1
-
-
-def _finish_segment(db_path: Path, tally: _NotesTally) -> None:
-    """The store's own checks (search indexes, foreign keys) on a finished database."""
-    if not db_path.exists():
-        return
-    repository = open_notes(db_path, auto_backup=False)
-    try:
-        if problems := check_notes(repository):
-            tally.integrity_failures += 1
-            tally.problems += problems
-    finally:
-        repository.close()
 
 
 # -- export ----------------------------------------------------------------------------------

@@ -19,18 +19,16 @@ from __future__ import annotations
 import hashlib
 import os
 import random
-import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from fypdesk.domain.notes import NotesError, RecoveryReport
-from fypdesk.notes.store import check_notes, open_notes
 from tests.conftest import CONTENT_DB
 from tests.reliability.conftest import KILLS, Figures
 from tests.reliability.forking import kill, read_line, send, server
+from tests.reliability.store_checks import reopen, store_checks
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="the server forks (POSIX only)")
 
@@ -99,44 +97,15 @@ def _read_child(line: str, cycle: _Cycle, acked: dict[str, _Ack], tally: _Tally)
 
 def _check_store(db_path: Path, acked: dict[str, _Ack], tally: _Tally) -> None:
     """Open the store as the next start of the app does, then compare it with the acks."""
-    reports: list[RecoveryReport] = []
-    try:
-        open_notes(db_path, auto_backup=False, on_recovery=reports.append).close()
-    except NotesError as exc:
-        tally.integrity_failures += 1
-        tally.problems.append(f"the next open failed: {exc}")
+    stored = reopen(db_path, tally)
+    if stored is None:
         return
-    if reports:  # a crash must never look like damage
-        tally.integrity_failures += 1
-        tally.problems.append(f"the next open found damage: {reports[0].message()}")
-    connection = sqlite3.connect(db_path)
-    try:
-        check = connection.execute("PRAGMA integrity_check").fetchall()
-        stored: dict[str, str] = dict(connection.execute("SELECT uuid, body FROM notes").fetchall())
-    finally:
-        connection.close()
-    if check != [("ok",)]:
-        tally.integrity_failures += 1
-        tally.problems.append(f"integrity_check: {check[:3]}")
     for note_id, ack in acked.items():
         body = stored.get(note_id)
         if body is None or _digest(body[: ack.chars]) != ack.digest:
             tally.lost += 1
             tally.problems.append(f"lost: note {note_id} as saved with {ack.chars} characters")
             acked[note_id] = _Ack(0, _digest(""))  # count each loss once
-
-
-def _finish_segment(db_path: Path, tally: _Tally) -> None:
-    """The store's own checks (search indexes, foreign keys) on a finished store."""
-    if not db_path.exists():
-        return
-    repository = open_notes(db_path, auto_backup=False)
-    try:
-        if problems := check_notes(repository):
-            tally.integrity_failures += 1
-            tally.problems += problems
-    finally:
-        repository.close()
 
 
 def test_acknowledged_autosaves_survive_sigkill(tmp_path: Path, figures: Figures) -> None:
@@ -149,7 +118,7 @@ def test_acknowledged_autosaves_survive_sigkill(tmp_path: Path, figures: Figures
         assert process.stdout is not None
         for cycle in range(KILLS):
             if cycle % RESET_EVERY == 0:
-                _finish_segment(db_path, tally)
+                store_checks(db_path, tally)
                 db_path = tmp_path / f"data {cycle // RESET_EVERY + 1} #ü" / "notes.db"
                 db_path.parent.mkdir()
                 acked = {}
@@ -174,7 +143,7 @@ def test_acknowledged_autosaves_survive_sigkill(tmp_path: Path, figures: Figures
             # Saves run one at a time: one started and not acknowledged was cut by the kill.
             tally.killed_during_a_save += said.saves_started > said.saves_acknowledged
             _check_store(db_path, acked, tally)
-    _finish_segment(db_path, tally)
+    store_checks(db_path, tally)
     figures.record(
         "crash: window autosave",
         kills=tally.kills,
