@@ -89,6 +89,19 @@ class TargetRow:
     change: str
     citation: int | None
 
+    def cells(self) -> tuple[str, ...]:
+        """The formatted cells in column order (indicator … change), without the citation, which
+        each renderer marks in its own way."""
+        return (
+            self.indicator,
+            self.baseline,
+            self.baseline_year,
+            self.target,
+            self.target_year,
+            self.unit,
+            self.change,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TargetTable:

@@ -137,16 +137,7 @@ def _table(table: TargetTable) -> list[str]:
     lines.append("|" + "|".join(["---"] + ["--:"] * 2 + ["--:"] * 2 + ["---"] * 3) + "|")
     for row in table.rows:
         cite = f"\\[{row.citation}\\]" if row.citation else " "
-        cells = (
-            row.indicator,
-            row.baseline,
-            row.baseline_year,
-            row.target,
-            row.target_year,
-            row.unit,
-            row.change,
-        )
-        lines.append("| " + " | ".join(_cell(cell) for cell in cells) + f" | {cite} |")
+        lines.append("| " + " | ".join(_cell(cell) for cell in row.cells()) + f" | {cite} |")
     return [*lines, "", f"*{escape(table.footnote)}*", ""]
 
 

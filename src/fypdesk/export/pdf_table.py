@@ -42,16 +42,7 @@ def story_table(c: RenderContext, table: TargetTable) -> list[Flowable]:
     ]
     rows: list[list[Any]] = [header]
     for row in table.rows:
-        texts = (
-            row.indicator,
-            row.baseline,
-            row.baseline_year,
-            row.target,
-            row.target_year,
-            row.unit,
-            row.change,
-            f"[{row.citation}]" if row.citation else "",
-        )
+        texts = (*row.cells(), f"[{row.citation}]" if row.citation else "")
         rows.append(
             [
                 _cell(c, text, s.table_number if column in NUMBER_COLUMNS else s.table_cell, width)
