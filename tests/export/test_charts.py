@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from reportlab.graphics.shapes import Drawing, Rect, String
 
 from fypdesk.export import pdf_styles as ps
-from fypdesk.export.charts import LABEL_WIDTH, VALUE_ROOM, axis_ticks, chart_drawing
+from fypdesk.export.charts import LABEL_WIDTH, MIN_SPAN, VALUE_ROOM, axis_ticks, chart_drawing
 from fypdesk.export.document import Chart, ChartBar
 
 WIDTH = 450.0
@@ -111,7 +111,7 @@ def test_axis_ticks_cover_zero_to_the_largest_value_in_a_few_round_steps(
     assert any(math.isclose(mantissa, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))
     # The ticks span zero to the values, ending on the last round number inside that range.
     low, high = min(low, 0.0), max(high, 0.0)
-    if low == high:
+    if high - low < MIN_SPAN:
         high = low + 1.0
     eps = 1e-6 * step
     assert low - step - eps < ticks[0] <= low + eps

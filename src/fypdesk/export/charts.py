@@ -41,6 +41,7 @@ GRID_WIDTH = 0.3
 #: Intervals of a value axis are 1, 2, 2.5 or 5 times a power of ten, about five of them.
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
 AXIS_INTERVALS = 5
+MIN_SPAN = 1e-9
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def axis_ticks(low: float, high: float) -> list[float]:
     """Round values for a value axis that starts at zero (or below, for negative values) and
     reaches ``high``: about five intervals of 1, 2, 2.5 or 5 times a power of ten."""
     low, high = min(low, 0.0), max(high, 0.0)
-    if high - low <= 0:
+    if high - low < MIN_SPAN:  # all zero (or too close to it for a scale): show 0 to 1
         high = low + 1.0
     rough = (high - low) / AXIS_INTERVALS
     power = 10.0 ** math.floor(math.log10(rough))
