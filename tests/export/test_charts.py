@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -27,7 +28,7 @@ def _chart(*bars: tuple[str, float, float]) -> Chart:
     )
 
 
-def _shapes(drawing: Drawing, kind: type) -> list:
+def _shapes(drawing: Drawing, kind: type) -> list[Any]:
     return [shape for shape in drawing.contents if isinstance(shape, kind)]
 
 

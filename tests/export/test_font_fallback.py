@@ -1,6 +1,7 @@
 """Per-character font fallback: every character goes to the first bundled font with its glyph
-(DejaVu Sans → Droid Sans Fallback → Symbola), emoji print and extract verbatim everywhere user
-text appears, fallback fonts load only when needed, and what no font has is reported, not lost."""
+(DejaVu Sans → Droid Sans Fallback → Symbola), a character of a script that needs shaping to its
+script's font, emoji print and extract verbatim everywhere user text appears, fallback fonts load
+only when needed, and what no font has is reported, not lost."""
 
 from __future__ import annotations
 
@@ -24,14 +25,21 @@ from fypdesk.domain.brief import Annotations, BriefNote, BriefSpec
 from fypdesk.domain.content import Node, NodeKind, PlanSummary
 from fypdesk.export.compose import BriefContent, compose
 from fypdesk.export.fonts import (
+    ARABIC,
+    BENGALI,
     BOLD,
     BOLD_ITALIC,
+    DEVANAGARI,
     FALLBACK,
     FALLBACK_FILES,
     HANGUL,
     ITALIC,
     REGULAR,
+    RIGHT_TO_LEFT,
+    SCRIPT_BLOCKS,
+    SCRIPT_FILES,
     SYMBOLS,
+    TAMIL,
     THAI,
     UPRIGHT,
     Fonts,
@@ -43,6 +51,8 @@ FOLDER = paths.resources_dir() / "fonts"
 PICTOGRAPHS = "🚀 ✅ 👍 🙂 ✨ ⭐ 🤖 🦄 🧠"
 #: Emoji newer than Unicode 9, in no bundled font.
 UNCOVERED = "🥳🫠"
+#: Arabic letters and marks, the digits apart: what a right-to-left run keeps in logical order.
+RTL_LETTERS = re.compile("[\u0600-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +68,7 @@ def coverage(name: str) -> frozenset[int]:
         ITALIC: "DejaVuSans-Oblique.ttf",
         BOLD_ITALIC: "DejaVuSans-BoldOblique.ttf",
         **FALLBACK_FILES,
+        **SCRIPT_FILES,
     }
     face = TTFont(f"probe-{name}", str(FOLDER / files[name])).face
     return frozenset(code for code, glyph in face.charToGlyph.items() if glyph)
@@ -110,8 +121,15 @@ def test_korean_and_thai_print_in_their_fonts(fonts: Fonts) -> None:
 
 
 def test_every_fallback_file_is_bundled() -> None:
-    for file in FALLBACK_FILES.values():
+    for file in [*FALLBACK_FILES.values(), *SCRIPT_FILES.values()]:
         assert (FOLDER / file).is_file(), file
+
+
+def test_the_script_fonts_and_their_licences_are_bundled() -> None:
+    for file in SCRIPT_FILES.values():
+        licence = FOLDER / file.replace("-Regular.ttf", "-LICENSE-OFL.txt")
+        text = licence.read_text(encoding="utf-8")
+        assert file in text.splitlines()[0] and "SIL Open Font License" in text, licence
 
 
 # -- which font draws what ---------------------------------------------------------------------
@@ -124,7 +142,8 @@ def test_every_fallback_file_is_bundled() -> None:
         ("₂", REGULAR),
         ("€", REGULAR),
         ("😀", REGULAR),  # DejaVu Sans has the emoticons of Unicode 6
-        ("ب", UPRIGHT),  # Arabic: DejaVu Sans has it, its bold and oblique faces do not
+        ("ب", ARABIC),  # before DejaVu Sans, whose regular face has it unjoined
+        ("ߊ", UPRIGHT),  # NKo: DejaVu Sans has it, its bold and oblique faces do not
         ("中", FALLBACK),
         ("，", FALLBACK),
         ("🚀", SYMBOLS),
@@ -135,7 +154,13 @@ def test_every_fallback_file_is_bundled() -> None:
         ("한", HANGUL),  # Droid has no Hangul syllables
         ("ㄱ", FALLBACK),  # but it has the compatibility jamo
         ("ภ", THAI),
-        ("ह", None),  # Devanagari: no font, and it would need shaping too
+        ("ह", DEVANAGARI),
+        ("।", DEVANAGARI),  # the danda
+        ("ক", BENGALI),
+        ("த", TAMIL),
+        ("٣", ARABIC),  # Arabic-Indic digits
+        ("ਪ", None),  # Gurmukhi: no bundled font
+        ("త", None),  # Telugu: none either
     ],
 )
 def test_each_character_goes_to_the_first_font_with_its_glyph(
@@ -145,14 +170,23 @@ def test_each_character_goes_to_the_first_font_with_its_glyph(
 
 
 def test_routing_follows_the_cmaps_in_order(fonts: Fonts) -> None:
-    """Against each font's own cmap: the first of the chain that has the glyph, for a sample
-    across Latin, symbols, CJK, pictographs and emoji."""
+    """Against each font's own cmap: the script's font if it is in the script's blocks and has
+    the glyph, else the first of the chain that has it, for a sample across Latin, Arabic, Indic
+    scripts, Thai, symbols, CJK, pictographs and emoji."""
     body = frozenset.intersection(*(coverage(name) for name in (REGULAR, BOLD, ITALIC)))
     body &= coverage(BOLD_ITALIC)
-    chain = [(REGULAR, body)] + [(name, coverage(name)) for name in FALLBACK_FILES]
+    scripts = [
+        (name, coverage(name) & {c for first, last in blocks for c in range(first, last + 1)})
+        for name, blocks in SCRIPT_BLOCKS.items()
+    ]
+    chain = [(REGULAR, body), *scripts] + [(name, coverage(name)) for name in FALLBACK_FILES]
     sample = (
         assigned(0x20, 0x24F)
         + assigned(0x600, 0x6FF)
+        + assigned(0x7C0, 0x7FF)
+        + assigned(0x900, 0xBFF)
+        + assigned(0xE00, 0xE7F)
+        + assigned(0xFB50, 0xFEFC)
         + assigned(0x2190, 0x27BF)
         + assigned(0x3000, 0x303F)
         + assigned(0x4E00, 0x4EFF)
@@ -217,6 +251,31 @@ def test_runs_change_font_where_the_script_does(fonts: Fonts) -> None:
     ]
 
 
+def test_script_runs_hold_only_their_script(fonts: Fonts) -> None:
+    """Punctuation next to a Hindi word stays in the body font: each run is shaped in its font."""
+    assert runs(fonts.markup("नोट: क्षमता (क्षमता)")) == [
+        (DEVANAGARI, "नोट"),
+        (REGULAR, ": "),
+        (DEVANAGARI, "क्षमता"),
+        (REGULAR, " ("),
+        (DEVANAGARI, "क्षमता"),
+        (REGULAR, ")"),
+    ]
+
+
+def test_arabic_words_run_right_to_left_with_their_letters_as_typed(fonts: Fonts) -> None:
+    """The words of a right-to-left run are in display order; each word's letters stay in
+    logical order, for HarfBuzz to join and lay out right to left. Digits are not reversed."""
+    assert runs(fonts.markup("on مرحبا بالعالم ok")) == [
+        (REGULAR, "on "),
+        (ARABIC, "بالعالم مرحبا"),
+        (REGULAR, " ok"),
+    ]
+    assert runs(fonts.markup("الخطة ٢٠٢٥")) == [(ARABIC, "٢٠٢٥ الخطة")]
+    # Hebrew needs no shaping: it stays reversed into display order, in DejaVu Sans.
+    assert runs(fonts.markup("עברית")) == [(REGULAR, "תירבע")]
+
+
 def test_markup_in_a_symbols_run_is_escaped(fonts: Fonts) -> None:
     assert fonts.markup('🚀<b>&"✅</b>') == (
         f'<font name="{SYMBOLS}">🚀</font>&lt;b&gt;&amp;"<font name="{SYMBOLS}">✅</font>&lt;/b&gt;'
@@ -235,7 +294,7 @@ def test_uncovered_characters_get_their_own_code(fonts: Fonts) -> None:
     st.text(
         st.one_of(
             st.characters(),
-            st.sampled_from("中文😀🚀✅👍🙂🥳ب \u200d\ufe0f\n"),
+            st.sampled_from("中文😀🚀✅👍🙂🥳بمل٣ह्षि ภ่ \u200c\u200d\ufe0f\n"),
         ),
         max_size=60,
     )
@@ -247,7 +306,13 @@ def test_every_run_is_in_a_font_that_draws_it(text: str) -> None:
     found = runs(fonts.markup(text, keep_lines=True))
     from fypdesk.export.text import clean, visual_order
 
-    assert "".join(part for _, part in found) == visual_order(clean(text))
+    # A right-to-left font's runs keep each word's letters in logical order (HarfBuzz lays them
+    # out); reversed again, every run is in display order.
+    displayed = [
+        RTL_LETTERS.sub(lambda m: m[0][::-1], part) if font in RIGHT_TO_LEFT else part
+        for font, part in found
+    ]
+    assert "".join(displayed) == visual_order(clean(text))
     for font, part in found:
         drawable = fonts.coverage(font)
         for char in part:
@@ -267,7 +332,7 @@ def _registered_after(*texts: str) -> list[str]:
         f"fonts = Fonts.load(Path({str(FOLDER)!r})); "
         f"[fonts.markup(t) for t in {texts!r}]; "
         "sys.stdout.write(' '.join(sorted(n for n in pdfmetrics.getRegisteredFontNames() "
-        f"if n in {list(FALLBACK_FILES)!r})))"
+        f"if n in {[*FALLBACK_FILES, *SCRIPT_FILES]!r})))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
@@ -279,7 +344,10 @@ def test_fallback_fonts_load_only_when_a_character_needs_them() -> None:
     assert _registered_after("plain CO₂ € text 😀") == []
     assert _registered_after("中文 note") == [FALLBACK]
     assert _registered_after("中文 🚀") == [FALLBACK, SYMBOLS]
-    assert _registered_after("مرحبا") == [UPRIGHT]
+    assert _registered_after("مرحبا") == [ARABIC]
+    assert _registered_after("हिन्दी ߊ") == sorted([DEVANAGARI, UPRIGHT])
+    # A script font is parsed only for a character of its own script.
+    assert _registered_after("中文 🚀 한 🥳") == sorted([FALLBACK, SYMBOLS, HANGUL, UPRIGHT])
 
 
 # -- the PDF -----------------------------------------------------------------------------------

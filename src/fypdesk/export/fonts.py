@@ -2,25 +2,31 @@
 
 reportlab's standard fonts lack ``₂``, ``€`` and every Chinese glyph, and reportlab has no automatic
 font fallback. So the body font is DejaVu Sans (a family, so ``<b>``/``<i>`` work) and every
-character it cannot draw goes to the first bundled font whose cmap has a glyph for it:
+character it cannot draw goes to another bundled font:
 
-1. DejaVu Sans itself, upright (``UPRIGHT``), for the few hundred characters, mostly Arabic, that
-   its regular face has but its bold or oblique faces lack;
-2. Droid Sans Fallback (``FALLBACK``): Chinese, Japanese;
-3. Symbola (``SYMBOLS``, Debian's fonts-symbola 2.60): emoji up to Unicode 9 and other
-   pictographs, monochrome;
-4. NanumSquare (``HANGUL``, Debian's fonts-nanum, OFL): Korean Hangul, which Droid lacks;
-5. Noto Sans Thai (``THAI``, Debian's fonts-noto-core, OFL): Thai.
+- a character of a script that needs a shaping engine goes to its script's font (``SCRIPT_FILES``,
+  Noto Sans from Debian's fonts-noto-core, OFL): Arabic (``ARABIC``, before DejaVu's unjoined
+  Arabic letters), Devanagari (``DEVANAGARI``), Bengali (``BENGALI``), Tamil (``TAMIL``) and Thai
+  (``THAI``). Each draws only its own script's blocks (never, say, a Latin colon next to a Hindi
+  word), and only its runs are shaped, by HarfBuzz (:mod:`fypdesk.export.shaping`);
+- any other character goes to the first font of this chain whose cmap has a glyph for it:
+
+  1. DejaVu Sans itself, upright (``UPRIGHT``), for the few hundred characters that its regular
+     face has but its bold or oblique faces lack;
+  2. Droid Sans Fallback (``FALLBACK``): Chinese, Japanese;
+  3. Symbola (``SYMBOLS``, Debian's fonts-symbola 2.60): emoji up to Unicode 9 and other
+     pictographs, monochrome;
+  4. NanumSquare (``HANGUL``, Debian's fonts-nanum, OFL): Korean Hangul, which Droid lacks.
 
 Each run is wrapped in ``<font name=...>``; the fallback fonts are single faces registered as
 their own family, so bold or italic text falls back to the same face rather than failing. All are
 TrueType outlines, subset and embedded. The fallback fonts are parsed only when some text needs
-them: most briefs have no Chinese and no emoji, and Droid is the largest file we ship.
+them: most briefs have no Chinese, no emoji and no Hindi, and Droid is the largest file we ship.
 
-A character no bundled font has (emoji newer than Unicode 9; scripts such as Devanagari, which
-would also need a shaping engine) still goes into the text layer verbatim, so the note copies and
-searches as typed: it is drawn with DejaVu's "missing glyph" box under a code of its own, whose
-ToUnicode entry names the character.
+A character no bundled font has (emoji newer than Unicode 9; scripts such as Gurmukhi, Telugu or
+Sinhala) still goes into the text layer verbatim, so the note copies and searches as typed: it is
+drawn with DejaVu's "missing glyph" box under a code of its own, whose ToUnicode entry names the
+character.
 :meth:`Fonts.uncovered` lists such characters.
 """
 
@@ -35,6 +41,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from fypdesk.domain.errors import FypdeskError
+from fypdesk.export import shaping
 from fypdesk.export.text import clean, visual_order
 
 REGULAR = "FypSans"
@@ -45,6 +52,10 @@ UPRIGHT = "FypSansUpright"
 FALLBACK = "FypFallback"
 SYMBOLS = "FypSymbols"
 HANGUL = "FypHangul"
+ARABIC = "FypArabic"
+DEVANAGARI = "FypDevanagari"
+BENGALI = "FypBengali"
+TAMIL = "FypTamil"
 THAI = "FypThai"
 
 _FILES = {
@@ -59,8 +70,38 @@ FALLBACK_FILES = {
     FALLBACK: "DroidSansFallbackFull.ttf",
     SYMBOLS: "Symbola_hint.ttf",
     HANGUL: "NanumSquareR.ttf",
+}
+#: The fonts of scripts that need shaping, with each font's file.
+SCRIPT_FILES = {
+    ARABIC: "NotoSansArabic-Regular.ttf",
+    DEVANAGARI: "NotoSansDevanagari-Regular.ttf",
+    BENGALI: "NotoSansBengali-Regular.ttf",
+    TAMIL: "NotoSansTamil-Regular.ttf",
     THAI: "NotoSansThai-Regular.ttf",
 }
+#: The Unicode blocks each script font draws (where its cmap has the glyph).
+SCRIPT_BLOCKS: dict[str, tuple[tuple[int, int], ...]] = {
+    # Arabic, Supplement, Extended-A, Presentation Forms-A and -B (bar U+FEFF, the BOM).
+    ARABIC: ((0x600, 0x6FF), (0x750, 0x77F), (0x8A0, 0x8FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFC)),
+    DEVANAGARI: ((0x900, 0x97F), (0xA8E0, 0xA8FF), (0x1CD0, 0x1CFF)),
+    BENGALI: ((0x980, 0x9FF),),
+    TAMIL: ((0xB80, 0xBFF), (0x11FC0, 0x11FFF)),
+    THAI: ((0xE00, 0xE7F),),
+}
+#: Fonts whose runs are shaped (HarfBuzz): every script font, and only those.
+SHAPED = frozenset(SCRIPT_FILES)
+#: Shaped fonts of right-to-left scripts: HarfBuzz lays out each word's letters right to left.
+RIGHT_TO_LEFT = frozenset({ARABIC})
+_SCRIPT_OF = {
+    code: name
+    for name, blocks in SCRIPT_BLOCKS.items()
+    for first, last in blocks
+    for code in range(first, last + 1)
+}
+_ALL_FILES = {**FALLBACK_FILES, **SCRIPT_FILES}
+#: Letters and marks of the right-to-left script fonts, digits excluded: what :func:`visual_order`
+#: reversed one by one and HarfBuzz wants back in logical order.
+_RTL_LETTERS = re.compile("[\u0600-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
 
 #: Characters that draw nothing of their own and are kept inside the run around them, so that
 #: ``🚀 ✅`` or an emoji sequence joined by U+200D stays one ``<font>`` tag: spaces, joiners,
@@ -73,24 +114,41 @@ _ZERO_WIDTH = (
 _NEUTRAL = re.compile(f"[^\\S\\n]|[{_ZERO_WIDTH}]")
 
 _ASTRAL_ENTRY = re.compile(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>")
+_PRIVATE_ENTRY = re.compile(r"<([0-9A-F]{2})> <(E[0-9A-F]{3}|F[0-8][0-9A-F]{2})>")
+
+
+def _utf16(text: str) -> str:
+    """``text`` as a ToUnicode destination string: UTF-16BE in hex."""
+    return f"<{text.encode('utf-16-be').hex().upper()}>"
 
 
 def _fix_astral_to_unicode() -> None:
-    """Make emoji and other characters beyond U+FFFF extractable (copy, search, screen readers).
+    """Make emoji, characters beyond U+FFFF and shaped glyphs extractable (copy, search).
 
-    reportlab writes their ToUnicode entries as five hex digits, which is not valid PDF: readers
-    then cannot map the glyph back to its character. PDF wants UTF-16BE, i.e. a surrogate pair.
-    The wrapper rewrites only those entries and is installed once per process.
+    reportlab writes the ToUnicode entries of astral characters as five hex digits, which is not
+    valid PDF: readers then cannot map the glyph back to its character. PDF wants UTF-16BE, i.e. a
+    surrogate pair. A shaped glyph with no character of its own (a Devanagari conjunct) gets a
+    private-use code; its entry names the characters it stands for instead
+    (:func:`shaping.glyph_texts`). The wrapper rewrites only those entries and is installed once
+    per process.
     """
     original: Callable[[str, list[int]], str] = ttfonts.makeToUnicodeCMap
     if getattr(original, "fypdesk_fixed", False):
         return
 
     def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-        return _ASTRAL_ENTRY.sub(
-            lambda m: f"<{m[1]}> <{chr(int(m[2], 16)).encode('utf-16-be').hex().upper()}>",
-            original(fontname, subset),
+        cmap = _ASTRAL_ENTRY.sub(
+            lambda m: f"<{m[1]}> {_utf16(chr(int(m[2], 16)))}", original(fontname, subset)
         )
+        texts = shaping.glyph_texts(fontname.partition("+")[2])
+        if texts:
+            cmap = _PRIVATE_ENTRY.sub(
+                lambda m: (
+                    f"<{m[1]}> {_utf16(texts[int(m[2], 16)])}" if int(m[2], 16) in texts else m[0]
+                ),
+                cmap,
+            )
+        return cmap
 
     to_unicode_cmap.fypdesk_fixed = True  # type: ignore[attr-defined]
     ttfonts.makeToUnicodeCMap = to_unicode_cmap
@@ -162,6 +220,7 @@ class Fonts:
     def load(cls, folder: Path) -> Fonts:
         """Register the body family from ``folder`` (``resources/fonts``)."""
         _fix_astral_to_unicode()
+        shaping.install(SHAPED, RIGHT_TO_LEFT)
         fonts = {name: _register(name, folder / file) for name, file in _FILES.items()}
         pdfmetrics.registerFontFamily(
             REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
@@ -186,7 +245,7 @@ class Fonts:
     def _use(self, name: str) -> TTFont:
         """Fallback font ``name``, registered on first use; every style of it is the one face."""
         face_name = b"DejaVuSansUpright" if name == UPRIGHT else None
-        return _register(name, self.folder / FALLBACK_FILES[name], face_name)
+        return _register(name, self.folder / _ALL_FILES[name], face_name)
 
     def font_for(self, char: str) -> str | None:
         """The font that draws ``char``: the body family, else the first fallback with its glyph.
@@ -197,6 +256,9 @@ class Fonts:
         code = ord(char)
         if code in self._primary or char.isspace():
             return REGULAR
+        script = _SCRIPT_OF.get(code)
+        if script is not None and code in self.coverage(script):
+            return script
         for name in FALLBACK_FILES:
             if code in self.coverage(name):
                 return name
@@ -320,5 +382,8 @@ def _escape(text: str) -> str:
 
 
 def _wrap(run: str, font: str) -> str:
+    if font in RIGHT_TO_LEFT and shaping.available():
+        # The run is in display order; HarfBuzz reverses each word's letters itself.
+        run = _RTL_LETTERS.sub(lambda match: match[0][::-1], run)
     escaped = _escape(run).replace("\n", "<br/>")
     return escaped if font == REGULAR else f'<font name="{font}">{escaped}</font>'

@@ -10,16 +10,26 @@ subclass keeps it per width and gives it back on the next measurement.
 
 Many short texts (a note's label and date, a one-line note) need no paragraph at all:
 :class:`PlainLine` draws them as a string, in the same place and style.
+
+A paragraph with a run in a script font (Hindi, Arabic, Thai...) is shaped (:mod:`shaping`); all
+others are not, which keeps their layout as fast as before.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.rl_config import _FUZZ
+
+from fypdesk.export.fonts import SHAPED
+
+#: A run in a font whose text needs shaping, as :meth:`Fonts.markup` writes it.
+_SHAPED_RUN = re.compile('<font name="(?:' + "|".join(sorted(SHAPED)) + ')">')
 
 #: Points kept free at the end of a plain line: text that only just fits stays a paragraph, so a
 #: rounding difference can never make a string run past the room a paragraph would wrap in.
@@ -35,8 +45,11 @@ class BriefParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type 
     width: float
     height: float
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, text: Any, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
+        # A split's second part comes with frags and no text, in the style of the first part.
+        if isinstance(text, str) and _SHAPED_RUN.search(text):
+            style = _shaping(style)
+        super().__init__(text, style, *args, **kwargs)
         #: available width -> (height, lines, wrap widths) of the last measurement at that width.
         self._wrapped: dict[float, tuple[float, Any, list[float]]] = {}
 
@@ -52,6 +65,12 @@ class BriefParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type 
         self.height, self.blPara, self._wrapWidths = kept
         self.width = avail_width
         return avail_width, self.height
+
+
+@cache
+def _shaping(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` with shaping on: reportlab then shapes the paragraph's words (:mod:`shaping`)."""
+    return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
 
 
 class PlainLine(Flowable):  # type: ignore[misc]  # reportlab has no type hints
