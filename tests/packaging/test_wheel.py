@@ -13,21 +13,17 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
+#: Every bundled font goes with its licence: all of resources/fonts, whatever is added to it.
+FONTS = {f"fypdesk/resources/fonts/{f.name}" for f in (REPO_ROOT / "resources" / "fonts").iterdir()}
 EXPECTED = {
     "fypdesk/__init__.py",
     "fypdesk/__main__.py",
     "fypdesk/py.typed",
     "fypdesk/data/fyp.db",
     "fypdesk/data/fyp.db.sha256",
-    "fypdesk/resources/fonts/Symbola_hint.ttf",
-    "fypdesk/resources/fonts/Symbola-COPYRIGHT.txt",
-    "fypdesk/resources/fonts/DejaVuSans.ttf",
-    "fypdesk/resources/fonts/DejaVu-LICENSE.txt",
-    "fypdesk/resources/fonts/DroidSansFallbackFull.ttf",
-    "fypdesk/resources/fonts/DroidSansFallback-LICENSE-Apache-2.0.txt",
     "fypdesk/resources/icons/fypdesk.svg",
     "fypdesk/notes/migrations/env.py",
-}
+} | FONTS
 
 
 def _offline_pip(command: str, *args: str) -> None:
