@@ -1,7 +1,7 @@
 """In-process interaction timings of the reader window on one content database (offscreen).
 
-``python -m benchmarks.ui_bench CONTENT_DB`` prints one JSON line per phase, samples in
-milliseconds:
+``python -m benchmarks.ui_bench CONTENT_DB [NOTES_DB]`` prints one JSON line per phase, samples
+in milliseconds:
 
 - ``window_ms``: constructing the real :class:`~fypdesk.ui.main_window.MainWindow`, restoring its
   session and showing it, up to its first processed paint;
@@ -18,6 +18,15 @@ milliseconds:
   renders the node and the notes panel loads its notes;
 - ``search_box``: each keystroke (letters and backspaces) in the toolbar's search box, which
   searches content and notes as you type and shows the results list.
+
+The window is built over a notes store that has not arrived yet (the app's ``DeferredNotes``), so
+the phases above run without notes. Given ``NOTES_DB`` (a copy: it is written to), the store is
+then handed over, as the app does after its first paint, and three more phases run on it:
+
+- ``notes_attach_ms``: the window showing the store's notes, every note counted for the badges;
+- ``note_create``: a new note typed on a node and saved (as the autosave pause does): the store's
+  write and the badges of the node and its ancestors;
+- ``star_toggle``: starring or unstarring the node shown, from the notes panel.
 
 Every sample is the action and the event processing after it, which includes painting what the
 action changed; the number of samples that painted is reported with each phase.
@@ -43,7 +52,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from fypdesk.content.repository import ContentRepository
 from fypdesk.ui.dialogs import QtDialogs
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import InMemoryNotes
+from fypdesk.ui.navigator_model import NodeRoles
+from fypdesk.ui.notes_port import DeferredNotes
 from fypdesk.ui.quantity_model import Columns
 from fypdesk.ui.settings import UiSettings
 
@@ -130,12 +140,14 @@ def _emit_more(phase: str, before: list[float], done: list[float]) -> None:
     _emit(phase, before + done)
 
 
-def measure(content_db: Path) -> None:
-    """Open the window on ``content_db`` and time the interactions, printing each phase."""
+def measure(content_db: Path, notes_db: Path | None = None) -> None:
+    """Open the window on ``content_db`` and time the interactions, printing each phase; then,
+    given ``notes_db``, the note and star interactions over that store."""
     app = QApplication([sys.argv[0]])
     content = ContentRepository.open(content_db)
+    notes = DeferredNotes()
     start = time.perf_counter()
-    window = MainWindow(content, InMemoryNotes(), UiSettings(None), QtDialogs(), lambda _t: None)
+    window = MainWindow(content, notes, UiSettings(None), QtDialogs(), lambda _t: None)
     window.resize(1280, 800)
     window.restore_session()
     window.show()
@@ -224,13 +236,56 @@ def measure(content_db: Path) -> None:
             functools.partial(_emit_more, "nav_filter", list(nav_filter)),
         )  # fmt: skip
     _emit("nav_filter", nav_filter)
+    nav.filter_edit.clear()
+    if notes_db is not None:
+        _measure_annotations(app, window, notes, notes_db, [i for i in rows if i.isValid()])
     window.close()
     content.close()
 
 
+def _measure_annotations(
+    app: QApplication,
+    window: MainWindow,
+    notes: DeferredNotes,
+    notes_db: Path,
+    rows: list[QModelIndex],
+) -> None:
+    """Hand the store over, then write notes and toggle stars on the nodes at ``rows``."""
+    from fypdesk.ui.notes_store_adapter import StoreNotes
+
+    store = StoreNotes.open(notes_db, auto_backup=False)
+    try:
+        start = time.perf_counter()
+        notes.attach(store)
+        window.notes_opened()
+        app.processEvents()
+        _emit("notes_attach_ms", (time.perf_counter() - start) * 1000)
+        panel = window.notes_panel
+        # The tree (badges) and the panel (list, star) are what these actions change.
+        changed = _Views(window.navigator.tree.viewport(), panel)
+        create: list[float] = []
+        star: list[float] = []
+        budget = _Budget()
+        for index in rows:
+            if budget.spent():
+                break
+            window.show_node(index.data(NodeRoles.NODE_ID))
+            app.processEvents()
+            panel.start_new_note()
+            QTest.keyClicks(panel.editor, "Ask the ministry about this")
+            create.append(_timed(app, changed, panel.flush, "note_create"))
+            for _ in range(2):  # star, then unstar
+                star.append(_timed(app, changed, panel.star_button.click, "star_toggle"))
+        _emit("note_create", create)
+        _emit("star_toggle", star)
+    finally:
+        store.close()
+
+
 def main() -> int:
-    """Print the measurements for ``argv[1]``, one JSON line per phase."""
-    measure(Path(sys.argv[1]))
+    """Print the measurements for ``argv[1]`` (and the notes store ``argv[2]``), one JSON line
+    per phase."""
+    measure(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else None)
     return 0
 
 

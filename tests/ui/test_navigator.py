@@ -26,9 +26,8 @@ def _tree(content: ContentRepository) -> NodeTreeModel:
 
 
 def _fetch_all(model: NodeTreeModel, parent: QModelIndex | None = None) -> None:
+    """Ask for every row, as a view expanding everything would."""
     parent = parent if parent is not None else QModelIndex()
-    if model.canFetchMore(parent):
-        model.fetchMore(parent)
     for row in range(model.rowCount(parent)):
         _fetch_all(model, model.index(row, 0, parent))
 
@@ -75,18 +74,72 @@ def test_tree_model_passes_the_model_tester(
     check_model(model)
 
 
+class _Recording:
+    """A tree source that records what the model asks of the content."""
+
+    def __init__(self, content: ContentRepository) -> None:
+        self._content = content
+        self.asked: list[tuple[str, str]] = []
+
+    def __getattr__(self, name: str) -> object:
+        method = getattr(self._content, name)
+
+        def recorded(node_id: str) -> object:
+            self.asked.append((name, node_id))
+            return method(node_id)
+
+        return recorded
+
+
 def test_tree_model_loads_lazily(content: ContentRepository) -> None:
-    model = _tree(content)
+    source = _Recording(content)
+    model = NodeTreeModel(source, "briefing")  # type: ignore[arg-type]
+    assert [name for name, _ in source.asked] == ["subtree_target_counts", "node"]
+    source.asked.clear()
     briefing = model.index(0, 0)
     assert briefing.data() == content.briefing().title
-    assert model.rowCount(briefing) == 0 and model.canFetchMore(briefing)
-    model.fetchMore(briefing)
+    assert model.hasChildren(briefing) and source.asked == []  # known without reading them
+    assert model.rowCount(briefing) == len(content.children("briefing"))
+    # The briefing's target counts were read with the model: its level costs one query now.
+    assert source.asked == [("child_branches", "briefing")]
     assert [model.index(r, 0, briefing).data(NodeRoles.NODE_ID) for r in range(3)] == [
         "integration",
         "ict",
         "software",
     ]
-    assert not model.canFetchMore(briefing)
+    assert model.rowCount(briefing) == len(content.children("briefing"))
+    assert len(source.asked) == 1  # read once
+    # Whether a plan's rows have children is known with the plans, before any is expanded.
+    ict = model.index_for("ict", ("briefing",))
+    assert model.hasChildren(ict) and len(source.asked) == 1
+
+
+def test_only_rows_with_children_can_be_expanded(content: ContentRepository) -> None:
+    """No expand arrow on an item without children, before or after it is first opened."""
+    model = _tree(content)
+    _fetch_all(model)
+    leaves = 0
+    for node in content.nodes():
+        index = model.index_for(node.id, ())
+        has_children = bool(content.children(node.id))
+        assert model.hasChildren(index) is has_children, node.id
+        assert model.rowCount(index) == len(content.children(node.id)), node.id
+        leaves += not has_children and node.kind is NodeKind.ITEM
+    assert leaves > 0  # the content has such items
+
+
+def test_showing_a_deep_node_reads_only_its_ancestors_levels(content: ContentRepository) -> None:
+    source = _Recording(content)
+    model = NodeTreeModel(source, "briefing")  # type: ignore[arg-type]
+    source.asked.clear()
+    five_g = model.index_for(FIVE_G, ("briefing", "ict", "ict/targets"))
+    assert five_g.data(NodeRoles.NODE_ID) == FIVE_G
+    assert [node_id for name, node_id in source.asked if name == "child_branches"] == [
+        "briefing",
+        "ict",
+        "ict/targets",
+    ]
+    assert five_g.parent().data(NodeRoles.NODE_ID) == "ict/targets"
 
 
 def test_every_row_counts_the_targets_under_it(content: ContentRepository) -> None:
@@ -298,3 +351,34 @@ def test_any_filter_text_keeps_exactly_the_matches_and_their_ancestors(
                 expected.add(parent)
                 parent = index.parents[parent]
     assert index.filter(text, limit=len(index)).rows == tuple(sorted(expected))
+
+
+def test_views_hear_of_every_row_whose_annotations_change(content: ContentRepository) -> None:
+    model = _tree(content)
+    _fetch_all(model)
+    spans: list[tuple[QModelIndex, QModelIndex]] = []
+    model.dataChanged.connect(lambda first, last, _roles: spans.append((first, last)))
+
+    def told(node_id: str) -> bool:
+        index = model.index_for(node_id, ())
+        return any(
+            first.parent() == index.parent() and first.row() <= index.row() <= last.row()
+            for first, last in spans
+        )
+
+    model.set_annotations({"ict": 2, FIVE_G: 2, "green": 1}, frozenset({"software"}))
+    assert all(told(node_id) for node_id in ("ict", FIVE_G, "green", "software"))
+    # One signal per level loaded (and the invisible root's), not per row.
+    assert len(spans) == 1 + sum(bool(content.children(node.id)) for node in content.nodes())
+    assert all(told(node.id) for node in content.nodes() if node.id != "briefing")
+    spans.clear()
+    model.update_annotations({FIVE_G: 1, "ict": 1}, frozenset(), frozenset({"green"}))
+    assert {first.data(NodeRoles.NODE_ID) for first, _ in spans} == {
+        FIVE_G,
+        "ict",
+        "software",
+        "green",
+    }
+    assert all(first == last for first, last in spans)
+    assert model.index_for("ict", ()).data(NodeRoles.MARKS) == Marks(4, 1, False, False)
+    assert model.index_for("green", ()).data(NodeRoles.MARKS) == Marks(5, 1, True, False)

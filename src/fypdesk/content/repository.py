@@ -255,6 +255,21 @@ class ContentRepository:
         )
         return tuple(NodeRef(r["id"], _NODE_KINDS[r["kind"]], r["title"], r["plan"]) for r in rows)
 
+    def child_branches(self, node_id: str) -> tuple[tuple[NodeRef, bool], ...]:
+        """The children as references (see :meth:`child_refs`), each with whether it has
+        children of its own: a tree then knows which rows to give an expand arrow without
+        reading a level further (one probe of the parent index per child)."""
+        rows = self._rows(
+            "SELECT id, kind, title, plan,"
+            " EXISTS (SELECT 1 FROM nodes AS c WHERE c.parent_id = n.id) AS branch"
+            " FROM nodes AS n WHERE parent_id = ? ORDER BY position",
+            (node_id,),
+        )
+        return tuple(
+            (NodeRef(r["id"], _NODE_KINDS[r["kind"]], r["title"], r["plan"]), bool(r["branch"]))
+            for r in rows
+        )
+
     def subtree_target_counts(self, node_id: str) -> dict[str, int]:
         """How many targets lie in the subtree of ``node_id`` and of each of its children.
 

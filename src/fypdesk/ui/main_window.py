@@ -7,8 +7,7 @@ on the reading pane.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
@@ -23,11 +22,12 @@ from PySide6.QtWidgets import (
 
 from fypdesk import __version__
 from fypdesk.content.repository import ContentRepository, read_outline
-from fypdesk.domain.content import QuantityRole, SearchHit
+from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
 from fypdesk.domain.errors import UnknownNodeError
 from fypdesk.domain.notes import node_text_hash
 from fypdesk.ui.actions import Actions
 from fypdesk.ui.all_notes import AllNotesView
+from fypdesk.ui.annotation_counts import AnnotationCounts
 from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.first_paint import after_first_paint
 from fypdesk.ui.history import History
@@ -42,6 +42,8 @@ from fypdesk.ui.settings import UiSettings
 from fypdesk.ui.targets_view import QuantitiesView
 
 ROOT_ID = "briefing"
+#: The table that lists a node of each kind.
+_QUANTITY_ROLES = {NodeKind.TARGET: QuantityRole.TARGET, NodeKind.FIGURE: QuantityRole.FIGURE}
 
 
 class MainWindow(QMainWindow):
@@ -71,9 +73,8 @@ class MainWindow(QMainWindow):
         self._set_theme = set_theme
         self.history = History()
         self._ancestors: dict[str, tuple[str, ...]] = {}
-        # The last annotations shown: a table filled later starts with them.
-        self._note_counts: Mapping[str, int] = {}
-        self._starred: frozenset[str] = frozenset()
+        # The annotations shown (a table filled later starts with them).
+        self._annotations = AnnotationCounts()
         # Column layouts from the session, applied once a table has its rows.
         self._saved_headers: dict[str, QByteArray] = {}
         self._filled: set[QuantitiesView] = set()
@@ -168,7 +169,7 @@ class MainWindow(QMainWindow):
         self.notes_panel.note_saved.connect(self._on_notes_panel_note_saved)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.search_box.node_requested.connect(self._on_view_node_requested)
-        self.notes_panel.annotations_changed.connect(self._refresh_annotations)
+        self.notes_panel.annotations_changed.connect(self._on_notes_panel_annotations_changed)
         a.export_targets.triggered.connect(lambda: self._export(self.targets_view, "targets"))
         a.export_figures.triggered.connect(lambda: self._export(self.figures_view, "figures"))
         a.quit.triggered.connect(self.close)
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
         titles = {p.slug: p.short_title for p in self._plans}
         quantities = self._content.quantities(role)
         view.set_rows(build_rows(quantities, titles, self._plan_base_year))
-        view.model.set_annotations(self._note_counts, self._starred)
+        view.model.set_annotations(self._annotations.counts, self._annotations.starred)
         # Filling sizes the columns to their contents; the user's own widths win.
         name = next(name for name, shown in self._quantity_views().items() if shown is view)
         if name in self._saved_headers:
@@ -237,17 +238,54 @@ class MainWindow(QMainWindow):
         self._refresh_annotations()
 
     def _refresh_annotations(self) -> None:
-        counts: Mapping[str, int] = self._notes.counts_by_node()
-        subtree: Counter[str] = Counter()
-        for node_id, count in counts.items():
-            for ancestor in (*self._ancestry(node_id), node_id):
-                subtree[ancestor] += count
-        starred = self._notes.starred_ids()
-        self.navigator.model.set_annotations(subtree, starred, self._notes.follow_up_ids())
-        self._note_counts, self._starred = counts, starred
+        """Count every note again: at start and when notes were replaced under us."""
+        counts = self._notes.counts_by_node()
+        shown = self._annotations
+        shown.reset(
+            counts,
+            self.navigator.model.subtree_totals(counts),
+            self._notes.starred_ids(),
+            self._notes.follow_up_ids(),
+        )
+        self.navigator.model.set_annotations(shown.totals, shown.starred, shown.follow_up)
         for view in self._filled:
-            view.model.set_annotations(counts, starred)
+            view.model.set_annotations(shown.counts, shown.starred)
         self._refresh_all_notes()
+
+    def _on_notes_panel_annotations_changed(self) -> None:
+        # The panel changed the node it shows (a note written or deleted there, its star or its
+        # follow-up mark) and shows the store's answer: its list holds the node's notes, its
+        # star button and follow-up box the node's marks. Only that node and its ancestors
+        # change, so nothing is counted again.
+        panel = self.notes_panel
+        node_id = panel.node_id
+        if node_id is None:
+            self._refresh_annotations()
+            return
+        shown = self._annotations
+        change = shown.change(
+            node_id,
+            self._ancestry(node_id),
+            notes=panel.list_model.rowCount(),
+            starred=panel.star_button.isChecked(),
+            follow_up=panel.follow_up_box.isChecked(),
+        )
+        self.navigator.model.update_annotations(change.totals, shown.starred, shown.follow_up)
+        # A table lists targets or figures: other nodes' notes and stars do not show there,
+        # and refreshing a table looks at each of its rows.
+        role = self._quantity_role(node_id) if change.own and self._filled else None
+        for view in self._filled:
+            if view.model.role is role:
+                view.model.set_annotations(shown.counts, shown.starred)
+        self._refresh_all_notes()
+
+    def _quantity_role(self, node_id: str) -> QuantityRole | None:
+        """The table that lists ``node_id`` (a target or a figure), if any."""
+        try:
+            kind = self._content.node(node_id).kind
+        except UnknownNodeError:
+            return None
+        return _QUANTITY_ROLES.get(kind)
 
     def _refresh_all_notes(self) -> None:
         # Only the visible list is kept current; switching to the tab refreshes it.

@@ -1,7 +1,12 @@
 """The plans tree as a lazily filled Qt item model, which can also show a filtered tree.
 
-The model has two trees and shows one at a time. The whole tree loads one level at a time
-(``canFetchMore``/``fetchMore``), with the target counts of a level read in one query. A filter
+The model has two trees and shows one at a time. The whole tree loads one level at a time, when
+a view first asks how many children a node has (``rowCount``/``index``), with the target counts of
+the level read in one query. Loading is invisible to views: no rows are ever inserted, so
+expanding a plan lays out that plan's children only. With ``canFetchMore``/``fetchMore`` the
+inserted rows made Qt lay out the whole tree again, every sibling of the plan through this Python
+model (12,000 calls per expand with 6,000 plans); each row instead knows from the start whether it
+has children, read with its level (:meth:`ContentRepository.child_branches`). A filter
 text swaps in a small tree built from the in-memory outline (see
 :mod:`fypdesk.ui.navigator_outline`): the matches and their ancestors. Switching is a model reset,
 which a view handles in one layout pass; filtering through a ``QSortFilterProxyModel`` instead made
@@ -33,8 +38,8 @@ class TreeSource(Protocol):
         """One node."""
         ...
 
-    def child_refs(self, node_id: str) -> tuple[NodeRef, ...]:
-        """A node's children in reading order."""
+    def child_branches(self, node_id: str) -> tuple[tuple[NodeRef, bool], ...]:
+        """A node's children in reading order, each with whether it has children itself."""
         ...
 
     def subtree_target_counts(self, node_id: str) -> dict[str, int]:
@@ -85,6 +90,8 @@ _STARRED, _FOLLOW_UP, _MARKS = (
     int(NodeRoles.MARKS),
 )
 _ROW = int(NodeRoles.ROW)
+#: The roles a change of notes or marks changes.
+_MARK_ROLES = [_NOTES, _STARRED, _FOLLOW_UP, _MARKS, _TOOLTIP]
 _ANSWERED = frozenset(
     {
         _DISPLAY,
@@ -116,8 +123,9 @@ class NodeTreeModel(QAbstractItemModel):
     """briefing → plans → sections → items → targets/figures, or the part a filter keeps.
 
     ``data()`` reads only what was loaded; note counts and stars are pushed in by the window with
-    :meth:`set_annotations`. ``flags()`` is Qt's default (enabled, selectable): a Python override
-    would cost a call per row in every layout of the view.
+    :meth:`set_annotations` (all of them) and :meth:`update_annotations` (a few). ``flags()`` is
+    Qt's default (enabled, selectable): a Python override would cost a call per row in every
+    layout of the view.
     """
 
     def __init__(self, source: TreeSource, root_id: str, parent: QObject | None = None) -> None:
@@ -126,6 +134,7 @@ class NodeTreeModel(QAbstractItemModel):
         counts = source.subtree_target_counts(root_id)
         self._counts_ahead: dict[str, dict[str, int]] = {root_id: counts}
         self._whole = _Item(None, None, 0, fetched=True)
+        # The root is a briefing: it has plans (if it had none, expanding it would show so).
         top = _Item(source.node(root_id).ref, self._whole, 0, counts.get(root_id, 0))
         self._whole.children.append(top)
         self._by_id: dict[str, _Item] = {root_id: top}
@@ -135,7 +144,7 @@ class NodeTreeModel(QAbstractItemModel):
         self._outline: OutlineIndex | None = None
         self._outline_load: _OutlineLoad | None = None
         self._filter = FilterResult((), 0, 0)
-        self._note_counts: Mapping[str, int] = {}
+        self._note_counts: dict[str, int] = {}  # subtree totals by node id
         self._starred: frozenset[str] = frozenset()
         self._follow_up: frozenset[str] = frozenset()
 
@@ -150,7 +159,9 @@ class NodeTreeModel(QAbstractItemModel):
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         # Called for every row of every layout (6,000 rows under the briefing at ×1000): inline.
         item: _Item | None = parent.internalPointer()
-        children = (self._shown if item is None else item).children
+        if item is None:
+            item = self._shown
+        children = item.children if item.fetched else self._load(item)
         if column != 0 or not 0 <= row < len(children):
             return QModelIndex()
         return self.createIndex(row, 0, children[row])
@@ -164,49 +175,38 @@ class NodeTreeModel(QAbstractItemModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         # Only column 0 has indexes (see ``index``), so no parent is in another column.
-        return len(self._item(parent).children)
+        item = self._item(parent)
+        return len(item.children if item.fetched else self._load(item))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 1
 
     def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        # Called for every collapsed row of every layout, like ``index``: inline.
+        # Called for every collapsed row of every layout, like ``index``: inline, and answered
+        # without loading the row's children.
         item: _Item | None = parent.internalPointer()
         if item is None:
             return bool(self._shown.children)
-        return bool(item.children) if item.fetched else item.has_children
+        return item.has_children
 
-    def canFetchMore(self, parent: Index) -> bool:  # noqa: N802
-        item = self._item(parent)
-        return not item.fetched and item.has_children
-
-    def fetchMore(self, parent: Index) -> None:  # noqa: N802
-        item = self._item(parent)
-        if item.fetched or item.ref is None:
-            return
+    def _load(self, item: _Item) -> list[_Item]:
+        """Read the children of ``item`` (once), without telling views: to them they were always
+        there, as nothing asked for them before."""
         item.fetched = True
+        if item.ref is None or not item.has_children:
+            return item.children
         node_id = item.ref.id
-        nodes = self._source.child_refs(node_id)
-        if not nodes:
-            # Known only now: this node has no children after all; the view drops its arrow.
-            item.has_children = False
-            self.dataChanged.emit(parent, parent)
-            return
+        branches = self._source.child_branches(node_id)
         counts = self._counts_ahead.pop(node_id, None)
         if counts is None:
-            counts = self._source.subtree_target_counts(node_id)
-        self.beginInsertRows(parent, 0, len(nodes) - 1)
-        for row, node in enumerate(nodes):
-            child = _Item(
-                node,
-                item,
-                row,
-                counts.get(node.id, 0),
-                has_children=node.kind not in LEAF_KINDS,
-            )
+            counts = self._source.subtree_target_counts(node_id) if branches else {}
+        for row, (ref, has_children) in enumerate(branches):
+            child = _Item(ref, item, row, counts.get(ref.id, 0), has_children)
             item.children.append(child)
-            self._by_id[node.id] = child
-        self.endInsertRows()
+            self._by_id[ref.id] = child
+        # A root guessed to have children that has none: the view sees an empty, expanded row.
+        item.has_children = bool(item.children)
+        return item.children
 
     def _index_of(self, item: _Item) -> QModelIndex:
         return self.createIndex(item.row, 0, item)
@@ -225,7 +225,7 @@ class NodeTreeModel(QAbstractItemModel):
             if item is None:
                 return QModelIndex()
             if ancestor != node_id and not item.fetched:
-                self.fetchMore(self._index_of(item))
+                self._load(item)
         item = self._by_id.get(node_id)
         return QModelIndex() if item is None else self._index_of(item)
 
@@ -240,13 +240,17 @@ class NodeTreeModel(QAbstractItemModel):
             self._filter = FilterResult((), 0, 0)
             self._show(self._whole, self._by_id)
             return self._filter
+        outline = self._outline_index()
+        self._filter = outline.filter(text)
+        root, by_id = _filtered_tree(outline, self._filter.rows)
+        self._show(root, by_id)
+        return self._filter
+
+    def _outline_index(self) -> OutlineIndex:
         if self._outline is None:
             loaded = self._outline_load.result() if self._outline_load is not None else None
             self._outline = loaded or OutlineIndex(self._source.outline())
-        self._filter = self._outline.filter(text)
-        root, by_id = _filtered_tree(self._outline, self._filter.rows)
-        self._show(root, by_id)
-        return self._filter
+        return self._outline
 
     def prefetch_outline(self, read: Callable[[], Outline]) -> None:
         """Read and index the outline on a thread now, so that the first filter keystroke finds it
@@ -314,22 +318,48 @@ class NodeTreeModel(QAbstractItemModel):
         follow_up: frozenset[str] = frozenset(),
     ) -> None:
         """Show these note counts (subtree totals by node id), stars and follow-up marks."""
-        old_counts, old_marks = self._note_counts, (self._starred, self._follow_up)
         self._note_counts = dict(note_counts)
         self._starred, self._follow_up = starred, follow_up
-        changed = {
-            node_id
-            for node_id in set(note_counts) | set(old_counts)
-            if note_counts.get(node_id) != old_counts.get(node_id)
-        }
-        changed |= starred ^ old_marks[0]
-        changed |= follow_up ^ old_marks[1]
-        roles = [_NOTES, _STARRED, _FOLLOW_UP, _MARKS, _TOOLTIP]
+        # Any row may have changed: one signal per loaded level (a signal per row with notes
+        # took a quarter of a second for 6,000 plans).
+        levels = [self._shown]
+        while levels:
+            item = levels.pop()
+            if item.children:
+                first, last = item.children[0], item.children[-1]
+                self.dataChanged.emit(self._index_of(first), self._index_of(last), _MARK_ROLES)
+                levels += (child for child in item.children if child.fetched)
+
+    def update_annotations(
+        self,
+        note_counts: Mapping[str, int],
+        starred: frozenset[str],
+        follow_up: frozenset[str] = frozenset(),
+    ) -> None:
+        """Change what :meth:`set_annotations` shows, for a few nodes: ``note_counts`` holds only
+        the subtree totals that changed (0: no notes left), the marks are the complete sets.
+
+        A new note or a star changes one node and its ancestors; counting every note again
+        for it cost 60-170 ms with 20,000-100,000 notes.
+        """
+        changed = set(starred ^ self._starred) | (follow_up ^ self._follow_up)
+        self._starred, self._follow_up = starred, follow_up
+        counts = self._note_counts
+        for node_id, count in note_counts.items():
+            if counts.get(node_id, 0) != count:
+                changed.add(node_id)
+                counts[node_id] = count
         for node_id in changed:
             item = self._shown_by_id.get(node_id)
             if item is not None:
                 index = self._index_of(item)
-                self.dataChanged.emit(index, index, roles)
+                self.dataChanged.emit(index, index, _MARK_ROLES)
+
+    def subtree_totals(self, counts: Mapping[str, int]) -> dict[str, int]:
+        """``counts`` by node id summed over each subtree (see
+        :meth:`OutlineIndex.subtree_totals`), from the outline the filter uses; no counts read
+        nothing (the window's first paint has none)."""
+        return self._outline_index().subtree_totals(counts) if counts else {}
 
 
 class _OutlineLoad:
@@ -366,6 +396,8 @@ def _filtered_tree(outline: OutlineIndex, rows: tuple[int, ...]) -> tuple[_Item,
         parent.children.append(item)
         items[row] = item
         by_id[ref.id] = item
+    for item in items.values():
+        item.has_children = bool(item.children)
     return root, by_id
 
 

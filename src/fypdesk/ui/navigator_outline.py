@@ -9,7 +9,7 @@ a walk up the parents of the first matches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import contains
@@ -49,6 +49,7 @@ class OutlineIndex:
         self.parents = _parents(outline.depths)
         self.target_counts = _target_counts(outline.kinds, self.parents)
         self._recent: dict[str, list[int]] = {}
+        self._rows: dict[str, int] | None = None  # row by node id, made when first needed
 
     def __len__(self) -> int:
         return len(self._outline.ids)
@@ -63,6 +64,34 @@ class OutlineIndex:
         return NodeRef(
             outline.ids[row], outline.kinds[row], outline.titles[row], outline.plans[row]
         )
+
+    def subtree_totals(self, counts: Mapping[str, int]) -> dict[str, int]:
+        """``counts`` by node id summed over subtrees: every node that has a count or lies above
+        one, with its own count plus its descendants'. An id the outline does not know keeps
+        its own count.
+
+        In memory, like the target counts: a breadcrumb query per node with notes took seconds
+        for 100,000 notes, one recursive query over the content half a second.
+        """
+        if self._rows is None:
+            self._rows = dict(zip(self._outline.ids, range(len(self)), strict=True))
+        rows = self._rows
+        totals = [0] * len(self)
+        outside: dict[str, int] = {}
+        for node_id, count in counts.items():
+            row = rows.get(node_id)
+            if row is None:
+                outside[node_id] = count
+            else:
+                totals[row] += count
+        parents = self.parents
+        for row in range(len(totals) - 1, -1, -1):  # children come after their parents
+            if totals[row] and parents[row] >= 0:
+                totals[parents[row]] += totals[row]
+        ids = self._outline.ids
+        found = {ids[row]: total for row, total in enumerate(totals) if total}
+        found.update((node_id, n) for node_id, n in outside.items() if n)
+        return found
 
     def filter(self, text: str, limit: int = MATCH_LIMIT) -> FilterResult:
         """The nodes whose title contains ``text`` (case-folded, trimmed), with their ancestors.
