@@ -183,6 +183,30 @@ def test_sorted_by_notes_follows_new_notes(qtbot: QtBot, targets: tuple[Quantity
         model.set_annotations({last: 2}, frozenset({last}))  # nothing changed
 
 
+def test_one_row_update_changes_that_row_only_and_matches_a_full_update(
+    qtbot: QtBot, targets: tuple[QuantityRow, ...]
+) -> None:
+    proxy = _proxy(targets)
+    model = proxy.sourceModel()
+    assert isinstance(model, QuantityTableModel)
+    proxy.sort(Columns.NOTES, Qt.SortOrder.AscendingOrder)  # most notes first
+    last = _shown(proxy)[-1].quantity.id
+    number = next(n for n, row in enumerate(model.rows()) if row.quantity.id == last)
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        model.update_annotation(last, 3, True)
+    top_left, bottom_right = changed.args[:2]
+    assert (top_left.row(), bottom_right.row()) == (number, number)
+    assert (top_left.column(), bottom_right.column()) == (Columns.NOTES, Columns.STAR)
+    # The sort by notes is redone with the new count; the row reads as a full update would make it.
+    assert _shown(proxy)[0].quantity.id == last
+    one_row = model.rows()
+    model.set_annotations({last: 3}, frozenset({last}))
+    assert model.rows() == one_row
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.update_annotation(last, 3, True)  # nothing changed
+        model.update_annotation("no/such/target", 1, True)  # not in this table
+
+
 @pytest.fixture
 def view(qtbot: QtBot, content: ContentRepository) -> Iterator[QuantitiesView]:
     """A Targets view on the real content, shown."""

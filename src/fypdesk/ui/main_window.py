@@ -271,12 +271,13 @@ class MainWindow(QMainWindow):
             follow_up=panel.follow_up_box.isChecked(),
         )
         self.navigator.model.update_annotations(change.totals, shown.starred, shown.follow_up)
-        # A table lists targets or figures: other nodes' notes and stars do not show there,
-        # and refreshing a table looks at each of its rows.
+        # A table lists targets or figures: other nodes' notes and stars do not show there.
         role = self._quantity_role(node_id) if change.own and self._filled else None
         for view in self._filled:
             if view.model.role is role:
-                view.model.set_annotations(shown.counts, shown.starred)
+                view.model.update_annotation(
+                    node_id, shown.counts.get(node_id, 0), node_id in shown.starred
+                )
         self._refresh_all_notes()
 
     def _quantity_role(self, node_id: str) -> QuantityRole | None:

@@ -119,6 +119,8 @@ class QuantityTableModel(QAbstractTableModel):
         # sort that needs them.
         self._sort_values: dict[int, list[float | str | None]] = {}
         self._orders: dict[tuple[int, bool], tuple[int, ...]] = {}
+        # Row number by quantity id, made on the first single-row update.
+        self._row_of: dict[str, int] | None = None
 
     def set_rows(self, rows: Sequence[QuantityRow]) -> None:
         """Replace every row."""
@@ -130,6 +132,7 @@ class QuantityTableModel(QAbstractTableModel):
         self._texts = [None] * len(self._rows)
         self._sort_values = {}
         self._orders = {}
+        self._row_of = None
         self.endResetModel()
 
     def rows(self) -> tuple[QuantityRow, ...]:
@@ -137,7 +140,7 @@ class QuantityTableModel(QAbstractTableModel):
         return self._rows
 
     def set_annotations(self, note_counts: Mapping[str, int], starred: frozenset[str]) -> None:
-        """Update the notes and star columns (only the rows whose counts or star changed)."""
+        """Update the notes and star columns of every row (repainting those that changed)."""
         rows = list(self._rows)
         changed = False
         for number, row in enumerate(rows):
@@ -147,16 +150,34 @@ class QuantityTableModel(QAbstractTableModel):
                 rows[number] = replace(row, notes=notes, starred=star)
                 self._texts[number] = None
                 changed = True
-        if not changed:
+        if changed:
+            self._rows = tuple(rows)
+            self._annotations_changed(0, len(self._rows) - 1)
+
+    def update_annotation(self, quantity_id: str, notes: int, starred: bool) -> None:
+        """Update one row's notes and star: what a note written or a star toggled changes, without
+        looking at the other rows (a table at scale has tens of thousands)."""
+        if self._row_of is None:
+            self._row_of = {row.quantity.id: number for number, row in enumerate(self._rows)}
+        number = self._row_of.get(quantity_id)
+        if number is None:
             return
+        row = self._rows[number]
+        if (row.notes, row.starred) == (notes, starred):
+            return
+        rows = list(self._rows)
+        rows[number] = replace(row, notes=notes, starred=starred)
         self._rows = tuple(rows)
+        self._texts[number] = None
+        self._annotations_changed(number, number)
+
+    def _annotations_changed(self, first: int, last: int) -> None:
+        """Forget the sort orders by notes and star, and repaint those cells of rows first..last."""
         for column in (Columns.NOTES, Columns.STAR):
             self._sort_values.pop(column, None)
             for descending in (False, True):
                 self._orders.pop((column, descending), None)
-        self.dataChanged.emit(
-            self.index(0, Columns.NOTES), self.index(len(self._rows) - 1, Columns.STAR)
-        )
+        self.dataChanged.emit(self.index(first, Columns.NOTES), self.index(last, Columns.STAR))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
