@@ -2,7 +2,8 @@
 
 A child process imports fypdesk once and then, on each request, forks a writer (fork keeps the
 50 cycles fast: no interpreter start-up per kill). The writer opens the store, adds and edits notes,
-and prints an acknowledgement only after each commit has returned. The test kills the writer at a
+takes a step of the store's upkeep (index merges, checkpoints) now and then, and prints an
+acknowledgement only after each commit has returned. The test kills the writer at a
 random moment (sometimes while it is still opening or migrating the store), then checks that every
 acknowledged note is there with at least its acknowledged text, and that the database is intact.
 """
@@ -46,6 +47,8 @@ for line in sys.stdin:
         step = 0
         while True:
             step += 1
+            if step % 4 == 0:
+                repository.maintain()  # the idle-time upkeep: some kills land in it
             if mine and step % 3 == 0:
                 note_uuid = rng.choice(mine)
                 repository.save_note(note_uuid, f"{seed}:{step}", tags=["edited"])

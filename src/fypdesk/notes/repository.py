@@ -9,7 +9,9 @@ return frozen domain values, never ORM rows. Open a store with
 
 from __future__ import annotations
 
+import logging
 import re
+import sqlite3
 import unicodedata
 import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -33,7 +35,7 @@ from fypdesk.domain.notes import (
     Tag,
     utc_now,
 )
-from fypdesk.notes import search
+from fypdesk.notes import maintenance, search
 from fypdesk.notes.briefs import SavedBriefs
 from fypdesk.notes.marks import NodeMarksStore
 from fypdesk.notes.schema import (
@@ -44,6 +46,7 @@ from fypdesk.notes.schema import (
     TagRow,
 )
 
+_log = logging.getLogger(__name__)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CHUNK = 500
 #: Set in ``session.info`` by a write that found nothing to change: the revision stays as it is.
@@ -65,6 +68,9 @@ class NotesRepository:
         self._clock = clock
         self.clock = clock
         self.path = path
+        #: Whether this repository has committed a write (then it tidies up when it closes).
+        self._wrote = False
+        self._upkeep = maintenance.Upkeep()
         self.marks = NodeMarksStore(self.write_transaction, self.read_session, clock)
         self.briefs = SavedBriefs(self.write_transaction, self.read_session, clock)
 
@@ -86,8 +92,50 @@ class NotesRepository:
         return open_notes(path, clock=clock, on_recovery=on_recovery, auto_backup=auto_backup)
 
     def close(self) -> None:
-        """Release the database file (the last connection's close checkpoints the WAL)."""
+        """Release the database file (the last connection's close checkpoints the WAL).
+
+        After writes, first merges what the search indexes need for up to
+        :data:`~fypdesk.notes.maintenance.CLOSE_SECONDS`, so that a store used only in short
+        sessions (commands, a window open for a minute) is kept tidy too.
+        """
+        if self._wrote:
+            try:
+                self.catch_up(maintenance.CLOSE_SECONDS)
+            except NotesUnavailableError as exc:  # every write is committed: nothing is lost
+                _log.warning("notes upkeep at close skipped: %s", exc)
         self._engine.dispose()
+
+    # -- upkeep --------------------------------------------------------------------------------
+
+    @property
+    def upkeep_pending(self) -> bool:
+        """Whether :meth:`maintain` has work to do (after writes, and after opening)."""
+        return self._upkeep.pending
+
+    def maintain(self, seconds: float = maintenance.STEP_SECONDS) -> maintenance.MaintenanceStep:
+        """One bounded step of the upkeep that saves leave for idle time (search index merges
+        in one short transaction, or a checkpoint of the log); see
+        :mod:`fypdesk.notes.maintenance`. Call it again while the step says there is ``more``.
+
+        Raises:
+            NotesUnavailableError: the database cannot be written.
+        """
+        try:
+            raw = self._engine.raw_connection()
+        except DBAPIError as exc:
+            raise NotesUnavailableError(f"cannot tidy the notes database: {exc.orig}") from exc
+        try:
+            connection = raw.driver_connection
+            assert isinstance(connection, sqlite3.Connection)
+            return self._upkeep.step(connection, seconds)
+        except sqlite3.Error as exc:
+            raise NotesUnavailableError(f"cannot tidy the notes database: {exc}") from exc
+        finally:
+            raw.close()
+
+    def catch_up(self, seconds: float) -> list[maintenance.MaintenanceStep]:
+        """Upkeep steps until nothing is left or ``seconds`` have passed; the steps taken."""
+        return maintenance.catch_up(self.maintain, seconds)
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -117,6 +165,8 @@ class NotesRepository:
                     .where(StoreMetaRow.key == REVISION_KEY)
                     .values(value=StoreMetaRow.value + 1)
                 )
+            self._wrote = True
+            self._upkeep.wrote()
         except DBAPIError as exc:
             raise NotesUnavailableError(
                 f"cannot save to the notes database {self.path}: {exc.orig}; nothing was changed"

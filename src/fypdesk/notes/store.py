@@ -6,7 +6,9 @@ The start-up sequence of :func:`open_notes`:
 2. check the database; if it is damaged, keep it aside, restore the newest good backup and tell
    the caller through ``on_recovery``;
 3. migrate the schema to this fypdesk's revision, after a backup of the old one;
-4. back up automatically if the notes changed since the newest backup, and rotate old backups.
+4. store the search indexes' merge settings if they are not there yet (saves leave merging to
+   idle time: :mod:`fypdesk.notes.maintenance`);
+5. back up automatically if the notes changed since the newest backup, and rotate old backups.
 
 Alembic (:mod:`fypdesk.notes.migrate`) is imported only when step 3 has work to do: a store already
 at :data:`~fypdesk.notes.constants.HEAD_REVISION` is recognised with one query, which keeps
@@ -32,7 +34,7 @@ from fypdesk.domain.notes import (
     RecoveryReport,
     utc_now,
 )
-from fypdesk.notes import backup, recovery, search
+from fypdesk.notes import backup, maintenance, recovery, search
 from fypdesk.notes.constants import HEAD_REVISION
 from fypdesk.notes.repository import NotesRepository
 from fypdesk.paths import NOTES_DB_NAME as NOTES_DB_NAME  # re-exported: its old home
@@ -81,6 +83,7 @@ def open_notes(
     engine = db.writable_engine(path)
     try:
         _migrate(engine, path, clock)
+        _configure_search(engine)
         repository = NotesRepository(engine, path, clock)
         if auto_backup:
             _auto_backup(repository, clock)
@@ -136,6 +139,20 @@ def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
                 f"not upgrading the notes database: the backup before the upgrade failed ({exc})"
             ) from exc
     migrate.upgrade(engine)
+
+
+def _configure_search(engine: Engine) -> None:
+    raw = engine.raw_connection()
+    try:
+        connection = raw.driver_connection
+        assert isinstance(connection, sqlite3.Connection)
+        maintenance.configure_search(connection)
+    except sqlite3.Error as exc:
+        # Without the settings saves are slower now and then, never wrong: not worth refusing
+        # the notes for (a read-only store lands here).
+        _log.warning("cannot store the search index settings: %s", exc)
+    finally:
+        raw.close()
 
 
 def _auto_backup(repository: NotesRepository, clock: Clock) -> None:
