@@ -182,6 +182,14 @@ def test_stars_and_follow_up(repo: NotesRepository) -> None:
     assert repo.marks.all() == (NodeMarks(PLAN_ID, follow_up=True),)
 
 
+def test_toggling_flips_one_flag_and_leaves_the_other(repo: NotesRepository) -> None:
+    assert repo.marks.toggle(TARGET_ID, star=True) == NodeMarks(TARGET_ID, starred=True)
+    assert repo.marks.toggle(TARGET_ID, follow_up=True) == NodeMarks(TARGET_ID, True, True)
+    assert repo.marks.toggle(TARGET_ID, star=True) == NodeMarks(TARGET_ID, follow_up=True)
+    assert repo.marks.toggle(TARGET_ID, follow_up=True) == NodeMarks(TARGET_ID)
+    assert repo.marks.all() == ()  # a node without flags keeps no row
+
+
 def test_search_finds_words_prefixes_tags_and_chinese(repo: NotesRepository) -> None:
     a = repo.add_note(TARGET_ID, "Base stations <b>grew</b> fast & AT&T noticed")
     b = repo.add_note(PLAN_ID, "5G 基站 超过 200 万个", tags=["telecoms"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 
 from fypdesk.domain.notes import Clock, NodeMarks
@@ -21,15 +23,34 @@ class NodeMarksStore:
         self, node_id: str, *, starred: bool | None = None, follow_up: bool | None = None
     ) -> NodeMarks:
         """Set or clear a node's star and/or follow-up flag (``None`` leaves a flag as it is)."""
+
+        def change(row: NodeMarkRow) -> None:
+            if starred is not None:
+                row.starred = starred
+            if follow_up is not None:
+                row.follow_up = follow_up
+
+        return self._update(node_id, change)
+
+    def toggle(self, node_id: str, *, star: bool = False, follow_up: bool = False) -> NodeMarks:
+        """Flip a node's star and/or follow-up flag, read and written in one transaction (what a
+        click on the star does: another writer cannot slip in between the read and the write)."""
+
+        def change(row: NodeMarkRow) -> None:
+            if star:
+                row.starred = not row.starred
+            if follow_up:
+                row.follow_up = not row.follow_up
+
+        return self._update(node_id, change)
+
+    def _update(self, node_id: str, change: Callable[[NodeMarkRow], None]) -> NodeMarks:
         with self._write() as session:
             row = session.get(NodeMarkRow, node_id)
             if row is None:
                 row = NodeMarkRow(node_id=node_id, starred=False, follow_up=False)
                 session.add(row)
-            if starred is not None:
-                row.starred = starred
-            if follow_up is not None:
-                row.follow_up = follow_up
+            change(row)
             row.updated = self._clock()
             marks = NodeMarks(node_id, row.starred, row.follow_up)
             if not (row.starred or row.follow_up):

@@ -218,9 +218,8 @@ class StoreNotes:
         return self._repository.marks.starred_ids()
 
     def toggle_star(self, node_id: str) -> bool:
-        now = not self._repository.marks.get(node_id).starred
         try:
-            return self._repository.marks.set(node_id, starred=now).starred
+            return self._repository.marks.toggle(node_id, star=True).starred
         finally:
             self._wrote()
 
@@ -228,9 +227,8 @@ class StoreNotes:
         return self._repository.marks.follow_up_ids()
 
     def toggle_follow_up(self, node_id: str) -> bool:
-        now = not self._repository.marks.get(node_id).follow_up
         try:
-            return self._repository.marks.set(node_id, follow_up=now).follow_up
+            return self._repository.marks.toggle(node_id, follow_up=True).follow_up
         finally:
             self._wrote()
 
