@@ -13,11 +13,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 from pypdf.generic import (
     ByteStringObject,
     ContentStream,
@@ -71,9 +72,30 @@ def _to_unicode(font: DictionaryObject) -> dict[int, str]:
     }
 
 
-def drawn(reader: PdfReader, page_index: int) -> list[Glyph]:
-    """Every glyph the page draws, in the order of its content stream."""
-    page = reader.pages[page_index]
+@dataclass(frozen=True)
+class DrawnLine:
+    """The glyphs of one text line, in drawing (left to right) order, and where the line starts."""
+
+    x: float
+    y: float
+    glyphs: tuple[Glyph, ...]
+
+    @property
+    def text(self) -> str:
+        """The line's characters as drawn, left to right (ToUnicode), compatibility forms
+        (Arabic contextual forms) folded to the letters typed."""
+        return unicodedata.normalize("NFKC", "".join(glyph.text or "" for glyph in self.glyphs))
+
+    @property
+    def reversed_text(self) -> str:
+        """The line's glyphs read right to left: a right-to-left line as typed (a ligature's
+        characters are in typed order already), bar numbers and brackets inside it."""
+        return unicodedata.normalize(
+            "NFKC", "".join(glyph.text or "" for glyph in reversed(self.glyphs))
+        )
+
+
+def _page_fonts(page: PageObject) -> dict[str, tuple[str, dict[int, str]]]:
     resources = page["/Resources"].get_object()
     assert isinstance(resources, DictionaryObject)
     table = resources["/Font"].get_object()
@@ -83,21 +105,82 @@ def drawn(reader: PdfReader, page_index: int) -> list[Glyph]:
         font = ref.get_object()
         assert isinstance(font, DictionaryObject)
         fonts[name] = (str(font["/BaseFont"]).split("+")[-1], _to_unicode(font))
-    glyphs: list[Glyph] = []
+    return fonts
+
+
+def drawn_lines(reader: PdfReader, page_index: int) -> list[DrawnLine]:
+    """Every text line the page draws, in the order of its content stream.
+
+    Follows what reportlab's paragraphs emit: translations (``cm``, ``q``/``Q``), ``Tm``,
+    ``Td``, ``TL`` and ``T*``. A line is what is shown between two moves to a new line.
+    """
+    page = reader.pages[page_index]
+    fonts = _page_fonts(page)
+    lines: list[DrawnLine] = []
     current: tuple[str, dict[int, str]] = ("", {})
+    origin, stack = (0.0, 0.0), []  # the translation in force, and those saved by q
+    x = y = leading = 0.0
+    glyphs: list[Glyph] = []
+    start = (0.0, 0.0)
+
+    def end_line() -> None:
+        if glyphs:
+            lines.append(DrawnLine(start[0], start[1], tuple(glyphs)))
+        glyphs.clear()
+
     for operands, operator in ContentStream(page.get_contents(), reader).operations:
-        if operator == b"Tf":
+        if operator == b"q":
+            stack.append(origin)
+        elif operator == b"Q":
+            origin = stack.pop()
+        elif operator == b"cm":
+            origin = (origin[0] + float(operands[4]), origin[1] + float(operands[5]))
+        elif operator in (b"BT", b"ET", b"Tm", b"Td", b"T*"):
+            end_line()
+            if operator == b"BT":
+                x = y = 0.0
+            elif operator == b"Tm":
+                x, y = float(operands[4]), float(operands[5])
+            elif operator == b"Td":
+                x, y = x + float(operands[0]), y + float(operands[1])
+            elif operator == b"T*":
+                y -= leading
+        elif operator == b"TL":
+            leading = float(operands[0])
+        elif operator == b"Tf":
             current = fonts[operands[0]]
         elif operator in (b"Tj", b"TJ"):
-            for item in operands[0] if operator == b"TJ" else operands:
-                if isinstance(item, TextStringObject):
-                    raw = item.get_original_bytes()
-                elif isinstance(item, ByteStringObject):
-                    raw = bytes(item)
-                else:
-                    continue  # a TJ adjustment
-                glyphs += [Glyph(current[0], code, current[1].get(code)) for code in raw]
+            if not glyphs:
+                start = (origin[0] + x, origin[1] + y)
+            glyphs += _glyphs(operands[0] if operator == b"TJ" else operands, current)
+    end_line()
+    # A line drawn in pieces (a move within it, as a paragraph line in several fonts) is one.
+    merged: list[DrawnLine] = []
+    for line in lines:
+        if merged and abs(merged[-1].y - line.y) < 0.01 and line.x >= merged[-1].x:
+            merged[-1] = DrawnLine(merged[-1].x, line.y, merged[-1].glyphs + line.glyphs)
+        else:
+            merged.append(line)
+    return merged
+
+
+def _glyphs(items: list[Any], font: tuple[str, dict[int, str]]) -> list[Glyph]:
+    """The glyphs of a ``Tj``/``TJ`` operand list drawn in ``font``."""
+    glyphs: list[Glyph] = []
+    for item in items:
+        if isinstance(item, TextStringObject):
+            raw = item.get_original_bytes()
+        elif isinstance(item, ByteStringObject):
+            raw = bytes(item)
+        else:
+            continue  # a TJ adjustment
+        glyphs += [Glyph(font[0], code, font[1].get(code)) for code in raw]
     return glyphs
+
+
+def drawn(reader: PdfReader, page_index: int) -> list[Glyph]:
+    """Every glyph the page draws, in the order of its content stream."""
+    return [glyph for line in drawn_lines(reader, page_index) for glyph in line.glyphs]
 
 
 def in_font(glyphs: list[Glyph], font: str) -> list[Glyph]:

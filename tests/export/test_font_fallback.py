@@ -35,7 +35,6 @@ from fypdesk.export.fonts import (
     HANGUL,
     ITALIC,
     REGULAR,
-    RIGHT_TO_LEFT,
     SCRIPT_BLOCKS,
     SCRIPT_FILES,
     SYMBOLS,
@@ -51,8 +50,6 @@ FOLDER = paths.resources_dir() / "fonts"
 PICTOGRAPHS = "🚀 ✅ 👍 🙂 ✨ ⭐ 🤖 🦄 🧠"
 #: Emoji newer than Unicode 9, in no bundled font.
 UNCOVERED = "🥳🫠"
-#: Arabic letters and marks, the digits apart: what a right-to-left run keeps in logical order.
-RTL_LETTERS = re.compile("[\u0600-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
 
 
 @pytest.fixture(scope="module")
@@ -263,17 +260,19 @@ def test_script_runs_hold_only_their_script(fonts: Fonts) -> None:
     ]
 
 
-def test_arabic_words_run_right_to_left_with_their_letters_as_typed(fonts: Fonts) -> None:
-    """The words of a right-to-left run are in display order; each word's letters stay in
-    logical order, for HarfBuzz to join and lay out right to left. Digits are not reversed."""
+def test_right_to_left_runs_stay_in_typed_order(fonts: Fonts) -> None:
+    """The markup keeps right-to-left text as typed: HarfBuzz joins and lays out each Arabic
+    word, and the paragraph puts each line in display order once it is broken (issue 5)."""
     assert runs(fonts.markup("on مرحبا بالعالم ok")) == [
         (REGULAR, "on "),
-        (ARABIC, "بالعالم مرحبا"),
+        (ARABIC, "مرحبا بالعالم"),
         (REGULAR, " ok"),
     ]
-    assert runs(fonts.markup("الخطة ٢٠٢٥")) == [(ARABIC, "٢٠٢٥ الخطة")]
-    # Hebrew needs no shaping: it stays reversed into display order, in DejaVu Sans.
-    assert runs(fonts.markup("עברית")) == [(REGULAR, "תירבע")]
+    assert runs(fonts.markup("الخطة ٢٠٢٥")) == [(ARABIC, "الخطة ٢٠٢٥")]
+    # A Persian word with a zero-width non-joiner is one run, shaped as one word.
+    assert runs(fonts.markup("می\u200cخواهم")) == [(ARABIC, "می\u200cخواهم")]
+    # Hebrew needs no shaping: DejaVu Sans draws it.
+    assert runs(fonts.markup("עברית")) == [(REGULAR, "עברית")]
 
 
 def test_markup_in_a_symbols_run_is_escaped(fonts: Fonts) -> None:
@@ -304,15 +303,10 @@ def test_every_run_is_in_a_font_that_draws_it(text: str) -> None:
     word spacing, and characters no font has), and the runs put together give the text back."""
     fonts = Fonts.load(FOLDER)
     found = runs(fonts.markup(text, keep_lines=True))
-    from fypdesk.export.text import clean, visual_order
+    from fypdesk.export.text import clean
 
-    # A right-to-left font's runs keep each word's letters in logical order (HarfBuzz lays them
-    # out); reversed again, every run is in display order.
-    displayed = [
-        RTL_LETTERS.sub(lambda m: m[0][::-1], part) if font in RIGHT_TO_LEFT else part
-        for font, part in found
-    ]
-    assert "".join(displayed) == visual_order(clean(text))
+    # In typed order, right-to-left runs included: lines are put in display order when drawn.
+    assert "".join(part for _, part in found) == clean(text)
     for font, part in found:
         drawable = fonts.coverage(font)
         for char in part:

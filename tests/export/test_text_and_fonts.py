@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fypdesk import paths
+from fypdesk.export.bidi import visual_order
 from fypdesk.export.fonts import FALLBACK, Fonts
-from fypdesk.export.text import clean, one_line, visual_order
+from fypdesk.export.text import clean, one_line
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,12 @@ def test_right_to_left_runs_are_put_in_display_order() -> None:
     assert visual_order("say עברית now") == "say תירבע now"
     assert visual_order("שלום 2026") == "2026 םולש"
     assert visual_order("plain") == "plain"
+
+
+def test_right_to_left_text_is_kept_in_typed_order_in_the_markup(fonts: Fonts) -> None:
+    """Lines are broken on logical text; each is put in display order only when drawn."""
+    assert fonts.markup("say עברית now") == "say עברית now"
+    assert not fonts.is_plain("עברית")
 
 
 @settings(max_examples=150, deadline=None)

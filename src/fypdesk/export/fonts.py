@@ -42,7 +42,8 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from fypdesk.domain.errors import FypdeskError
 from fypdesk.export import shaping
-from fypdesk.export.text import clean, visual_order
+from fypdesk.export.bidi import has_rtl
+from fypdesk.export.text import clean
 
 REGULAR = "FypSans"
 BOLD = "FypSans-Bold"
@@ -99,9 +100,6 @@ _SCRIPT_OF = {
     for code in range(first, last + 1)
 }
 _ALL_FILES = {**FALLBACK_FILES, **SCRIPT_FILES}
-#: Letters and marks of the right-to-left script fonts, digits excluded: what :func:`visual_order`
-#: reversed one by one and HarfBuzz wants back in logical order.
-_RTL_LETTERS = re.compile("[\u0600-\u065f\u066a-\u06ef\u06fa-\u08ff\ufb50-\ufdff\ufe70-\ufefc]+")
 
 #: Characters that draw nothing of their own and are kept inside the run around them, so that
 #: ``🚀 ✅`` or an emoji sequence joined by U+200D stays one ``<font>`` tag: spaces, joiners,
@@ -269,7 +267,8 @@ class Fonts:
 
         True when :meth:`markup` would only escape it: no character to clean, fold or reorder,
         no fallback font, no run of spaces for a paragraph to collapse, no soft hyphen, joiner or
-        other invisible character that a paragraph treats specially. Such text can be drawn as a
+        other invisible character that a paragraph treats specially, no right-to-left letter (a
+        paragraph puts each of its lines in display order). Such text can be drawn as a
         plain string, without paragraph markup.
         """
         codes = set(map(ord, text))
@@ -278,7 +277,7 @@ class Fonts:
             and codes.isdisjoint(_INVISIBLE)
             and text == " ".join(text.split())
             and text == clean(text)
-            and text == visual_order(text)
+            and not has_rtl(text)
         )
 
     def uncovered(self, text: str) -> list[str]:
@@ -300,7 +299,6 @@ class Fonts:
         text = clean(text)
         if not keep_lines:
             text = " ".join(text.split("\n"))
-        text = visual_order(text)
         parts: list[str] = []
         done = 0
         for match in self._foreign.finditer(text):
@@ -382,8 +380,5 @@ def _escape(text: str) -> str:
 
 
 def _wrap(run: str, font: str) -> str:
-    if font in RIGHT_TO_LEFT and shaping.available():
-        # The run is in display order; HarfBuzz reverses each word's letters itself.
-        run = _RTL_LETTERS.sub(lambda match: match[0][::-1], run)
     escaped = _escape(run).replace("\n", "<br/>")
     return escaped if font == REGULAR else f'<font name="{font}">{escaped}</font>'

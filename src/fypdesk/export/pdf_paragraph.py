@@ -12,7 +12,10 @@ Many short texts (a note's label and date, a one-line note) need no paragraph at
 :class:`PlainLine` draws them as a string, in the same place and style.
 
 A paragraph with a run in a script font (Hindi, Arabic, Thai...) is shaped (:mod:`shaping`); all
-others are not, which keeps their layout as fast as before.
+others are not, which keeps their layout as fast as before. Likewise only a paragraph with
+right-to-left text (Hebrew, Arabic, Persian) has its lines reordered for display when drawn
+(:mod:`pdf_bidi`), and, if its first strong character is right to left, is right-aligned when
+its style ``followsTextDirection`` (a note's body, see :mod:`pdf_styles`).
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ import re
 from functools import cache
 from typing import Any
 
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.rl_config import _FUZZ
 
-from fypdesk.export.fonts import SHAPED
+from fypdesk.export.bidi import base_level, has_rtl
+from fypdesk.export.fonts import RIGHT_TO_LEFT, SHAPED
+from fypdesk.export.pdf_bidi import display_lines
 
 #: A run in a font whose text needs shaping, as :meth:`Fonts.markup` writes it.
 _SHAPED_RUN = re.compile('<font name="(?:' + "|".join(sorted(SHAPED)) + ')">')
@@ -37,19 +43,25 @@ _SAFETY = 1.0
 
 
 class BriefParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
-    """:class:`Paragraph` with its line breaking kept per available width."""
+    """:class:`Paragraph` with its line breaking kept per available width, and bidi lines."""
 
     # Set by Paragraph.wrap, read by split() and draw().
     blPara: Any  # noqa: N815 - reportlab's names
     _wrapWidths: list[float]  # noqa: N815
     width: float
     height: float
+    style: ParagraphStyle
 
     def __init__(self, text: Any, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
         # A split's second part comes with frags and no text, in the style of the first part.
         if isinstance(text, str) and _SHAPED_RUN.search(text):
             style = _shaping(style)
         super().__init__(text, style, *args, **kwargs)
+        if isinstance(text, str) and has_rtl(text):
+            # The paragraph's direction goes with its style, so the part a split carries to the
+            # next page (made from fragments, not text) keeps it even if it starts with Latin.
+            plain = "".join(getattr(frag, "text", "") for frag in self.frags)
+            self.style = _directed(self.style, base_level(plain))
         #: available width -> (height, lines, wrap widths) of the last measurement at that width.
         self._wrapped: dict[float, tuple[float, Any, list[float]]] = {}
 
@@ -65,6 +77,32 @@ class BriefParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type 
         self.height, self.blPara, self._wrapWidths = kept
         self.width = avail_width
         return avail_width, self.height
+
+    def draw(self) -> None:
+        """Draw the lines, each in display order if the text has right-to-left runs."""
+        base: int | None = getattr(self.style, "fypBidiLevel", None)
+        if base is None:
+            super().draw()
+            return
+        logical = self.blPara
+        self.blPara = display_lines(logical, base, RIGHT_TO_LEFT)
+        try:
+            super().draw()
+        finally:
+            self.blPara = logical
+
+
+@cache
+def _directed(style: ParagraphStyle, base: int) -> ParagraphStyle:
+    """``style`` for a paragraph with right-to-left text at paragraph level ``base``: its lines
+    are reordered when drawn, and right-aligned if ``base`` is 1 and the style follows the text's
+    direction."""
+    alignment = style.alignment
+    if base and alignment == TA_LEFT and getattr(style, "followsTextDirection", False):
+        alignment = TA_RIGHT
+    return ParagraphStyle(
+        f"{style.name}-bidi{base}", parent=style, alignment=alignment, fypBidiLevel=base
+    )
 
 
 @cache

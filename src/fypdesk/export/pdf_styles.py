@@ -168,6 +168,9 @@ def build_styles() -> Styles:
             "note-body",
             textColor=INK,
             spaceAfter=0,
+            # Ours (BriefParagraph): a note whose first letter is right to left (Hebrew,
+            # Arabic) is right-aligned, as its readers expect.
+            followsTextDirection=True,
         ),
         note_meta=style(
             "note-meta",

@@ -23,7 +23,9 @@ import re
 import unicodedata
 from typing import Any
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfgen import textobject
 from reportlab.platypus import paragraph
 
 _DIGITS = re.compile(r"(\d+)")
@@ -58,6 +60,7 @@ def install(shaped: frozenset[str], right_to_left: frozenset[str]) -> None:
     """
     if not available() or getattr(paragraph.shapeFragWord, "fypdesk_shaping", False):
         return
+    _fix_raised_first_glyph()
     shape_piece = ttfonts.shapeFragWord  # reportlab's: right for a word in one font
 
     def shape_word(word: list[Any]) -> list[Any]:
@@ -92,6 +95,28 @@ def install(shaped: frozenset[str], right_to_left: frozenset[str]) -> None:
 
     shape_word.fypdesk_shaping = True  # type: ignore[attr-defined]
     paragraph.shapeFragWord = shape_word
+
+
+def _fix_raised_first_glyph() -> None:
+    """Let shaped text start with a raised glyph (reportlab 5.1 raises ``IndexError``).
+
+    Drawn right to left, an Arabic word whose last letter carries a mark (``ثانٍ``, ``جديداً``)
+    starts with the mark, raised above the baseline. reportlab writes a string's operators into
+    a new, empty list and, to raise the first glyph, looks at the list's last operator. With no
+    operator before it (no font change) that fails; this does what reportlab does for a list
+    whose last operator is no rise.
+    """
+    original = textobject.PDFTextObject.setRise
+
+    def set_rise(self: Any, rise: float) -> None:
+        if self._code:
+            original(self, rise)
+            return
+        self._rise = rise
+        self._y -= rise
+        self._code.append(f"{fp_str(rise)} Ts")
+
+    textobject.PDFTextObject.setRise = set_rise
 
 
 def _shape(shape_piece: Any, frag: Any, text: str) -> tuple[float, float, str]:
