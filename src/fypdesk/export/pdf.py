@@ -268,11 +268,13 @@ def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
     for chunk in clean(note.body).split("\n\n"):
         if chunk.strip():
             parts.append(c.line(chunk.strip("\n"), s.note_body, width, keep_lines=True))
+    # The date first: after a right-to-left tag, the bidi algorithm would take the date's digits
+    # into the tag's run and print 2026-11-28 as 28-11-2026.
     meta = []
-    if note.tags:
-        meta.append("Tags: " + " · ".join(one_line(tag) for tag in note.tags))
     if note.date:
         meta.append(note.date)
+    if note.tags:
+        meta.append("Tags: " + " · ".join(one_line(tag) for tag in note.tags))
     if meta:
         parts.append(c.line(" — ".join(meta), s.note_meta, width))
     callout = Callout(
