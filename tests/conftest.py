@@ -9,6 +9,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # The offscreen platform plugin warns about a window-manager feature it lacks; that is not ours.
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
+import tempfile
+
+# The suite's own cache folder (parsed fonts, content checks), shared by every test and the
+# commands they start, never the user's.
+os.environ.setdefault("FYPDESK_CACHE_DIR", tempfile.mkdtemp(prefix="fypdesk-test-cache-"))
+
 import hashlib
 import socket
 from collections.abc import Iterator

@@ -1,4 +1,4 @@
-"""Where fypdesk's files live: the bundled content, resources, and the user's data folder.
+"""Where fypdesk's files live: the bundled content, resources, the user's data and cache folders.
 
 Nothing here creates a directory or opens a file at import time.
 """
@@ -12,6 +12,7 @@ from pathlib import Path
 
 APP_NAME = "fypdesk"
 DATA_DIR_ENV = "FYPDESK_DATA_DIR"
+CACHE_DIR_ENV = "FYPDESK_CACHE_DIR"
 CONTENT_DB_NAME = "fyp.db"
 #: The user's notes database in the data folder. Named here rather than in the notes store so a
 #: command can tell whether the user has notes without importing SQLAlchemy and Alembic.
@@ -82,3 +83,15 @@ def user_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     import platformdirs  # deferred: only commands that touch user data pay for it
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def user_cache_dir() -> Path:
+    """The folder for what fypdesk can always make again (parsed fonts, checks already done):
+    ``$FYPDESK_CACHE_DIR`` or the platform's user cache folder. Not created here; losing it only
+    costs time."""
+    from_env = os.environ.get(CACHE_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
