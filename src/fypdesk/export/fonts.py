@@ -43,6 +43,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from fypdesk.domain.errors import FypdeskError
 from fypdesk.export import shaping
 from fypdesk.export.bidi import has_rtl
+from fypdesk.export.font_cache import load_font
 from fypdesk.export.text import clean
 
 REGULAR = "FypSans"
@@ -163,7 +164,7 @@ def _register(name: str, path: Path, face_name: bytes | None = None) -> TTFont:
         font: TTFont = pdfmetrics.getFont(name)
         return font
     try:
-        font = TTFont(name, str(path))
+        font = load_font(name, path)
     except (OSError, ValueError, ttfonts.TTFError) as exc:  # missing, or not TrueType outlines
         raise FypdeskError(f"cannot load the brief's font {path}: {exc}") from exc
     if face_name is not None:
