@@ -10,6 +10,7 @@ the benchmark runner's own heap (100,000 notes, every sample) would make the col
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import sys
@@ -44,9 +45,13 @@ def measure(content_db: Path, rounds: int, notes_db: Path | None) -> dict[str, o
     compose_s: list[float] = []
     rates: list[float] = []
     for _ in range(rounds):
+        # Each timed step starts with no garbage from the step before: an export composes and then
+        # renders once, so neither should pay for collecting what an earlier round left behind.
+        gc.collect()
         start = time.perf_counter()
         document = compose(spec, data, annotations)
         compose_s.append(time.perf_counter() - start)
+        gc.collect()
         start = time.perf_counter()
         pages = render_pdf(document, io.BytesIO())
         rates.append(pages / (time.perf_counter() - start))
