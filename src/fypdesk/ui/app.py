@@ -44,6 +44,7 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
 from fypdesk.ui.brief_export import BriefExporter
+from fypdesk.ui.bundled_fonts import register_bundled_fonts
 from fypdesk.ui.dialogs import Dialogs, QtDialogs
 from fypdesk.ui.first_paint import after_first_paint
 from fypdesk.ui.main_window import MainWindow
@@ -115,12 +116,20 @@ def run(args: argparse.Namespace) -> int:
             return _content_unavailable(exc, dialogs, screenshot=screenshot is not None)
         window.show()
         startup = _NotesStartup(window, notes_path, content, dialogs, settings, opened)
+        fonts = paths.resources_dir() / "fonts"
         if screenshot is not None:
+            register_bundled_fonts(fonts)
             if deferred is not None and not startup.open(deferred, screenshot=True):
                 return 1
             return _screenshot(app, window, screenshot)
-        if deferred is not None:  # always, without --screenshot
-            after_first_paint(window, lambda: startup.open(deferred, screenshot=False))
+
+        def after_paint() -> None:
+            # Fonts before notes: notes in any script the PDF prints show in the window too.
+            register_bundled_fonts(fonts)
+            if deferred is not None:  # always, without --screenshot
+                startup.open(deferred, screenshot=False)
+
+        after_first_paint(window, after_paint)
         code = app.exec()
         exporter = window.findChild(BriefExporter)
         if exporter is not None:
