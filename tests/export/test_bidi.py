@@ -19,17 +19,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from reportlab.pdfgen.canvas import Canvas
 
-from fypdesk import paths
 from fypdesk.domain.brief import Annotations, BriefNote, BriefSpec
 from fypdesk.export.bidi import base_level, display_order, mirror, visual_order
 from fypdesk.export.compose import BriefContent, compose
-from fypdesk.export.fonts import Fonts
-from fypdesk.export.pdf_paragraph import BriefParagraph
 from fypdesk.export.pdf_styles import build_styles
 from tests.export.brief_samples import render
-from tests.export.test_complex_scripts import DrawnLine, drawn, drawn_lines
+from tests.export.test_complex_scripts import DrawnLine, drawn, drawn_lines, paragraph_pdf
 
 HEBREW_SENTENCE = "זוהי הערה ארוכה בעברית על יעדי הכלכלה הדיגיטלית בתוכנית החומש"
 HEBREW = " ".join(f"{HEBREW_SENTENCE} {n}." for n in ("א", "ב", "ג", "ד", "ה"))
@@ -167,16 +163,8 @@ def test_a_hebrew_heading_keeps_its_page_number_on_the_right(content: BriefConte
 def test_an_arabic_word_ending_in_a_mark_can_begin_a_piece_of_a_line() -> None:
     """Drawn right to left, ``جديداً`` begins with its raised mark; reportlab 5.1 failed to draw
     such a piece that follows one in another font of the same subset number."""
-    fonts = Fonts.load(paths.resources_dir() / "fonts")
-    out = io.BytesIO()
-    canvas = Canvas(out, initialFontName="FypSans")
     text = "x جديداً كتب " * 30
-    paragraph = BriefParagraph(fonts.markup(text), build_styles().note_body)
-    paragraph.wrapOn(canvas, 300, 1000)
-    paragraph.drawOn(canvas, 20, 20)
-    canvas.showPage()
-    canvas.save()
-    glyphs = drawn(PdfReader(out), 0)
+    glyphs = drawn(paragraph_pdf(text, build_styles().note_body, 300, keep_lines=False), 0)
     assert sum(glyph.text == "\u064b" for glyph in glyphs) == 30  # each fathatan drawn
     assert [g for g in glyphs if g.code == 0] == []
 
@@ -189,19 +177,12 @@ _NOTE_TEXT = st.text(st.sampled_from("abc XYZ 12 אבג שלו 中文 ()[]%.,:-+
 def test_every_character_of_a_note_is_drawn_once(text: str) -> None:
     """However a note mixes directions, fonts and line breaks, reordering its lines neither
     drops nor repeats a character (brackets may be drawn mirrored)."""
-    fonts = Fonts.load(paths.resources_dir() / "fonts")
-    out = io.BytesIO()
-    canvas = Canvas(out, initialFontName="FypSans")
-    paragraph = BriefParagraph(fonts.markup(text, keep_lines=True), build_styles().note_body)
-    paragraph.wrapOn(canvas, 90, 10_000)
-    paragraph.drawOn(canvas, 20, 20)
-    canvas.showPage()
-    canvas.save()
+    reader = paragraph_pdf(text, build_styles().note_body, 90)
 
     def letters(chars: str) -> list[str]:
         return sorted(min(char, mirror(char)) for char in chars if not char.isspace())
 
-    assert letters("".join(g.text or "" for g in drawn(PdfReader(out), 0))) == letters(text)
+    assert letters("".join(g.text or "" for g in drawn(reader, 0))) == letters(text)
 
 
 # -- the algorithm on plain text ---------------------------------------------------------------

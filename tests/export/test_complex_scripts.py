@@ -334,13 +334,18 @@ _MIXED = (
 def test_any_mix_of_scripts_draws_no_missing_glyph(text: str) -> None:
     """Broken clusters included (a lone virama or vowel sign): HarfBuzz draws them on a dotted
     circle from the font, never the missing-glyph box, and nothing raises."""
+    reader = paragraph_pdf(text, build_styles().body, width=120)
+    assert [g for g in drawn(reader, 0) if g.code == 0] == []
+
+
+def paragraph_pdf(text: str, style: Any, width: float, *, keep_lines: bool = True) -> PdfReader:
+    """A one-page PDF with ``text`` as one brief paragraph in ``style``, ``width`` points wide."""
     fonts = Fonts.load(paths.resources_dir() / "fonts")
     out = io.BytesIO()
     canvas = Canvas(out, initialFontName="FypSans")
-    paragraph = BriefParagraph(fonts.markup(text, keep_lines=True), build_styles().body)
-    paragraph.wrapOn(canvas, 120, 1000)
+    paragraph = BriefParagraph(fonts.markup(text, keep_lines=keep_lines), style)
+    paragraph.wrapOn(canvas, width, 10_000)
     paragraph.drawOn(canvas, 20, 20)
     canvas.showPage()
     canvas.save()
-    reader = PdfReader(out)
-    assert [g for g in drawn(reader, 0) if g.code == 0] == []
+    return PdfReader(out)
