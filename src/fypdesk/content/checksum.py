@@ -6,24 +6,57 @@ opened and its sidecar exists, the file is hashed (about a millisecond for the ~
 and a mismatch is refused with a message naming the file: a replaced or damaged database is never
 read as if it were the one that was shipped. A database without a sidecar (``--content`` pointing
 at a file of your own) is not checked.
+
+Hashing costs 0.3 s at every start for 300 MB (content at ×1000), so, as git's index does, a file
+found to match is remembered by its stat data (size, modification and change times, inode, device)
+with the sidecar's digest, in ``content/verified.json`` in the user's cache folder, and is not
+hashed again while all of them are unchanged. That is safe: every write or replacement changes the
+change time, which user tools cannot set back, and a new sidecar has another digest; only matches
+are recorded, never a file changed in the last :data:`SETTLE_NS` (a second write within one tick
+of the file system's clock could keep its stat data). A missing, damaged or unwritable record only
+means hashing every time. Not caught at every start any more: damage that bypasses the file system
+(a failing disk), and on Windows, where ``st_ctime`` is the creation time, an in-place edit that
+restores the modification time; the checksum guards against accidents, and anyone able to write
+the database can rewrite its sidecar too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
 import re
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
+from fypdesk import paths
 from fypdesk.domain.errors import ContentUnavailableError
 
 SUFFIX = ".sha256"
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
+#: Bumped when what the record holds changes; a record of another format is ignored.
+RECORD_FORMAT = 1
+#: Databases remembered at most (the least recently verified are forgotten first).
+RECORD_LIMIT = 32
+#: How long before it is hashed a file must have last changed to be remembered (file system
+#: clocks tick every few milliseconds; FAT's every two seconds).
+SETTLE_NS = 2_000_000_000
+
+_Fingerprint = tuple[int, int, int, int, int]
+
 
 def sidecar_path(database: Path) -> Path:
     """Where the checksum of ``database`` is recorded."""
     return database.with_name(database.name + SUFFIX)
+
+
+def record_path() -> Path:
+    """Where databases found to match their sidecar are remembered, in the user's cache folder."""
+    return paths.user_cache_dir() / "content" / "verified.json"
 
 
 def file_sha256(path: Path) -> str:
@@ -41,8 +74,12 @@ def sidecar_text(database: Path, name: str | None = None) -> str:
     return f"{file_sha256(database)}  {name or database.name}\n"
 
 
-def verify(database: Path) -> None:
+def verify(database: Path, record: Path | None = None) -> None:
     """Check ``database`` against its sidecar, if it has one.
+
+    Args:
+        database: the content database.
+        record: where verified databases are remembered (default: :func:`record_path`).
 
     Raises:
         ContentUnavailableError: the sidecar cannot be read or parsed, or the database's bytes do
@@ -63,17 +100,92 @@ def verify(database: Path) -> None:
             f"the checksum file {sidecar} is damaged, so the content database {database} cannot"
             " be verified; reinstall fypdesk or rebuild it with 'fypdesk build-db'"
         )
+    expected = match.group(1)
+    record = record if record is not None else record_path()
+    key = _key(database)
+    started = time.time_ns()
+    before = _fingerprint(database)
+    if key is not None and before is not None and _recorded(record, key, before, expected):
+        return
     try:
         actual = file_sha256(database)
     except OSError as exc:
         raise ContentUnavailableError(
             f"cannot read content database {database}: {exc.strerror or exc}"
         ) from exc
-    if actual != match.group(1):
+    if actual != expected:
         raise ContentUnavailableError(
             f"the content database {database} has been modified or damaged (its SHA-256 does not"
             f" match {sidecar.name}); reinstall fypdesk or rebuild it with 'fypdesk build-db'"
         )
+    # Stat data taken before hashing, of a file settled by then: a write during the hashing gives
+    # the file a later change time, so what is remembered no longer describes it.
+    settled = before is not None and started - max(before[1], before[2]) >= SETTLE_NS
+    if key is not None and before is not None and settled:
+        _remember(record, key, before, expected)
+
+
+def _key(database: Path) -> str | None:
+    """The record's key for ``database``: its resolved path (None: it cannot be resolved)."""
+    try:
+        return str(database.resolve())
+    except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+        return None
+
+
+def _fingerprint(database: Path) -> _Fingerprint | None:
+    """What changes whenever the file is written or replaced (None: it cannot be examined)."""
+    try:
+        st = database.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def _load(record: Path) -> dict[str, Any]:
+    """The remembered databases by key; empty when the record is missing or not one of ours."""
+    try:
+        data = json.loads(record.read_bytes())
+    except (OSError, ValueError):  # ValueError: bad JSON or bad UTF-8
+        return {}
+    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
+        return {}
+    verified = data.get("verified")
+    return verified if isinstance(verified, dict) else {}
+
+
+def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> bool:
+    """Whether ``key`` was found to match ``digest`` when its stat data was ``fingerprint``."""
+    entry = _load(record).get(key)
+    return (
+        isinstance(entry, dict)
+        and entry.get("stat") == list(fingerprint)
+        and entry.get("sha256") == digest
+    )
+
+
+def _remember(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> None:
+    """Add ``key`` to the record, atomically; a record that cannot be written is left as it is."""
+    import tempfile  # deferred: only a start that hashed pays for it
+
+    verified = _load(record)
+    verified.pop(key, None)  # re-inserted last: the most recently verified
+    verified[key] = {"stat": list(fingerprint), "sha256": digest}
+    kept = dict(list(verified.items())[-RECORD_LIMIT:])
+    text = json.dumps({"format": RECORD_FORMAT, "verified": kept}, indent=1)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=record.parent, prefix=".verified-", suffix=".tmp")
+    except OSError:
+        return
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        temporary.replace(record)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 class BackgroundCheck:

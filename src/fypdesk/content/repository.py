@@ -99,8 +99,10 @@ class ContentRepository:
         """Open ``path`` and check that it is a fypdesk content database of a known version.
 
         When a checksum sidecar (``<name>.sha256``, written by ``build-db``) lies beside the file,
-        the file must match it: a replaced or damaged bundled database is refused by name. A
-        caller passing ``verify_checksum=False`` checks it itself (the window does, on a thread:
+        the file must match it: a replaced or damaged bundled database is refused by name. It is
+        hashed unless its stat data are unchanged since it last matched (the record of
+        :func:`~fypdesk.content.checksum.verify`, in the user's cache folder). A caller passing
+        ``verify_checksum=False`` checks it itself (the window does, on a thread:
         :class:`~fypdesk.content.checksum.BackgroundCheck`).
 
         Raises:
