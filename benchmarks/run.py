@@ -65,6 +65,9 @@ CACHE_DIR: Path | None = None
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
+    # An installed fypdesk runs from compiled bytecode (pip compiles on install; a frozen build
+    # carries it): the warm-up runs must be allowed to write it, or every child compiles anew.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if CACHE_DIR is not None:
         env["FYPDESK_CACHE_DIR"] = str(CACHE_DIR)
     env["QT_QPA_PLATFORM"] = "offscreen"
