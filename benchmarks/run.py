@@ -727,6 +727,23 @@ def markdown(document: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def calibration_ms() -> float:
+    """A fixed pure-Python loop, timed (median of 3): how fast this machine runs Python now.
+
+    Shown at the start and the end of a run: on a shared virtual machine the same code runs up to
+    twice as slowly from one quarter of an hour to the next, and this row tells a reader which of
+    two runs had the faster machine.
+    """
+    samples = []
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for number in range(5_000_000):
+            total += number
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
 def main() -> int:
     """Run every benchmark; print the table; write the JSON; exit 1 if a budget is missed.
 
@@ -756,6 +773,7 @@ def main() -> int:
                 note=f"{written['method']}; ms/note by batch {written['ms_per_note_by_batch']}",
             )
         )
+    add(Row("machine speed: calibration loop, at the start", "-", calibration_ms(), "ms"))
     global CACHE_DIR
     with workdir() as work:
         CACHE_DIR = work / "cache"
@@ -765,6 +783,7 @@ def main() -> int:
         bench_pdf(series, notes_x1)
         bench_ui(series)
         bench_first_paint(series, work)
+    add(Row("machine speed: calibration loop, at the end", "-", calibration_ms(), "ms"))
     curves = growth_rows(series)
     print(table())
     print()
