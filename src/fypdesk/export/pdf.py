@@ -238,13 +238,30 @@ def _story_heading(c: RenderContext, heading: Heading) -> list[Flowable]:
 
 def _story_item(c: RenderContext, item: Item) -> list[Flowable]:
     s = c.styles
-    # Title and text in one paragraph: half the flowables to lay out, and they never part.
-    text = f"<b>{c.fonts.markup(item.title)}</b>"
+    # Title and text as two flowables, each in one font: most titles fit on a line and are drawn
+    # as a string, and a paragraph in one font is broken into lines on reportlab's fast path
+    # (one paragraph of both took 15 % more of a brief's rendering time).
+    if not (item.text or item.facts):
+        return [c.line(item.title, s.indented(s.item_alone, item.depth), c.width)]
+    title_style = s.indented(s.item_title, item.depth)
+    title = c.line(item.title, title_style, c.width)
+    # The title never ends a page: room for it and two lines of what follows, or a new page (a
+    # paragraph splits only if two of its lines fit); the text itself still splits. Measured at
+    # the frame's width, the title keeps its lines (BriefParagraph): the frame measures it free.
+    _, title_height = title.wrap(c.width, c.height)
+    room = title_style.spaceBefore + title_height + 2 * title_style.leading
+    story = [_RoomFor(room), title]
     if item.text:
-        text += "<br/>" + c.fonts.markup(item.text, keep_lines=True)
-    story = [BriefParagraph(text, s.indented(s.item, item.depth))]
+        story.append(c.para(item.text, s.indented(s.item_text, item.depth), keep_lines=True))
     story += [_fact(c, fact, item.depth) for fact in item.facts]
     return story
+
+
+class _RoomFor(CondPageBreak):  # type: ignore[misc]  # reportlab has no type hints
+    """A page break unless ``height`` points are left; unlike reportlab's, it passes the space
+    after the flowable before it on to the one after it, so the frame still merges the two."""
+
+    _SPACETRANSFER = True
 
 
 def _fact(c: RenderContext, fact: Fact, depth: int) -> Any:

@@ -60,7 +60,9 @@ class Styles:
     lead: ParagraphStyle
     intro: ParagraphStyle
     headings: tuple[ParagraphStyle, ...]
-    item: ParagraphStyle
+    item_title: ParagraphStyle
+    item_alone: ParagraphStyle
+    item_text: ParagraphStyle
     fact: ParagraphStyle
     note_label: ParagraphStyle
     note_body: ParagraphStyle
@@ -155,7 +157,9 @@ def build_styles() -> Styles:
         ),
         intro=style("intro", textColor=MUTED, spaceAfter=5),
         headings=headings,
-        item=style("item", spaceBefore=4, spaceAfter=2),
+        item_title=style("item-title", fontName=BOLD, spaceBefore=4, spaceAfter=0),
+        item_alone=style("item-alone", fontName=BOLD, spaceBefore=4, spaceAfter=2),
+        item_text=style("item-text", spaceBefore=0, spaceAfter=2),
         fact=style("fact", leftIndent=3 * mm, textColor=INK, spaceAfter=2),
         note_label=style(
             "note-label",
