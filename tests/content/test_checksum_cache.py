@@ -240,6 +240,23 @@ def test_a_damaged_record_is_ignored_and_replaced(
     assert str(db_path.resolve()) in _recorded(cache)
 
 
+def test_a_match_older_than_a_week_is_hashed_again(
+    tmp_path: Path, cache: Path, hashed: list[Path], settled: Callable[[Path], None]
+) -> None:
+    """Damage that leaves the stat data alone (a failing disk) is caught at the weekly check."""
+    db_path = _copy(tmp_path / ODD)
+    settled(db_path)
+    _open_and_close(db_path)
+    record = cache / "content" / "verified.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    entry = data["verified"][str(db_path.resolve())]
+    entry["checked"] -= checksum.RECHECK_AFTER_S + 60
+    record.write_text(json.dumps(data), encoding="utf-8")
+    _open_and_close(db_path)  # hashed again, and remembered afresh
+    _open_and_close(db_path)
+    assert hashed == [db_path] * 2
+
+
 def test_a_forged_entry_with_another_digest_does_not_pass(
     tmp_path: Path, cache: Path, hashed: list[Path], settled: Callable[[Path], None]
 ) -> None:
@@ -253,7 +270,8 @@ def test_a_forged_entry_with_another_digest_does_not_pass(
     fingerprint = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
     record = cache / "content" / "verified.json"
     record.parent.mkdir(parents=True)
-    entry = {"stat": fingerprint, "sha256": "0" * 64}  # verified against some other sidecar
+    # Verified just now, but against some other sidecar.
+    entry = {"stat": fingerprint, "sha256": "0" * 64, "checked": time.time()}
     record.write_text(
         json.dumps({"format": checksum.RECORD_FORMAT, "verified": {str(db_path.resolve()): entry}}),
         encoding="utf-8",

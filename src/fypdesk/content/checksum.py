@@ -14,10 +14,11 @@ hashed again while all of them are unchanged. That is safe: every write or repla
 change time, which user tools cannot set back, and a new sidecar has another digest; only matches
 are recorded, never a file changed in the last :data:`SETTLE_NS` (a second write within one tick
 of the file system's clock could keep its stat data). A missing, damaged or unwritable record only
-means hashing every time. Not caught at every start any more: damage that bypasses the file system
-(a failing disk), and on Windows, where ``st_ctime`` is the creation time, an in-place edit that
-restores the modification time; the checksum guards against accidents, and anyone able to write
-the database can rewrite its sidecar too.
+means hashing every time. A match is trusted for a week, then the file is hashed again, so damage
+that bypasses the file system (a failing disk) is caught within a week, not at the next start.
+Not caught between two such checks: on Windows, where ``st_ctime`` is the creation time, an
+in-place edit that restores the modification time; the checksum guards against accidents, and
+anyone able to write the database can rewrite its sidecar too.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ SUFFIX = ".sha256"
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 #: Bumped when what the record holds changes; a record of another format is ignored.
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 #: Databases remembered at most (the least recently verified are forgotten first).
 RECORD_LIMIT = 32
+#: How long a match is trusted: after a week the file is hashed again, which also catches damage
+#: that leaves the stat data alone (a failing disk).
+RECHECK_AFTER_S = 7 * 24 * 3600
 #: How long before it is hashed a file must have last changed to be remembered (file system
 #: clocks tick every few milliseconds; FAT's every two seconds).
 SETTLE_NS = 2_000_000_000
@@ -155,12 +159,17 @@ def _load(record: Path) -> dict[str, Any]:
 
 
 def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> bool:
-    """Whether ``key`` was found to match ``digest`` when its stat data was ``fingerprint``."""
+    """Whether ``key`` was found to match ``digest`` when its stat data was ``fingerprint``, less
+    than :data:`RECHECK_AFTER_S` ago."""
     entry = _load(record).get(key)
+    if not isinstance(entry, dict):
+        return False
+    checked = entry.get("checked")
     return (
-        isinstance(entry, dict)
-        and entry.get("stat") == list(fingerprint)
+        entry.get("stat") == list(fingerprint)
         and entry.get("sha256") == digest
+        and isinstance(checked, (int, float))
+        and 0 <= time.time() - checked < RECHECK_AFTER_S
     )
 
 
@@ -170,7 +179,7 @@ def _remember(record: Path, key: str, fingerprint: _Fingerprint, digest: str) ->
 
     verified = _load(record)
     verified.pop(key, None)  # re-inserted last: the most recently verified
-    verified[key] = {"stat": list(fingerprint), "sha256": digest}
+    verified[key] = {"stat": list(fingerprint), "sha256": digest, "checked": time.time()}
     kept = dict(list(verified.items())[-RECORD_LIMIT:])
     text = json.dumps({"format": RECORD_FORMAT, "verified": kept}, indent=1)
     try:
