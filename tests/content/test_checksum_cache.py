@@ -73,6 +73,15 @@ def _copy(folder: Path) -> Path:
     return folder / "fyp.db"
 
 
+def _damaged_copy(folder: Path) -> Path:
+    """A copy of the database with one byte changed, beside the original's sidecar."""
+    db_path = _copy(folder)
+    with db_path.open("r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\x00")
+    return db_path
+
+
 def _open_and_close(path: Path) -> None:
     ContentRepository.open(path).close()
 
@@ -166,10 +175,7 @@ def test_a_changed_sidecar_misses(
 def test_a_mismatching_database_is_never_recorded(
     tmp_path: Path, cache: Path, hashed: list[Path], settled: Callable[[Path], None]
 ) -> None:
-    db_path = _copy(tmp_path / ODD)
-    with db_path.open("r+b") as handle:
-        handle.seek(100)
-        handle.write(b"\x00")
+    db_path = _damaged_copy(tmp_path / ODD)
     settled(db_path)
     for _ in range(2):
         with pytest.raises(ContentUnavailableError, match="has been modified or damaged"):
@@ -261,10 +267,7 @@ def test_a_forged_entry_with_another_digest_does_not_pass(
     tmp_path: Path, cache: Path, hashed: list[Path], settled: Callable[[Path], None]
 ) -> None:
     """An entry is a match of these stat data with this sidecar digest, not of the path alone."""
-    db_path = _copy(tmp_path / ODD)
-    with db_path.open("r+b") as handle:
-        handle.seek(100)
-        handle.write(b"\x00")
+    db_path = _damaged_copy(tmp_path / ODD)
     settled(db_path)
     st = db_path.stat()
     fingerprint = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]

@@ -254,21 +254,16 @@ class MainWindow(QMainWindow):
 
     def _on_notes_panel_annotations_changed(self) -> None:
         # The panel changed the node it shows (a note written or deleted there, its star or its
-        # follow-up mark) and shows the store's answer: its list holds the node's notes, its
-        # star button and follow-up box the node's marks. Only that node and its ancestors
+        # follow-up mark) and shows the store's answer. Only that node and its ancestors
         # change, so nothing is counted again.
-        panel = self.notes_panel
-        node_id = panel.node_id
+        node_id = self.notes_panel.node_id
         if node_id is None:
             self._refresh_annotations()
             return
+        notes, starred, follow_up = self.notes_panel.shown_annotations()
         shown = self._annotations
         change = shown.change(
-            node_id,
-            self._ancestry(node_id),
-            notes=panel.list_model.rowCount(),
-            starred=panel.star_button.isChecked(),
-            follow_up=panel.follow_up_box.isChecked(),
+            node_id, self._ancestry(node_id), notes=notes, starred=starred, follow_up=follow_up
         )
         self.navigator.model.update_annotations(change.totals, shown.starred, shown.follow_up)
         # A table lists targets or figures: other nodes' notes and stars do not show there.

@@ -215,6 +215,15 @@ class NotesPanel(QWidget):
         """The node whose notes are shown."""
         return self._node_id
 
+    def shown_annotations(self) -> tuple[int, bool, bool]:
+        """What the panel shows of its node, as the store last answered: its number of notes,
+        whether it is starred, whether it is marked for follow-up."""
+        return (
+            self.list_model.rowCount(),
+            self.star_button.isChecked(),
+            self.follow_up_box.isChecked(),
+        )
+
     @property
     def note_id(self) -> str | None:
         """The note in the editor (``None``: a new note not yet saved)."""
