@@ -69,7 +69,7 @@ def test_a_damaged_database_is_never_backed_up(db_path: Path, clock: FakeClock) 
     assert good.path.read_bytes() == good_bytes
 
 
-def test_rotation_keeps_seven_daily_and_four_weekly(db_path: Path) -> None:
+def test_rotation_keeps_ten_recent_seven_daily_and_four_weekly(db_path: Path) -> None:
     clock = FakeClock(start=datetime(2026, 1, 1, 8, 0, tzinfo=UTC), tick=timedelta(0))
     repository = open_notes(db_path, clock=clock, auto_backup=False)
     try:
@@ -85,8 +85,46 @@ def test_rotation_keeps_seven_daily_and_four_weekly(db_path: Path) -> None:
     daily = [last - timedelta(days=n) for n in range(7)]
     # Newest of each of the last 4 ISO weeks: the Sundays (the first is the newest day itself).
     weekly = [last - timedelta(weeks=n) for n in range(4)]
-    assert kept == sorted(set(daily) | set(weekly), reverse=True)
-    assert len(kept) == 10
+    # The newest ten whatever their day: both of each of the last five days.
+    recent = [last - timedelta(days=n, hours=h) for n in range(5) for h in (0, 6)]
+    assert kept == sorted(set(daily) | set(weekly) | set(recent), reverse=True)
+    assert len(kept) == 15
+
+
+def test_fifteen_backups_in_a_minute_keep_the_newest_ten(db_path: Path) -> None:
+    clock = FakeClock(start=datetime(2026, 1, 1, 8, 0, tzinfo=UTC), tick=timedelta(seconds=3))
+    repository = open_notes(db_path, clock=clock, auto_backup=False)
+    try:
+        taken = []
+        for number in range(15):
+            repository.add_note(TARGET_ID, f"note {number}")
+            taken.append(backup_now(db_path, clock))
+    finally:
+        repository.close()
+    assert _backups(db_path) == sorted(taken[-backup.KEEP_RECENT :], key=lambda i: i.taken)[::-1]
+
+
+def test_backups_in_the_same_second_get_names_of_their_own(db_path: Path) -> None:
+    clock = FakeClock(start=datetime(2026, 1, 1, 8, 0, tzinfo=UTC), tick=timedelta(0))
+    repository = open_notes(db_path, clock=clock, auto_backup=False)
+    repository.add_note(TARGET_ID, "x")
+    repository.close()
+    names = {backup_now(db_path, clock).path.name for _ in range(4)}
+    assert len(names) == 4
+    assert not [p for p in backup.backup_dir(db_path).iterdir() if "partial" in p.name]
+
+
+def test_a_stray_file_with_an_impossible_date_is_not_a_backup(db_path: Path) -> None:
+    folder = backup.backup_dir(db_path)
+    folder.mkdir(parents=True)
+    (folder / "notes-99999999T999999Z-auto.db").write_bytes(b"not ours")
+    (folder / "notes-20260101T080000Z-auto.db").mkdir()  # a folder named like one
+    assert backup.list_backups(folder) == ()
+    repository = open_notes(db_path)
+    repository.add_note(TARGET_ID, "x")
+    repository.close()
+    open_notes(db_path).close()  # opening again takes the automatic backup, and works
+    assert len(backup.list_backups(folder)) == 1
 
 
 def test_special_backups_survive_rotation(db_path: Path) -> None:
@@ -101,7 +139,7 @@ def test_special_backups_survive_rotation(db_path: Path) -> None:
     ]
     for name in names:
         (folder / name).write_bytes(b"")
-    removed = backup.rotate(folder)
+    removed = backup.rotate(folder, keep_recent=1)
     assert [path.name for path in removed] == ["notes-20260301T000000Z-auto.db"]
     assert (folder / "unrelated.txt").exists()
 
