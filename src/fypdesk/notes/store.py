@@ -182,7 +182,16 @@ def backup_now(path: Path, clock: Clock = utc_now) -> BackupInfo:
 
 def restore(path: Path, chosen: Path | None = None, clock: Clock = utc_now) -> BackupInfo:
     """Replace the notes with a backup: ``chosen`` (a path or a file name in the backups folder)
-    or the newest. The current database is backed up first (or, if damaged, kept aside).
+    or the newest routine one. The current database is backed up first (or, if damaged, kept
+    aside).
+
+    Without ``chosen``, backups taken before a restore are passed over: right after a restore the
+    newest backup is the one of the notes it replaced, and a second ``fypdesk restore`` would
+    undo the first. Choose it by name to undo a restore.
+
+    The pre-restore backup is taken while this holds the store's write lock, and the swap
+    follows under the same lock: a save that another process (the window, a command) commits
+    meanwhile waits and lands in the restored store, and never falls between the two.
 
     Raises:
         BackupError: no such backup, or it fails its check; nothing is changed then.
@@ -190,9 +199,10 @@ def restore(path: Path, chosen: Path | None = None, clock: Clock = utc_now) -> B
     folder = backup.backup_dir(path)
     backups = backup.list_backups(folder)
     if chosen is None:
-        if not backups:
+        candidates = [info for info in backups if info.reason != backup.PRE_RESTORE]
+        if not candidates:
             raise BackupError(f"there are no backups in {folder}")
-        target = backups[0]
+        target = candidates[0]
     else:
         candidate = chosen if chosen.is_file() else folder / chosen.name
         matches = [info for info in backups if info.path.resolve() == candidate.resolve()]
@@ -204,12 +214,21 @@ def restore(path: Path, chosen: Path | None = None, clock: Clock = utc_now) -> B
         raise BackupError(f"backup {target.path.name} is not usable: {problem}; nothing changed")
     before = 0
     if path.exists():
-        if backup.diagnose(path) is None:
+        if backup.live_problem(path) is None:
             before = backup.read_revision(path) or 0
-            backup.take_backup(path, clock, backup.PRE_RESTORE, rotate_after=False)
-        else:
-            recovery.move_aside(path, clock)
-    backup.restore_into(target.path, path)
+
+            def keep_current() -> None:
+                backup.take_backup(path, clock, backup.PRE_RESTORE, rotate_after=False)
+
+            backup.restore_into(target.path, path, before_swap=keep_current)
+            _advance_revision(path, before)
+            backup.rotate(folder)
+            return target
+        recovery.move_aside(path, clock)
+    # No current store (or a damaged one, kept aside): put a synced copy in place.
+    staged = path.with_name(f"{path.name}.restoring")
+    backup.stage_copy(target.path, staged)
+    staged.replace(path)
     _advance_revision(path, before)
     backup.rotate(folder)
     return target
