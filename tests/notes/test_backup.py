@@ -209,3 +209,66 @@ def test_restore_refuses_a_missing_or_bad_backup_and_changes_nothing(
     with pytest.raises(BackupError, match="not usable"):
         restore(db_path, clock=clock)
     assert db_path.read_bytes() == before
+
+
+def test_a_second_restore_does_not_undo_the_first(db_path: Path, clock: FakeClock) -> None:
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "kept in the backup")
+    repository.close()
+    backup_now(db_path, clock)
+    repository = open_notes(db_path, clock=clock, auto_backup=False)
+    repository.add_note(TARGET_ID, "written after it")
+    repository.close()
+    first = restore(db_path, clock=clock)
+    second = restore(db_path, clock=clock)  # the newest file is now the pre-restore one
+    assert second == first
+    repository = open_notes(db_path, clock=clock)
+    try:
+        assert [note.body for note in repository.all_notes()] == ["kept in the backup"]
+    finally:
+        repository.close()
+
+
+def test_a_note_removed_by_mistake_comes_back_after_more_commands(
+    db_path: Path, clock: FakeClock
+) -> None:
+    repository = open_notes(db_path, clock=clock)
+    note = repository.add_note(TARGET_ID, "the note removed by mistake")
+    repository.close()
+    for _ in range(3):  # commands that changed something, each followed by an automatic backup
+        repository = open_notes(db_path, clock=clock)
+        repository.add_note(TARGET_ID, "another")
+        repository.close()
+    repository = open_notes(db_path, clock=clock)
+    repository.delete_note(note.uuid)
+    repository.close()
+    for _ in range(12):  # enough routine backups to push every earlier one out of the newest ten
+        repository = open_notes(db_path, clock=clock)
+        repository.add_note(TARGET_ID, "later")
+        repository.close()
+        backup_now(db_path, clock)
+    pre_delete = [
+        info for info in backup.list_backups(backup.backup_dir(db_path)) if "delete" in info.reason
+    ]
+    assert len(pre_delete) == 1
+    restore(db_path, pre_delete[0].path, clock=clock)
+    repository = open_notes(db_path, clock=clock)
+    try:
+        assert repository.note(note.uuid).body == "the note removed by mistake"
+    finally:
+        repository.close()
+
+
+def test_an_import_takes_a_backup_first(db_path: Path, clock: FakeClock, tmp_path: Path) -> None:
+    from fypdesk.notes import exchange
+
+    repository = open_notes(db_path, clock=clock)
+    try:
+        repository.add_note(TARGET_ID, "before the import")
+        exported = tmp_path / "notes.json"
+        exchange.export_json(repository, exported, clock)
+        exchange.import_json(repository, exported)
+    finally:
+        repository.close()
+    reasons = [info.reason for info in backup.list_backups(backup.backup_dir(db_path))]
+    assert backup.PRE_IMPORT in reasons

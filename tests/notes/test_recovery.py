@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,8 +28,6 @@ def smash_header(path: Path) -> None:
 
 def overwrite_page(path: Path) -> None:
     """Overwrite the root page of the notes table's B-tree with garbage."""
-    import sqlite3
-
     connection = sqlite3.connect(path)
     try:
         root = connection.execute(
@@ -147,3 +148,85 @@ def test_a_foreign_database_is_refused_not_overwritten(db_path: Path, clock: Fak
     connection.close()
     with pytest.raises(NotesUnavailableError, match="not a fypdesk notes database"):
         open_notes(db_path, clock=clock)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MiB file system of its own (tmpfs), to fill up; skipped where it cannot be mounted."""
+    mount_point = tmp_path / "small disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _fill(folder: Path, leave: int) -> Path:
+    """Fill the file system of ``folder`` until fewer than ``leave`` bytes are free."""
+    filler = folder / "filler"
+    free = shutil.disk_usage(folder).free
+    with filler.open("wb") as handle:
+        handle.write(b"\0" * max(0, free - leave))
+    return filler
+
+
+def test_a_full_disk_during_recovery_keeps_everything_and_says_free_space(
+    small_disk: Path,
+) -> None:
+    db_path = small_disk / "data" / "notes.db"
+    clock = FakeClock()
+    repository = open_notes(db_path, clock=clock)
+    for number in range(20):
+        repository.add_note(TARGET_ID, f"note {number} " + "text " * 1000)
+    repository.close()
+    good = backup_now(db_path, clock)
+    overwrite_page(db_path)
+    damaged_bytes = db_path.read_bytes()
+    filler = _fill(small_disk, leave=64 * 1024)
+    with pytest.raises(NotesUnavailableError, match="free some disk space"):
+        open_notes(db_path, clock=clock)
+    # Nothing moved, nothing rotated: the damaged file where it was, the good backup kept.
+    assert db_path.read_bytes() == damaged_bytes
+    assert backup.list_backups(backup.backup_dir(db_path)) == (good,)
+    assert not list(db_path.parent.glob("notes.db.damaged-*"))
+    filler.unlink()
+    reports: list[RecoveryReport] = []
+    repository = open_notes(db_path, clock=clock, on_recovery=reports.append)
+    try:
+        assert reports and reports[0].restored == good
+        assert len(repository.all_notes()) == 20
+    finally:
+        repository.close()
+
+
+def test_a_copy_that_cannot_be_written_is_no_reason_to_try_an_older_backup(
+    db_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repository = open_notes(db_path, clock=clock)
+    repository.add_note(TARGET_ID, "in both backups")
+    repository.close()
+    older = backup_now(db_path, clock)
+    repository = open_notes(db_path, clock=clock, auto_backup=False)
+    repository.add_note(TARGET_ID, "only in the newer backup")
+    repository.close()
+    newer = backup_now(db_path, clock)
+    smash_header(db_path)
+
+    def disk_full(_source: Path, _target: Path) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(backup, "_copy_database", disk_full)
+    with pytest.raises(NotesUnavailableError, match="free some disk space"):
+        open_notes(db_path, clock=clock)
+    monkeypatch.undo()
+    assert backup.list_backups(backup.backup_dir(db_path)) == (newer, older)
+    reports: list[RecoveryReport] = []
+    open_notes(db_path, clock=clock, on_recovery=reports.append).close()
+    assert reports[0].restored == newer

@@ -35,7 +35,7 @@ from fypdesk.domain.notes import (
     plan_of,
     utc_now,
 )
-from fypdesk.notes import search
+from fypdesk.notes import backup, search
 from fypdesk.notes.repository import (
     NotesRepository,
     is_colour,
@@ -210,6 +210,8 @@ def import_json(repository: NotesRepository, path: Path, *, dry_run: bool = Fals
         ExchangeFormatError: the file is malformed or of another version; nothing is changed.
     """
     contents = read_notes_file(path)
+    if not dry_run:
+        repository.backup_before(backup.PRE_IMPORT)
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     try:
         with repository.write_transaction() as session:

@@ -35,7 +35,7 @@ from fypdesk.domain.notes import (
     Tag,
     utc_now,
 )
-from fypdesk.notes import maintenance, search
+from fypdesk.notes import backup, maintenance, search
 from fypdesk.notes.briefs import SavedBriefs
 from fypdesk.notes.marks import NodeMarksStore
 from fypdesk.notes.schema import (
@@ -172,6 +172,25 @@ class NotesRepository:
                 f"cannot save to the notes database {self.path}: {exc.orig}; nothing was changed"
             ) from exc
 
+    def backup_before(self, reason: str) -> None:
+        """Take a special backup (``reason``: :data:`~fypdesk.notes.backup.PRE_DELETE`,
+        :data:`~fypdesk.notes.backup.PRE_IMPORT`) of the notes as they are, before a change the
+        user may want to undo the same day; nothing when the newest backup of that kind already
+        holds them. (A routine backup of the same notes is no substitute: routine ones rotate.)
+
+        A backup that fails is logged and does not stop the change: the store's own commit
+        still protects it, and a full disk fails the change itself with a clear message.
+        """
+        folder = backup.backup_dir(self.path)
+        same_kind = [info for info in backup.list_backups(folder) if info.reason == reason]
+        revision = self.revision()
+        if revision == 0 or (same_kind and backup.read_revision(same_kind[0].path) == revision):
+            return
+        try:
+            backup.take_backup(self.path, self._clock, reason)
+        except NotesError as exc:
+            _log.warning("the backup before this change failed: %s", exc)
+
     def revision(self) -> int:
         """The write counter: it changes with every committed write."""
         with self.read_session() as session:
@@ -252,9 +271,16 @@ class NotesRepository:
     def delete_note(self, note_uuid: str) -> None:
         """Remove a note for good (the window asks the user first).
 
+        A backup of the notes as they were is taken first (see :meth:`backup_before`), so that
+        ``fypdesk restore`` brings the note back even after more commands have run.
+
         Raises:
             NoteNotFoundError: no such note.
         """
+        with self.read_session() as session:
+            if session.get(NoteRow, note_uuid) is None:
+                raise NoteNotFoundError(note_uuid)
+        self.backup_before(backup.PRE_DELETE)
         with self.write_transaction() as session:
             row = session.get(NoteRow, note_uuid)
             if row is None:
