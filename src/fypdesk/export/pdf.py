@@ -49,6 +49,7 @@ from fypdesk.export.document import (
     TextRole,
 )
 from fypdesk.export.fonts import REGULAR, Fonts
+from fypdesk.export.pdf_long_text import note_paragraphs
 from fypdesk.export.pdf_pages import (
     BODY,
     CONTENTS,
@@ -280,11 +281,14 @@ def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
     width = inner_width(
         c.width, indent=ps.NOTE_INDENT, bar_width=ps.NOTE_RULE, padding=ps.NOTE_PADDING
     )
-    parts = [c.line(f"NOTE · on “{one_line(note.about)}”", s.note_label, width)]
+    # Every text of the note goes through note_paragraphs: however long the note or one of its
+    # words (an old store may hold megabytes), each flowable stays paragraph-sized, so laying
+    # the note out costs time in proportion to its length.
+    parts = note_paragraphs(c, f"NOTE · on “{one_line(note.about)}”", s.note_label, width)
     # One paragraph per blank-line-separated chunk, so long notes break between them easily.
     for chunk in clean(note.body).split("\n\n"):
         if chunk.strip():
-            parts.append(c.line(chunk.strip("\n"), s.note_body, width, keep_lines=True))
+            parts += note_paragraphs(c, chunk.strip("\n"), s.note_body, width)
     # The date first: after a right-to-left tag, the bidi algorithm would take the date's digits
     # into the tag's run and print 2026-11-28 as 28-11-2026.
     meta = []
@@ -293,9 +297,9 @@ def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
     if note.tags:
         meta.append("Tags: " + " · ".join(one_line(tag) for tag in note.tags))
     if meta:
-        parts.append(c.line(" — ".join(meta), s.note_meta, width))
+        parts += note_paragraphs(c, " — ".join(meta), s.note_meta, width)
     callout = Callout(
-        parts,
+        [part for part, _ in parts],
         fill=ps.NOTE_FILL,
         bar=ps.NOTE_BAR,
         bar_width=ps.NOTE_RULE,
@@ -303,6 +307,7 @@ def _story_note(c: RenderContext, note: NoteCallout) -> list[Flowable]:
         gap=ps.NOTE_GAP,
         page_height=c.height,
         indent=ps.NOTE_INDENT,
+        joined=[joined for _, joined in parts],
     )
     return [Spacer(1, 2), callout, Spacer(1, 5)]
 
