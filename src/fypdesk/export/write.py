@@ -3,6 +3,11 @@
 The bytes go to a temporary file in the target's own folder (so the final rename never crosses a
 file system), are flushed and fsynced, and only then renamed over the target. Any failure on the
 way, a full disk or a renderer's error, removes the temporary file: no partial brief is ever left.
+
+Permissions: a file written over keeps its mode (a brief the user made private stays private). A
+new file is private (``0600``) by default, because briefs and notes exports carry the user's
+notes; a file without them (a CSV of targets) passes ``private=False`` and gets the usual
+permissions under the umask, as ``open(path, "w")`` would give it.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import contextlib
 import errno
 import glob
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,10 +30,18 @@ T = TypeVar("T")
 _PART_SUFFIX = ".part"
 #: Permissions a new document gets before the umask, as if created with ``open(path, "w")``.
 _DOCUMENT_MODE = 0o666
+#: Permissions of a new file that holds private annotations: the owner's alone.
+_PRIVATE_MODE = 0o600
 
 
-def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
+def atomic_write(path: Path, produce: Callable[[BinaryIO], T], *, private: bool = True) -> T:
     """Call ``produce`` with a stream for ``path`` and install the result atomically.
+
+    Args:
+        path: the file to write.
+        produce: writes the content to the stream it is given.
+        private: a new file is readable by its owner only (``0600``); otherwise it gets the
+            umask's default. A file that already exists keeps its mode either way.
 
     Returns:
         Whatever ``produce`` returned (a page count, say).
@@ -43,6 +57,9 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
         if target.is_dir():  # may itself fail: a name too long, a folder we cannot search
             raise FypdeskError(f"cannot write {target}: it is a folder")
         _remove_stale_parts(target)
+        mode = _existing_mode(target)
+        if mode is None:
+            mode = _PRIVATE_MODE if private else _DOCUMENT_MODE & ~_umask()
         descriptor, temp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=_PART_SUFFIX, dir=folder
         )
@@ -55,7 +72,7 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
             result = produce(stream)
             stream.flush()
             os.fsync(stream.fileno())
-        temp.chmod(_DOCUMENT_MODE & ~_umask())
+        temp.chmod(mode)
         temp.replace(target)
     except OSError as exc:
         _discard(temp)
@@ -65,6 +82,14 @@ def atomic_write(path: Path, produce: Callable[[BinaryIO], T]) -> T:
         raise
     _sync_folder(folder)
     return result
+
+
+def _existing_mode(target: Path) -> int | None:
+    """The permission bits of the file at ``target``, or ``None`` when there is none yet."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode) & 0o777
+    except FileNotFoundError:
+        return None
 
 
 def _remove_stale_parts(target: Path) -> None:
