@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from fypdesk import __version__
 from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
-from fypdesk.domain.errors import UnknownNodeError
+from fypdesk.domain.errors import FypdeskError, UnknownNodeError
 from fypdesk.domain.notes import node_text_hash
 from fypdesk.ui.actions import Actions
 from fypdesk.ui.all_notes import AllNotesView
@@ -394,8 +394,11 @@ class MainWindow(QMainWindow):
         self._fill(view)
         try:
             view.write_csv(path, self._plan_base_year)
-        except OSError as exc:
-            self._dialogs.error(f"Export {noun}", f"Could not write {path}: {exc.strerror}")
+        except FypdeskError as exc:
+            message = str(exc)
+            self._dialogs.error(
+                f"Export {noun}", f"Could not write the file. {message[:1].upper()}{message[1:]}."
+            )
 
     def _on_new_note_triggered(self) -> None:
         self.notes_dock.show()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import heapq
-import io
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from fypdesk.domain.content import PlanSummary, QuantityKind, QuantityRole
 from fypdesk.domain.serialise import FIGURE_FIELDS, TARGET_FIELDS, quantity_record
+from fypdesk.export.csv_cells import csv_text
+from fypdesk.export.write import atomic_write
 from fypdesk.ui.plan_combo import plan_combo
 from fypdesk.ui.quantity_model import (
     NUMERIC_COLUMNS,
@@ -274,15 +274,20 @@ class QuantitiesView(QWidget):
             QGuiApplication.clipboard().setText(self.selection_as_tsv())
 
     def write_csv(self, path: Path, plan_base_year: int | None) -> int:
-        """Write the listed rows (as filtered and sorted) to ``path``; returns the row count."""
+        """Write the listed rows (as filtered and sorted) to ``path``; returns the row count.
+
+        The file is written atomically (the old one stays whole if writing fails) and cells a
+        spreadsheet would run as formulas are neutralised (:mod:`fypdesk.export.csv_cells`).
+
+        Raises:
+            FypdeskError: the file cannot be written; the message says why.
+        """
         fields = TARGET_FIELDS if self.model.role is QuantityRole.TARGET else FIGURE_FIELDS
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
         rows = self.visible_rows()
-        for row in rows:
-            writer.writerow(quantity_record(row.quantity, plan_base_year))
-        path.write_text(buffer.getvalue(), encoding="utf-8")
+        records = [quantity_record(row.quantity, plan_base_year) for row in rows]
+        data = csv_text(records, fields).encode("utf-8")
+        # The table holds no notes: the file gets the usual permissions, not private ones.
+        atomic_write(path, lambda stream: stream.write(data), private=False)
         return len(rows)
 
     def _on_plan_combo_current_index_changed(self, _index: int) -> None:
