@@ -1,0 +1,107 @@
+"""Every note as Markdown, grouped by plan: ``fypdesk notes export FILE.md``.
+
+The text is escaped as the brief's Markdown is (:func:`fypdesk.export.markdown.escape`): a note,
+a tag, a title or an imported node id displays exactly as written in any Markdown viewer. Raw
+HTML, a remote image, a ``javascript:`` link, a line that would start a heading, and a bare
+carriage return that would end the quote are all shown as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from fypdesk.domain.notes import Note, plan_of
+from fypdesk.export.markdown import escape
+from fypdesk.export.text import clean, one_line
+from fypdesk.export.write import atomic_write
+
+_BACKTICKS = re.compile(r"`+")
+
+#: How the time of an update or the export is shown.
+_TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
+
+
+def render_notes_markdown(
+    notes: Sequence[Note],
+    *,
+    plan_titles: Mapping[str, str],
+    node_titles: Mapping[str, str],
+    exported: datetime,
+) -> str:
+    """``notes`` as Markdown grouped by plan (in ``plan_titles`` order), each note's text shown
+    exactly as written.
+
+    Notes on nodes missing from ``node_titles`` are listed last, as detached.
+    """
+    groups: dict[str | None, list[Note]] = {}
+    detached: list[Note] = []
+    for note in notes:
+        if note.node_id not in node_titles:
+            detached.append(note)
+        else:
+            groups.setdefault(plan_of(note.node_id), []).append(note)
+    lines = ["# fypdesk notes", "", f"Exported {exported.strftime(_TIME_FORMAT)}.", ""]
+    order: list[str | None] = [None, *plan_titles]
+    for plan in order:
+        if plan in groups:
+            title = (
+                "Briefing"
+                if plan is None
+                else f"{escape(one_line(plan_titles[plan]))} ({_code(plan)})"
+            )
+            lines += _group(title, groups[plan], node_titles)
+    for plan in groups:
+        if plan not in order and plan is not None:
+            lines += _group(_code(plan), groups[plan], node_titles)
+    if detached:
+        lines += _group("Detached notes (their item no longer exists)", detached, {})
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_notes_markdown(
+    notes: Sequence[Note],
+    path: Path,
+    *,
+    plan_titles: Mapping[str, str],
+    node_titles: Mapping[str, str],
+    exported: datetime,
+) -> None:
+    """Write :func:`render_notes_markdown` to ``path`` atomically; a new file is private (it
+    holds the user's notes), one written over keeps its permissions.
+
+    Raises:
+        FypdeskError: the file cannot be written (any old file is intact).
+    """
+    data = render_notes_markdown(
+        notes, plan_titles=plan_titles, node_titles=node_titles, exported=exported
+    ).encode("utf-8")
+    atomic_write(path, lambda stream: stream.write(data), private=True)
+
+
+def _group(title: str, notes: Sequence[Note], node_titles: Mapping[str, str]) -> list[str]:
+    lines = [f"## {title}", ""]
+    for note in sorted(notes, key=lambda n: (n.node_id, n.created)):
+        lines.append(f"### {escape(one_line(node_titles.get(note.node_id, note.node_id)))}")
+        lines.append("")
+        meta = f"{_code(note.node_id)} · updated {note.updated.strftime(_TIME_FORMAT)}"
+        if note.tags:
+            tags = (escape(one_line(tag), line_start=False) for tag in note.tags)
+            meta += " · tags: " + ", ".join(tags)
+        lines += [meta, ""]
+        lines += [f"> {escape(line)}" if line else ">" for line in clean(note.body).split("\n")]
+        lines.append("")
+    return lines
+
+
+def _code(text: str) -> str:
+    """``text`` on one line as a code span (shown literally), its fence longer than any run of
+    backticks inside, so the text cannot close it."""
+    text = one_line(text)
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "  # CommonMark strips one space each side of a padded span
+    return f"{fence}{text}{fence}" if text else escape("(no id)")
