@@ -23,6 +23,7 @@ a restriction could put the wrong notes in front of a meeting.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from fypdesk.domain.brief import (
@@ -51,6 +52,48 @@ _SCOPE_KEYS = frozenset({"starred", "annotated", "tags"})
 _OPTION_KEYS = frozenset(
     {"version", "scope", "notes", "note_tags", "targets_annex", "charts", "citations", "toc"}
 )
+
+
+#: The longest name a saved brief may have, in characters.
+MAX_NAME_LENGTH = 200
+
+
+class InvalidBriefNameError(FypdeskError):
+    """A name a brief cannot be saved under."""
+
+
+def check_brief_name(name: str) -> str:
+    """``name`` if a brief may be saved under it.
+
+    A name is listed by ``fypdesk briefs`` and shown in the window, so it may not hold control
+    characters (ESC would drive the terminal, a line break would fake a row), bidi embeddings,
+    overrides or isolates (they make a name read as another), line or paragraph separators, or
+    lone surrogates.
+
+    Raises:
+        InvalidBriefNameError: the name is empty, too long, or holds such a character (named).
+    """
+    if not name.strip():
+        raise InvalidBriefNameError("a saved brief needs a name")
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidBriefNameError(
+            f"a saved brief's name may have at most {MAX_NAME_LENGTH} characters, not {len(name)}"
+        )
+    for ch in name:
+        if _is_control(ch):
+            raise InvalidBriefNameError(
+                f"a saved brief's name may not hold control characters (it holds U+{ord(ch):04X})"
+            )
+    return name
+
+
+def _is_control(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) in {"Cc", "Cs", "Zl", "Zp"}
+        or 0x202A <= code <= 0x202E
+        or 0x2066 <= code <= 0x2069
+    )
 
 
 class InvalidSavedBriefError(FypdeskError):
