@@ -140,7 +140,7 @@ def test_markdown_export(
     assert run(capsys, "notes", "export", str(path))[0] == 0
     text = path.read_text(encoding="utf-8")
     assert "## Information and Communication Technologies (`ict`)" in text
-    assert "> a <b> note" in text
+    assert "> a \\<b\\> note" in text  # shown as written, never as HTML
 
 
 def test_star_unstar_and_tags(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
@@ -172,7 +172,8 @@ def test_check_reports_detached_notes_and_problems(
     connection = sqlite3.connect(data_dir / "notes.db")
     with connection:
         connection.execute(
-            "INSERT INTO notes VALUES ('0f1e2d3c-4b5a-4678-9abc-def012345678', 'ict/gone', 'x',"
+            "INSERT INTO notes (uuid, node_id, body, created, updated, node_hash)"
+            " VALUES ('0f1e2d3c-4b5a-4678-9abc-def012345678', 'ict/gone', 'x',"
             " '2026-01-01T00:00:00.000000+00:00', '2026-01-01T00:00:00.000000+00:00', NULL)"
         )
     connection.close()

@@ -7,6 +7,7 @@ Commands that only read content never import Qt or reportlab: the GUI is importe
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -71,6 +72,7 @@ def _opens_the_window(argv: Sequence[str]) -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return its exit status. Expected failures print one line on stderr."""
+    _never_fail_to_encode()
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(gui_only=_opens_the_window(arguments))
     args = parser.parse_args(arguments)
@@ -110,6 +112,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 70
 
 
+def _never_fail_to_encode() -> None:
+    """Make stdout and stderr show what their encoding cannot hold as escapes (``\\u4e2d``)
+    instead of raising UnicodeEncodeError mid-output: ``PYTHONIOENCODING=ascii``, a Windows
+    cp1252 pipe or the C locale cannot encode a Chinese tag. The encoding itself is kept
+    (UTF-8 stays UTF-8); lone surrogates, which no encoding holds, are escaped too."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # closed, or not reconfigurable
+                reconfigure(errors="backslashreplace")
+
+
 def _check_text_arguments(args: argparse.Namespace) -> None:
     """Refuse text arguments that hold bytes which are not UTF-8 (Python decodes such command-line
     bytes to lone surrogates, which no database or file can store). Paths may hold them: a file
@@ -137,4 +151,7 @@ def _is_valid_text(text: str) -> bool:
 
 def _error(message: str) -> None:
     if sys.stderr is not None:
-        print(f"{PROG}: error: {message}", file=sys.stderr)
+        from fypdesk.cli.output import visible
+
+        # A message may quote a stored value (a brief's name, an imported id): shown safely.
+        print(f"{PROG}: error: {visible(message)}", file=sys.stderr)

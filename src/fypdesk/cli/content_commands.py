@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import html
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from fypdesk import paths
 from fypdesk.cli import output
+from fypdesk.cli.output import visible
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
 from fypdesk.domain.growth import format_number
@@ -19,6 +22,10 @@ from fypdesk.domain.serialise import (
     plan_record,
     quantity_record,
 )
+
+#: The most results ``search --limit`` may ask for: more than anyone reads, and far below what
+#: SQLite can bind (a number past 2**63 - 1 is an OverflowError there).
+MAX_LIMIT = 10_000
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,7 +47,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     search = commands.add_parser("search", help="search titles, texts and targets")
     search.add_argument("query", help="words to look for (any text is accepted)")
-    search.add_argument("--limit", type=_positive_int, default=20, metavar="N")
+    search.add_argument(
+        "--limit",
+        type=bounded_int(1, MAX_LIMIT),
+        default=20,
+        metavar="N",
+        help=f"at most N results (1 to {MAX_LIMIT}, default 20)",
+    )
     _format_option(search, ("text", "json"))
     search.set_defaults(handler=run_search)
 
@@ -54,14 +67,22 @@ def _format_option(parser: argparse.ArgumentParser, choices: tuple[str, ...]) ->
     parser.add_argument("--format", choices=choices, default=choices[0])
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` for a whole number from ``low`` to ``high``: anything else (a huge
+    number, which SQLite cannot bind, a fraction, a word) is a clear usage error, status 2."""
+
+    def parse(text: str) -> int:
+        match = re.fullmatch(r"\s*[+-]?(\d+)\s*", text)
+        if match is None:
+            raise argparse.ArgumentTypeError(f"not a whole number: {output.visible(text)!r}")
+        # Checked before int(): Python refuses to convert more than 4,300 digits.
+        value = int(text) if len(match.group(1)) <= len(str(high)) else None
+        if value is None or not low <= value <= high:
+            shown = output.visible(text.strip())
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, not {shown}")
+        return value
+
+    return parse
 
 
 def open_content(args: argparse.Namespace) -> ContentRepository:
@@ -87,9 +108,9 @@ def run_plans(args: argparse.Namespace) -> int:
         listed = f"{plan.targets_listed} targets"
         if total is not None:
             listed = f"{plan.targets_listed} of {total.count} targets listed"
-        lines.append(f"{plan.slug:<12} {plan.title}")
+        lines.append(f"{visible(plan.slug):<12} {visible(plan.title)}")
         lines.append(f"{'':<12} {listed}, {plan.figures_listed} figures")
-        lines.append(f"{'':<12} Key message: {plan.key_message}")
+        lines.append(f"{'':<12} Key message: {visible(plan.key_message)}")
         lines.append("")
     output.write_lines(lines[:-1])
     return 0
@@ -111,14 +132,14 @@ def _detail_lines(detail: NodeDetail) -> list[str]:
     node = detail.node
     lines = []
     if detail.breadcrumb:
-        lines.append(" › ".join(ref.title for ref in detail.breadcrumb))
-    lines += [node.title, f"[{node.kind.value}] {node.id}", ""]
+        lines.append(" › ".join(visible(ref.title) for ref in detail.breadcrumb))
+    lines += [visible(node.title), f"[{node.kind.value}] {visible(node.id)}", ""]
     if node.text:
-        lines += [node.text, ""]
-    lines += [f"Source: “{node.source}”", ""]
+        lines += [visible(node.text, multi_line=True), ""]
+    lines += [f"Source: “{visible(node.source, multi_line=True)}”", ""]
     if detail.children:
         lines.append("Contents:")
-        lines += [f"  {child.id}  {child.title}" for child in detail.children]
+        lines += [f"  {visible(child.id)}  {visible(child.title)}" for child in detail.children]
         lines.append("")
     if detail.quantities:
         lines += _quantity_table(detail.quantities)
@@ -200,13 +221,13 @@ def run_search(args: argparse.Namespace) -> int:
         output.write_json([hit_record(hit) for hit in hits])
         return 0
     if not hits:
-        output.write_lines([f"No results for {args.query!r}."])
+        output.write_lines([f"No results for {visible(args.query)!r}."])
         return 0
     lines = []
     for hit in hits:
-        lines.append(f"{hit.id}  [{hit.kind.value}] {hit.title}")
+        lines.append(f"{visible(hit.id)}  [{hit.kind.value}] {visible(hit.title)}")
         snippet = hit.snippet.replace("<b>", "[").replace("</b>", "]")
-        lines.append(f"    {html.unescape(snippet)}")
+        lines.append(f"    {visible(html.unescape(snippet))}")
     output.write_lines(lines)
     return 0
 

@@ -30,8 +30,10 @@ from fypdesk.domain.brief import (
 from fypdesk.domain.errors import FypdeskError
 from fypdesk.domain.notes import SavedBrief
 from fypdesk.domain.saved_brief import (
+    InvalidBriefNameError,
     InvalidSavedBriefError,
     brief_note,
+    check_brief_name,
     saved_brief,
     spec_from_saved_brief,
 )
@@ -267,9 +269,14 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise FypdeskError(f"cannot tell the format of {out}: name it OUT.pdf or OUT.md")
-    if args.save_brief is not None and not args.save_brief.strip():
+    if args.save_brief is not None:
         # Checked before any work: the file would be written and only then the save refused.
-        raise FypdeskError("--save-brief needs a name")
+        if not args.save_brief.strip():
+            raise FypdeskError("--save-brief needs a name")
+        try:
+            check_brief_name(args.save_brief)
+        except InvalidBriefNameError as exc:
+            raise FypdeskError(f"--save-brief: {exc}") from None
     base = load_saved_spec(args, args.brief) if args.brief is not None else None
     spec = spec_from_args(args, base)
     repository = open_content(args)
@@ -283,12 +290,13 @@ def run_export(args: argparse.Namespace) -> int:
     if suffix == ".pdf":
         from fypdesk.export.pdf import render_pdf  # reportlab loads here, and only here
 
-        pages = atomic_write(out, lambda stream: render_pdf(document, stream))
+        # Private when new (0600): a brief carries the user's notes.
+        pages = atomic_write(out, lambda stream: render_pdf(document, stream), private=True)
         size = f"{pages} page{'s' if pages != 1 else ''}"
     else:
         from fypdesk.export.markdown import write_markdown
 
-        written = atomic_write(out, lambda stream: write_markdown(document, stream))
+        written = atomic_write(out, lambda stream: write_markdown(document, stream), private=True)
         size = f"{written} lines"
     report = [
         f"Wrote {out} ({size}): {counts.plans} plans, {counts.items} items, "
@@ -298,7 +306,7 @@ def run_export(args: argparse.Namespace) -> int:
         # Saved only after the file is written: a brief that could not be exported is not kept.
         with notes_store(args) as store:
             store.briefs.save(saved_brief(args.save_brief, spec))
-        report.append(f"Saved the brief as {args.save_brief!r}.")
+        report.append(f"Saved the brief as {output.visible(args.save_brief)!r}.")
     output.write_lines(report)
     return 0
 

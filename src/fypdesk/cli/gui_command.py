@@ -22,11 +22,30 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     gui.set_defaults(handler=run_gui)
 
 
+#: The window sizes ``--size`` accepts, per side, in pixels (a screenshot of 99999x99999 would
+#: need a 40 GB image).
+MIN_SIDE = 100
+MAX_SIDE = 10_000
+
+
 def _size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"(\d{2,5})[x×](\d{2,5})", text.strip())
+    match = re.fullmatch(r"(\d{1,6})[x×](\d{1,6})", text.strip())
     if match is None:
-        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x800, got {text!r}")
-    return int(match.group(1)), int(match.group(2))
+        raise argparse.ArgumentTypeError(
+            f"expected WIDTHxHEIGHT such as 1280x800, got {_shown(text)!r}"
+        )
+    width, height = int(match.group(1)), int(match.group(2))
+    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+        raise argparse.ArgumentTypeError(
+            f"each side must be from {MIN_SIDE} to {MAX_SIDE} pixels, not {width}x{height}"
+        )
+    return width, height
+
+
+def _shown(text: str) -> str:
+    from fypdesk.cli.output import visible
+
+    return visible(text)
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -8,11 +8,12 @@ is built at start-up, and ``fypdesk targets`` must not pay for the notes machine
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
+import stat
 import sys
-import unicodedata
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -93,7 +94,7 @@ def notes_db_path(args: argparse.Namespace) -> Path:
 
 def _report_recovery(report: RecoveryReport) -> None:
     if sys.stderr is not None:
-        print(f"fypdesk: warning: {report.message()}", file=sys.stderr)
+        print(f"fypdesk: warning: {output.visible(report.message())}", file=sys.stderr)
 
 
 @contextmanager
@@ -140,7 +141,7 @@ def run_add(args: argparse.Namespace) -> int:
     node_hash = _node_hash(content, args.id)
     with notes_store(args) as notes:
         note = notes.add_note(args.id, args.text, tags=args.tag, node_hash=node_hash)
-    output.write_lines([f"Added note {note.uuid} on {note.node_id}."])
+    output.write_lines([f"Added note {note.uuid} on {output.visible(note.node_id)}."])
     return 0
 
 
@@ -160,21 +161,13 @@ def run_list(args: argparse.Namespace) -> int:
     lines = []
     for note in found:
         flags = "  [detached]" if note.node_id not in existing else ""
-        tags = f"  #{' #'.join(note.tags)}" if note.tags else ""
-        lines.append(f"{note.uuid}  {note.node_id}{tags}{flags}")
+        tags = "  #" + " #".join(output.visible(tag) for tag in note.tags) if note.tags else ""
+        lines.append(f"{output.visible(note.uuid)}  {output.visible(note.node_id)}{tags}{flags}")
         lines.append(f"    updated {note.updated.strftime('%Y-%m-%d %H:%M UTC')}")
-        lines += [f"    {_visible(line)}" for line in note.body.split("\n")]
+        lines += [f"    {output.visible(line, multi_line=True)}" for line in note.body.split("\n")]
         lines.append("")
     output.write_lines(lines[:-1])
     return 0
-
-
-def _visible(text: str) -> str:
-    """Control characters shown as escapes (ESC as ``\\x1b``), so a note cannot drive the
-    terminal. The stored text is untouched; ``--format json`` gives it exactly."""
-    return "".join(
-        ch if ch == "\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text
-    )
 
 
 def _note_record(note: Note, detached: bool) -> dict[str, object]:
@@ -195,7 +188,7 @@ def run_edit(args: argparse.Namespace) -> int:
     """``fypdesk notes edit UUID TEXT``."""
     with notes_store(args) as notes:
         note = notes.save_note(args.uuid, args.text)
-    output.write_lines([f"Saved note {note.uuid}."])
+    output.write_lines([f"Saved note {output.visible(note.uuid)}."])
     return 0
 
 
@@ -203,12 +196,13 @@ def run_rm(args: argparse.Namespace) -> int:
     """``fypdesk notes rm UUID``."""
     with notes_store(args) as notes:
         notes.delete_note(args.uuid)
-    output.write_lines([f"Removed note {args.uuid}."])
+    output.write_lines([f"Removed note {output.visible(args.uuid)}."])
     return 0
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """``fypdesk notes export FILE.json|FILE.md``."""
+    """``fypdesk notes export FILE.json|FILE.md``: a new file is private (``0600``: it holds
+    the user's notes); a file written over keeps its permissions."""
     from fypdesk.notes import exchange
 
     path: Path = args.file
@@ -217,12 +211,15 @@ def run_export(args: argparse.Namespace) -> int:
         raise NotesError(f"export to a .json or .md file, not {path.name!r}")
     with notes_store(args) as notes:
         if suffix == ".json":
-            count = exchange.export_json(notes, path, notes.clock)
+            with _private_new_file(path):
+                count = exchange.export_json(notes, path, notes.clock)
         else:
+            from fypdesk.export.notes_markdown import write_notes_markdown
+
             content = open_content(args)
             found = notes.all_notes()
             existing = content.existing_ids(note.node_id for note in found)
-            exchange.export_markdown(
+            write_notes_markdown(
                 found,
                 path,
                 plan_titles={plan.slug: plan.title for plan in content.plans()},
@@ -230,8 +227,29 @@ def run_export(args: argparse.Namespace) -> int:
                 exported=notes.clock(),
             )
             count = len(found)
-    output.write_lines([f"Exported {count} notes to {path}."])
+    output.write_lines([f"Exported {count} notes to {output.visible(str(path))}."])
     return 0
+
+
+@contextmanager
+def _private_new_file(path: Path) -> Iterator[None]:
+    """Files created inside are private (umask ``077``), and ``path``, if it already exists,
+    gets its mode back afterwards: the notes JSON writer creates its file with the default
+    permissions, and replaces an existing one with a new file."""
+    try:
+        kept: int | None = stat.S_IMODE(path.stat().st_mode) & 0o777
+    except OSError:
+        kept = None
+    # The process-wide umask: the CLI runs one command on one thread, so nothing else is
+    # creating files meanwhile.
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+    if kept is not None:
+        with suppress(OSError):
+            path.chmod(kept)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -252,7 +270,7 @@ def run_star(args: argparse.Namespace) -> int:
         raise UnknownNodeError(args.id)
     with notes_store(args) as notes:
         notes.marks.set(args.id, starred=args.starred)
-    output.write_lines([f"{'Starred' if args.starred else 'Unstarred'} {args.id}."])
+    output.write_lines([f"{'Starred' if args.starred else 'Unstarred'} {output.visible(args.id)}."])
     return 0
 
 
@@ -277,7 +295,7 @@ def run_backup(args: argparse.Namespace) -> int:
     with notes_store(args, auto_backup=False):
         pass  # opening repairs and migrates first, so the backup is of a healthy current file
     info = store.backup_now(path)
-    output.write_lines([f"Backed up the notes to {info.path}."])
+    output.write_lines([f"Backed up the notes to {output.visible(str(info.path))}."])
     return 0
 
 
@@ -291,7 +309,10 @@ def run_restore(args: argparse.Namespace) -> int:
         pass  # bring an older backup's schema up to date now rather than at the next command
     taken = info.taken.strftime("%Y-%m-%d %H:%M UTC")
     output.write_lines(
-        [f"Restored the backup of {taken} ({info.path.name}); the previous notes were kept first."]
+        [
+            f"Restored the backup of {taken} ({output.visible(info.path.name)}); "
+            "the previous notes were kept first."
+        ]
     )
     return 0
 
@@ -305,11 +326,16 @@ def run_check(args: argparse.Namespace) -> int:
     with notes_store(args) as notes:
         problems += store.check_notes(notes)
         detached = notes.detached_notes(content.existing_ids)
-    lines = [f"Content: {content.path}", f"Notes:   {notes.path}"]
-    lines += [f"problem: {problem}" for problem in problems]
+    lines = [
+        f"Content: {output.visible(str(content.path))}",
+        f"Notes:   {output.visible(str(notes.path))}",
+    ]
+    lines += [f"problem: {output.visible(problem)}" for problem in problems]
     if detached:
         lines.append(f"{len(detached)} detached notes (kept; their item no longer exists):")
-        lines += [f"  {note.uuid}  {note.node_id}" for note in detached]
+        lines += [
+            f"  {output.visible(note.uuid)}  {output.visible(note.node_id)}" for note in detached
+        ]
     lines.append("All checks passed." if not problems else f"{len(problems)} problems found.")
     output.write_lines(lines)
     if problems:
