@@ -248,20 +248,22 @@ def test_a_large_import_is_merged_in_chunks_with_tags_and_search(
     stale = repo.save_note(ids[0], "ours, older", node_id=TARGET_ID, tags=["old"])
     kept = repo.save_note(ids[1], "ours, newer", node_id=TARGET_ID, tags=["mine"])
     path = tmp_path / "bulk.json"
-    later = "2030-01-01T00:00:00+00:00"
+    later = "2026-03-03T00:00:00+00:00"  # a day after the clock's start
     records[0]["updated"] = later
     records[1]["updated"] = "2000-01-01T00:00:00+00:00"
     path.write_text(
         json.dumps({"format": "fypdesk-notes", "version": 1, "notes": records}), encoding="utf-8"
     )
     report = exchange.import_json(repo, path)
-    assert report == ImportReport(added=1_232, updated=1, unchanged=1)
-    assert len(repo.all_notes()) == 1_234
+    # The replaced local text had never been exchanged: it is kept as a conflict copy.
+    assert report == ImportReport(added=1_232, updated=1, unchanged=1, conflicts=1)
+    assert len(repo.all_notes()) == 1_235
     assert repo.note(stale.uuid).tags == ("bulk", "t0")  # replaced, "old" is gone
     assert repo.note(kept.uuid).body == "ours, newer"
     assert repo.tag_counts()["bulk"] == 1_233
     assert [hit.uuid for hit in repo.search("number1233")] == [ids[1_233]]
     assert [hit.uuid for hit in repo.search("number0")] == [stale.uuid]
-    assert repo.search("older") == ()
+    (copy,) = [repo.note(hit.uuid) for hit in repo.search("older")]
+    assert (copy.body, copy.tags, copy.node_id) == ("ours, older", ("conflict", "old"), TARGET_ID)
     assert check_notes(repo) == []
     assert exchange.import_json(repo, path) == ImportReport(added=0, updated=0, unchanged=1_234)

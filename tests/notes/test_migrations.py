@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -31,8 +32,8 @@ def _sql(path: Path, *statements: str) -> None:
 
 
 def test_revisions_form_one_line_ending_at_head() -> None:
-    assert migrate.known_revisions() == ("0001", "0002", "0003")
-    assert migrate.head_revision() == "0003"
+    assert migrate.known_revisions() == ("0001", "0002", "0003", "0004")
+    assert migrate.head_revision() == "0004"
 
 
 def test_the_head_revision_constant_is_the_migrations_head() -> None:
@@ -123,3 +124,34 @@ def test_a_store_from_a_newer_fypdesk_is_refused(db_path: Path, clock: FakeClock
     _sql(db_path, "UPDATE alembic_version SET version_num = '9999'")
     with pytest.raises(NotesUnavailableError, match="newer fypdesk"):
         open_notes(db_path, clock=clock)
+
+
+#: A notes store written by fypdesk 0.1.0 (schema 0003): three notes, tags (one coloured, one
+#: Chinese), a star, a follow-up and a saved brief. Never regenerate it with newer code.
+RELEASED_STORES = Path(__file__).parent / "fixtures"
+
+
+def test_a_store_written_by_0_1_0_opens_with_everything_in_it(tmp_path: Path) -> None:
+    db_path = tmp_path / "notes.db"
+    shutil.copyfile(RELEASED_STORES / "notes-0.1.0.db", db_path)
+    repository = open_notes(db_path)
+    try:
+        notes = {note.node_id: note for note in repository.all_notes()}
+        assert set(notes) == {"ict/targets/5g-usage-rate", "green", "briefing"}
+        assert notes["ict/targets/5g-usage-rate"].body == "Ask how the 56% is counted"
+        assert notes["ict/targets/5g-usage-rate"].tags == ("5g", "风险评估")
+        assert notes["green"].body == 'Green plan: compare with the EU <taxonomy> & "quotes"'
+        assert notes["briefing"].body == "多行\nnote with two lines"
+        assert notes["briefing"].updated.isoformat() == "2026-11-20T09:00:03+00:00"
+        assert {tag.name: tag.colour for tag in repository.tags()}["5g"] == "#ff0000"
+        assert repository.marks.starred_ids() == frozenset({"ict"})
+        assert repository.marks.follow_up_ids() == frozenset({"green/targets/co2-intensity"})
+        (brief,) = repository.briefs.all()
+        assert (brief.name, brief.scope, brief.author) == ("ICT weekly", ("ict",), "A. Analyst")
+        assert [hit.uuid for hit in repository.search("counted")] == [
+            notes["ict/targets/5g-usage-rate"].uuid
+        ]
+    finally:
+        repository.close()
+    reasons = [info.reason for info in backup.list_backups(backup.backup_dir(db_path))]
+    assert "pre-upgrade" in reasons

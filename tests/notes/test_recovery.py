@@ -152,11 +152,11 @@ def test_a_foreign_database_is_refused_not_overwritten(db_path: Path, clock: Fak
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 3 MiB file system of its own (tmpfs), to fill up; skipped where it cannot be mounted."""
+    """An 8 MiB file system of its own (tmpfs), to fill up; skipped where it cannot be mounted."""
     mount_point = tmp_path / "small disk"
     mount_point.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount_point)],
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount_point)],
         capture_output=True,
         check=False,
     )

@@ -20,6 +20,14 @@ Clock = Callable[[], datetime]
 #: The colour a tag gets when the user has not chosen one.
 DEFAULT_TAG_COLOUR = "#808080"
 
+#: What one note may hold, checked at every save and import (a brief prints every note: a
+#: 50 MB "note" from a crafted file would make every export crawl). A million characters is
+#: several hundred printed pages.
+MAX_BODY_CHARS = 1_000_000
+MAX_TAG_CHARS = 100
+MAX_TAGS_PER_NOTE = 100
+MAX_NODE_ID_CHARS = 500
+
 
 def utc_now() -> datetime:
     """The current time as a timezone-aware UTC datetime (the default :data:`Clock`)."""
@@ -133,14 +141,27 @@ class ImportReport:
     updated: int
     unchanged: int
     dry_run: bool = False
+    #: Local texts an import replaced that had been edited here since they were last exchanged;
+    #: each is kept as a new note tagged ``conflict`` on the same item.
+    conflicts: int = 0
+    #: Notes the file says were deleted elsewhere, removed here (or kept: edited since).
+    deleted: int = 0
 
     def summary(self) -> str:
         """One line for the user."""
         verb = "would add" if self.dry_run else "added"
-        return (
+        line = (
             f"{verb} {self.added}, {'would update' if self.dry_run else 'updated'} {self.updated},"
             f" unchanged {self.unchanged}"
         )
+        if self.deleted:
+            line += f", {'would delete' if self.dry_run else 'deleted'} {self.deleted}"
+        if self.conflicts:
+            line += (
+                f", {self.conflicts} local edit{'s' if self.conflicts != 1 else ''} kept as"
+                " conflict copies"
+            )
+        return line
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,15 @@ so an export is never left half-written.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
+import stat
 import uuid as uuid_module
 from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +40,33 @@ from fypdesk.domain.notes import (
 from fypdesk.notes import backup, search
 from fypdesk.notes.repository import (
     NotesRepository,
+    check_node_id,
+    check_storable,
     is_colour,
     mark_unchanged,
+    new_note_uuid,
     normalise_tags,
 )
-from fypdesk.notes.schema import NodeMarkRow, NoteRow, NoteTagRow, TagRow, format_time
+from fypdesk.notes.schema import (
+    DeletedNoteRow,
+    NodeMarkRow,
+    NoteRow,
+    NoteTagRow,
+    TagRow,
+    format_time,
+)
 
 FORMAT_NAME = "fypdesk-notes"
+#: Version 1 files may carry a ``deleted`` list (tombstones: ``id``, ``node``, ``deleted``); a
+#: reader that predates it ignores it, as every reader of version 1 ignores keys it does not know.
 FORMAT_VERSION = 1
+#: The largest notes file read (the limits per note allow big stores; a file past this is not a
+#: notes export). Checked before reading: a FIFO, a device or /dev/zero is refused unread.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: How far in the future a note's time may lie (clocks of laptops drift, zones are explicit): a
+#: later time would win every merge against every later edit.
+FUTURE_TOLERANCE = timedelta(days=1)
+CONFLICT_TAG = "conflict"
 #: Notes per statement in an import (well under SQLite's limit of bound variables).
 _CHUNK = 500
 
@@ -57,11 +78,30 @@ class NotesFile:
     notes: tuple[Note, ...]
     tags: tuple[Tag, ...]
     marks: tuple[NodeMarks, ...]
+    deleted: tuple[Tombstone, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """A note deleted on the machine that wrote the file."""
+
+    uuid: str
+    node_id: str
+    deleted: datetime
 
 
 def export_json(repository: NotesRepository, path: Path, clock: Clock = utc_now) -> int:
-    """Write every note, tag and mark to ``path``; return the number of notes written."""
+    """Write every note, tag, mark and deletion to ``path``; return the number of notes written.
+
+    Each note's text as written is remembered as exchanged (see :func:`import_json`).
+    """
     notes = repository.all_notes()
+    with repository.read_session() as session:
+        tombstones = list(session.scalars(select(DeletedNoteRow).order_by(DeletedNoteRow.uuid)))
+        deleted = [
+            {"id": row.uuid, "node": row.node_id, "deleted": format_time(row.deleted)}
+            for row in tombstones
+        ]
     document = {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
@@ -72,10 +112,27 @@ def export_json(repository: NotesRepository, path: Path, clock: Clock = utc_now)
             {"node": m.node_id, "starred": m.starred, "follow_up": m.follow_up}
             for m in repository.marks.all()
         ],
+        "deleted": deleted,
     }
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     write_atomically(path, text.encode("utf-8"))
+    with repository.write_transaction() as session:
+        _remember_exchanged(session, notes)
+        mark_unchanged(session)  # bookkeeping, not a change of the notes: no backup for it
     return len(notes)
+
+
+def _body_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _remember_exchanged(session: Session, notes: Sequence[Note]) -> None:
+    """Record each note's text as the one last exchanged (sent or received)."""
+    if notes:
+        session.execute(
+            update(NoteRow),
+            [{"uuid": note.uuid, "exchanged_hash": _body_hash(note.body)} for note in notes],
+        )
 
 
 def _note_record(note: Note) -> dict[str, object]:
@@ -90,20 +147,19 @@ def _note_record(note: Note) -> dict[str, object]:
     }
 
 
-def read_notes_file(path: Path) -> NotesFile:
-    """Read and check a notes exchange file.
+def read_notes_file(path: Path, now: datetime | None = None) -> NotesFile:
+    """Read and check a notes exchange file (times later than ``now`` plus
+    :data:`FUTURE_TOLERANCE` are refused).
 
     Raises:
         ExchangeFormatError: unreadable, not JSON, not a fypdesk notes file, another version,
             or any record malformed (the message names the first problem).
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ExchangeFormatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    raw = _read_regular_file(path)
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:
+        # ValueError besides JSONDecodeError: an integer of thousands of digits.
         raise ExchangeFormatError(f"{path.name} is not a valid JSON notes file: {exc}") from exc
     except RecursionError as exc:
         # A notes file is a few levels deep; thousands of nested brackets are not one.
@@ -120,14 +176,60 @@ def read_notes_file(path: Path) -> NotesFile:
         notes = tuple(_note(record) for record in _list(document, "notes"))
         tags = tuple(_tag(record) for record in _list(document, "tags", required=False))
         marks = tuple(_marks(record) for record in _list(document, "marks", required=False))
-    except (KeyError, TypeError, ValueError, NotesError) as exc:
+        deleted = tuple(_tombstone(record) for record in _list(document, "deleted", required=False))
+    except (KeyError, TypeError, ValueError, OverflowError, NotesError) as exc:
         raise ExchangeFormatError(f"{path.name} has a malformed record: {exc}") from exc
     seen: set[str] = set()
     for note in notes:
         if note.uuid in seen:
             raise ExchangeFormatError(f"{path.name} holds note {note.uuid} twice")
         seen.add(note.uuid)
-    return NotesFile(notes=notes, tags=tags, marks=marks)
+    _refuse_future(path, notes, deleted, now or utc_now())
+    return NotesFile(notes=notes, tags=tags, marks=marks, deleted=deleted)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, if it is a regular file of at most :data:`MAX_FILE_BYTES`."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ExchangeFormatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ExchangeFormatError(f"{path} is not a regular file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise ExchangeFormatError(
+                f"{path.name} is too large to be a notes file ({info.st_size:,} bytes; at most"
+                f" {MAX_FILE_BYTES:,})"
+            )
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ExchangeFormatError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ExchangeFormatError(f"{path.name} is too large to be a notes file")
+    return raw
+
+
+def _refuse_future(
+    path: Path, notes: Sequence[Note], deleted: Sequence[Tombstone], now: datetime
+) -> None:
+    horizon = now + FUTURE_TOLERANCE
+    for note in notes:
+        if note.updated > horizon or note.created > horizon:
+            raise ExchangeFormatError(
+                f"{path.name}: note {note.uuid} is dated {format_time(note.updated)[:10]}, in the"
+                " future: nothing was imported (is the clock of the machine that wrote it right?)"
+            )
+    for tombstone in deleted:
+        if tombstone.deleted > horizon:
+            raise ExchangeFormatError(
+                f"{path.name}: note {tombstone.uuid} is marked deleted in the future: nothing was"
+                " imported (is the clock of the machine that wrote it right?)"
+            )
 
 
 def _list(document: Mapping[str, Any], key: str, *, required: bool = True) -> list[Any]:
@@ -150,7 +252,13 @@ def _time(record: Mapping[str, Any], key: str) -> datetime:
     value = datetime.fromisoformat(_string(record, key))
     if value.tzinfo is None:
         raise ValueError(f"'{key}' must carry a time zone: {record[key]!r}")
-    return value
+    return value.astimezone(UTC)  # OverflowError at the ends of the calendar: refused
+
+
+def _node_id(record: Mapping[str, Any], key: str) -> str:
+    node = _string(record, key)
+    check_node_id(node)  # NotesError: empty, over-long, control characters, lone surrogates
+    return node
 
 
 def _note(record: Any) -> Note:
@@ -163,11 +271,11 @@ def _note(record: Any) -> Note:
     node_hash = record.get("node_hash")
     if node_hash is not None and not isinstance(node_hash, str):
         raise TypeError("'node_hash' must be a string or null")
+    if node_hash is not None:
+        node_hash.encode("utf-8")  # UnicodeEncodeError (a ValueError) on unpaired surrogates
     body = _string(record, "body")
-    body.encode("utf-8")  # raises UnicodeEncodeError (a ValueError) on unpaired surrogates
-    node = _string(record, "node")
-    if not node:
-        raise ValueError("'node' cannot be empty")
+    check_storable(body)
+    node = _node_id(record, "node")
     return Note(
         uuid=note_uuid,
         node_id=node,
@@ -196,7 +304,17 @@ def _marks(record: Any) -> NodeMarks:
     follow_up = record.get("follow_up", False)
     if not isinstance(starred, bool) or not isinstance(follow_up, bool):
         raise TypeError("'starred' and 'follow_up' must be true or false")
-    return NodeMarks(_string(record, "node"), starred, follow_up)
+    return NodeMarks(_node_id(record, "node"), starred, follow_up)
+
+
+def _tombstone(record: Any) -> Tombstone:
+    if not isinstance(record, dict):
+        raise TypeError("a deleted note must be an object")
+    return Tombstone(
+        uuid=str(uuid_module.UUID(_string(record, "id"))),
+        node_id=_node_id(record, "node"),
+        deleted=_time(record, "deleted"),
+    )
 
 
 class _DryRunError(Exception):
@@ -206,13 +324,19 @@ class _DryRunError(Exception):
 def import_json(repository: NotesRepository, path: Path, *, dry_run: bool = False) -> ImportReport:
     """Merge a notes file into the store in one transaction (or only count, on a dry run).
 
+    A note the store lacks is added, unless it was deleted here after that version was written;
+    a note newer in the file replaces the stored one, and when the stored text was edited here
+    since it was last exchanged, that text is first kept as a new note tagged ``conflict`` on the
+    same item; a deletion in the file removes the note here unless it was edited here after it.
+    A backup is taken before anything changes.
+
     Raises:
         ExchangeFormatError: the file is malformed or of another version; nothing is changed.
     """
-    contents = read_notes_file(path)
+    contents = read_notes_file(path, repository.clock())
     if not dry_run:
         repository.backup_before(backup.PRE_IMPORT)
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "conflicts": 0, "deleted": 0}
     try:
         with repository.write_transaction() as session:
             changed = False
@@ -221,12 +345,13 @@ def import_json(repository: NotesRepository, path: Path, *, dry_run: bool = Fals
                     session.add(TagRow(name=tag.name, colour=tag.colour))
                     changed = True
             session.flush()
-            counts.update(_merge_notes(session, contents.notes))
+            counts.update(_merge_notes(session, contents.notes, repository.clock))
+            counts["deleted"] = _merge_deletions(session, contents.deleted)
             for marks in contents.marks:
                 changed |= _merge_marks(session, marks, repository.clock)
             if dry_run:
                 raise _DryRunError
-            if not changed and counts["added"] == counts["updated"] == 0:
+            if not changed and counts["added"] == counts["updated"] == counts["deleted"] == 0:
                 # Importing the same file again changes nothing, not even the revision (which
                 # would cause a needless backup).
                 mark_unchanged(session)
@@ -235,35 +360,130 @@ def import_json(repository: NotesRepository, path: Path, *, dry_run: bool = Fals
     return ImportReport(dry_run=dry_run, **counts)
 
 
-def _merge_notes(session: Session, notes: Sequence[Note]) -> dict[str, int]:
+def _merge_notes(session: Session, notes: Sequence[Note], clock: Clock) -> dict[str, int]:
     """Add the notes the store lacks, replace those the file has newer; count each outcome.
 
     Set-based: a few statements per :data:`_CHUNK` notes. Merging note by note through the ORM
     cost about 7 ms a note (two and a half minutes for 20,000).
     """
-    stored = _stored_times(session, [note.uuid for note in notes])
-    added = [note for note in notes if note.uuid not in stored]
-    newer = [note for note in notes if note.uuid in stored and note.updated > stored[note.uuid]]
+    stored = _stored_state(session, [note.uuid for note in notes])
+    gone = _deleted_times(session, [note.uuid for note in notes if note.uuid not in stored])
+    added = [
+        note
+        for note in notes
+        if note.uuid not in stored and not (note.uuid in gone and gone[note.uuid] >= note.updated)
+    ]
+    newer = [note for note in notes if note.uuid in stored and note.updated > stored[note.uuid][0]]
+    conflicts = [
+        stored[note.uuid]
+        for note in newer
+        if stored[note.uuid][1] != note.body
+        and stored[note.uuid][3] != _body_hash(stored[note.uuid][1])
+    ]
     if added:
         session.execute(
             insert(NoteRow),
             [{"uuid": note.uuid, "created": note.created, **_note_values(note)} for note in added],
         )
+        for chunk in _chunks([note.uuid for note in added]):
+            session.execute(delete(DeletedNoteRow).where(DeletedNoteRow.uuid.in_(chunk)))
+    copies = _conflict_copies(session, conflicts, clock)
     if newer:
         session.execute(
             update(NoteRow), [{"uuid": note.uuid, **_note_values(note)} for note in newer]
         )
         for chunk in _chunks([note.uuid for note in newer]):
             session.execute(delete(NoteTagRow).where(NoteTagRow.note_uuid.in_(chunk)))
-    changed = added + newer
+    changed = added + newer + copies
     tag_ids = _tag_ids(session, {name for note in changed for name in note.tags})
     links = [
         {"note_uuid": note.uuid, "tag_id": tag_ids[name]} for note in changed for name in note.tags
     ]
     if links:
         session.execute(insert(NoteTagRow), links)
+    # What both sides now agree on: the file's text (a copy is a local text, never exchanged).
+    agreed = added + newer + [n for n in notes if n.uuid in stored and stored[n.uuid][1] == n.body]
+    _remember_exchanged(session, agreed)
     search.reindex_notes(session, [note.uuid for note in changed])
-    return {"added": len(added), "updated": len(newer), "unchanged": len(notes) - len(changed)}
+    return {
+        "added": len(added),
+        "updated": len(newer),
+        "unchanged": len(notes) - len(added) - len(newer),
+        "conflicts": len(copies),
+    }
+
+
+def _conflict_copies(
+    session: Session, conflicts: Sequence[tuple[datetime, str, str, str | None, str]], clock: Clock
+) -> list[Note]:
+    """Keep each local text an import is about to replace as a new note tagged ``conflict``."""
+    if not conflicts:
+        return []
+    tags = _tag_names_of(session, [uuid for *_rest, uuid in conflicts])
+    now = clock()
+    copies = [
+        Note(
+            uuid=new_note_uuid(),
+            node_id=node_id,
+            body=body,
+            tags=tuple(sorted({*tags.get(uuid, ()), CONFLICT_TAG})),
+            created=now,
+            updated=now,
+        )
+        for _updated, body, node_id, _hash, uuid in conflicts
+    ]
+    session.execute(
+        insert(NoteRow),
+        [{"uuid": note.uuid, "created": note.created, **_note_values(note)} for note in copies],
+    )
+    return copies
+
+
+def _tag_names_of(session: Session, note_uuids: Sequence[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for chunk in _chunks(note_uuids):
+        query = (
+            select(NoteTagRow.note_uuid, TagRow.name)
+            .join(TagRow, TagRow.id == NoteTagRow.tag_id)
+            .where(NoteTagRow.note_uuid.in_(chunk))
+        )
+        for note_uuid, name in session.execute(query):
+            found.setdefault(note_uuid, []).append(name)
+    return found
+
+
+def _merge_deletions(session: Session, tombstones: Sequence[Tombstone]) -> int:
+    """Apply the file's deletions: a note not edited here since it was deleted there goes (and
+    the deletion is remembered either way); return how many notes were removed."""
+    if not tombstones:
+        return 0
+    stored = _stored_state(session, [t.uuid for t in tombstones])
+    known = _deleted_times(session, [t.uuid for t in tombstones])
+    removed = [t.uuid for t in tombstones if t.uuid in stored and stored[t.uuid][0] <= t.deleted]
+    for chunk in _chunks(removed):
+        rows = list(session.scalars(select(NoteRow).where(NoteRow.uuid.in_(chunk))))
+        for row in rows:
+            search.unindex_note(session, row.uuid)
+            session.delete(row)
+    session.flush()
+    for tombstone in tombstones:
+        if tombstone.uuid not in known or known[tombstone.uuid] < tombstone.deleted:
+            session.merge(
+                DeletedNoteRow(
+                    uuid=tombstone.uuid, node_id=tombstone.node_id, deleted=tombstone.deleted
+                )
+            )
+    return len(removed)
+
+
+def _deleted_times(session: Session, note_uuids: Sequence[str]) -> dict[str, datetime]:
+    found: dict[str, datetime] = {}
+    for chunk in _chunks(note_uuids):
+        query = select(DeletedNoteRow.uuid, DeletedNoteRow.deleted).where(
+            DeletedNoteRow.uuid.in_(chunk)
+        )
+        found.update({note_uuid: when for note_uuid, when in session.execute(query)})
+    return found
 
 
 def _note_values(note: Note) -> dict[str, object]:
@@ -275,12 +495,18 @@ def _note_values(note: Note) -> dict[str, object]:
     }
 
 
-def _stored_times(session: Session, note_uuids: Sequence[str]) -> dict[str, datetime]:
-    """When each of these notes that the store holds was last updated."""
-    found: dict[str, datetime] = {}
+def _stored_state(
+    session: Session, note_uuids: Sequence[str]
+) -> dict[str, tuple[datetime, str, str, str | None, str]]:
+    """Of each of these notes that the store holds: when it was last updated, its body, its
+    node, the hash of its text as last exchanged, and its uuid."""
+    found: dict[str, tuple[datetime, str, str, str | None, str]] = {}
     for chunk in _chunks(note_uuids):
-        query = select(NoteRow.uuid, NoteRow.updated).where(NoteRow.uuid.in_(chunk))
-        found.update({note_uuid: updated for note_uuid, updated in session.execute(query)})
+        query = select(
+            NoteRow.uuid, NoteRow.updated, NoteRow.body, NoteRow.node_id, NoteRow.exchanged_hash
+        ).where(NoteRow.uuid.in_(chunk))
+        for note_uuid, updated, body, node_id, exchanged in session.execute(query):
+            found[note_uuid] = (updated, body, node_id, exchanged, note_uuid)
     return found
 
 

@@ -17,6 +17,7 @@ import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, Select, delete, func, or_, select, update
@@ -25,6 +26,10 @@ from sqlalchemy.orm import Session
 
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
+    MAX_BODY_CHARS,
+    MAX_NODE_ID_CHARS,
+    MAX_TAG_CHARS,
+    MAX_TAGS_PER_NOTE,
     Clock,
     Note,
     NoteHit,
@@ -40,6 +45,7 @@ from fypdesk.notes.briefs import SavedBriefs
 from fypdesk.notes.marks import NodeMarksStore
 from fypdesk.notes.schema import (
     REVISION_KEY,
+    DeletedNoteRow,
     NoteRow,
     NoteTagRow,
     StoreMetaRow,
@@ -229,7 +235,7 @@ class NotesRepository:
             NoteNotFoundError: no such note and no ``node_id`` to create it on.
             NotesError: the text cannot be stored (unpaired surrogates) or a tag name is invalid.
         """
-        _check_storable(body)
+        check_storable(body)
         tag_names = None if tags is None else normalise_tags(tags)
         with self.write_transaction() as session:
             row = session.get(NoteRow, note_uuid)
@@ -238,6 +244,7 @@ class NotesRepository:
                 if node_id is None:
                     raise NoteNotFoundError(note_uuid)
                 _check_uuid(note_uuid)
+                check_node_id(node_id)
                 row = NoteRow(
                     uuid=note_uuid,
                     node_id=node_id,
@@ -255,7 +262,9 @@ class NotesRepository:
                     mark_unchanged(session)
                     return _note(row, current_tags)
                 row.body = body
-                row.updated = now
+                # Never earlier than the stored time: a note imported from a machine whose clock
+                # runs ahead must not win over this later edit at the next exchange.
+                row.updated = max(now, _just_after(row.updated))
                 if node_hash is not None:
                     row.node_hash = node_hash
             if tag_names is not None:
@@ -286,6 +295,7 @@ class NotesRepository:
             if row is None:
                 raise NoteNotFoundError(note_uuid)
             search.unindex_note(session, note_uuid)  # keyed by the row's rowid: before it goes
+            session.merge(DeletedNoteRow(uuid=row.uuid, node_id=row.node_id, deleted=self._clock()))
             session.delete(row)
             session.flush()
 
@@ -430,17 +440,53 @@ def normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
             raise NotesError("a tag name cannot be empty")
         if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in cleaned):
             raise NotesError(f"a tag name cannot contain control characters: {cleaned!r}")
+        if len(cleaned) > MAX_TAG_CHARS:
+            raise NotesError(f"a tag name cannot be longer than {MAX_TAG_CHARS} characters")
         result.add(cleaned)
+    if len(result) > MAX_TAGS_PER_NOTE:
+        raise NotesError(f"a note can carry at most {MAX_TAGS_PER_NOTE} tags")
     return tuple(sorted(result))
 
 
-def _check_storable(body: str) -> None:
+def check_storable(body: str) -> None:
+    """Refuse a body that cannot be stored (unpaired surrogates) or is over the size limit.
+
+    Raises:
+        NotesError: with the reason.
+    """
     try:
         body.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise NotesError(
             "the note contains characters that cannot be stored (unpaired surrogates)"
         ) from exc
+    if len(body) > MAX_BODY_CHARS:
+        raise NotesError(
+            f"the note is too long to store: {len(body):,} characters (at most"
+            f" {MAX_BODY_CHARS:,}); split it into several notes"
+        )
+
+
+def check_node_id(node_id: str) -> None:
+    """Refuse a node id no content can have: empty, over-long, or with control characters or
+    unpaired surrogates (ids come from imported files too, and are printed in terminals).
+
+    Raises:
+        NotesError: with the reason.
+    """
+    if not node_id:
+        raise NotesError("an item id cannot be empty")
+    if len(node_id) > MAX_NODE_ID_CHARS:
+        raise NotesError(f"an item id cannot be longer than {MAX_NODE_ID_CHARS} characters")
+    if any(unicodedata.category(ch) in {"Cc", "Cs", "Cf"} for ch in node_id):
+        raise NotesError(f"an item id cannot contain control characters: {node_id!r}")
+
+
+def _just_after(moment: datetime) -> datetime:
+    try:
+        return moment + timedelta(microseconds=1)
+    except OverflowError:
+        return moment
 
 
 def _check_uuid(note_uuid: str) -> None:

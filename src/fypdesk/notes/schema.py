@@ -72,6 +72,18 @@ class NoteRow(Base):
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     updated: Mapped[datetime] = mapped_column(UtcDateTime)
     node_hash: Mapped[str | None] = mapped_column(String(64))
+    #: SHA-256 of the body as last exported or imported (``None``: never exchanged).
+    exchanged_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class DeletedNoteRow(Base):
+    """A tombstone: a note that was deleted, so that an older notes file cannot bring it back."""
+
+    __tablename__ = "deleted_notes"
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    node_id: Mapped[str] = mapped_column(Text)
+    deleted: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class TagRow(Base):
