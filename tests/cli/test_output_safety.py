@@ -147,6 +147,15 @@ def test_a_stored_line_break_cannot_fake_a_line(
     assert "    first\n    \tsecond\\x1b[2J\n" in run(capsys, "notes", "list")[1]
 
 
+def test_a_search_hit_is_two_lines_whatever_its_snippet_spans(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out, _err = run(capsys, "search", "green")
+    lines = out.splitlines()
+    assert status == 0 and len(lines) % 2 == 0
+    assert all(line.startswith("    ") for line in lines[1::2])  # every snippet indented
+
+
 def test_json_output_has_no_raw_c1_or_bidi_controls_and_means_the_same(
     capsys: pytest.CaptureFixture[str], planted: Path
 ) -> None:

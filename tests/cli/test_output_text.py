@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 import unicodedata
 
 import pytest
@@ -52,3 +53,12 @@ def test_wrap_fits_and_keeps_every_word(text: str, width: int) -> None:
     lines = wrap(visible(text), width)
     assert all(display_width(line) <= width for line in lines)
     assert "".join("".join(lines).split()) == "".join(visible(text).split())
+
+
+@pytest.mark.parametrize("width", [12, 16, 23, 30])
+def test_english_wraps_as_textwrap_does(width: int) -> None:
+    text = (
+        "Output value of energy-saving and environment-conservation industries (achieved); "
+        "share of high-tech manufacturers in large-scale manufacturers' industrial added value"
+    )
+    assert wrap(text, width) == textwrap.wrap(text, width)

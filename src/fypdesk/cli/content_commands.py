@@ -227,7 +227,8 @@ def run_search(args: argparse.Namespace) -> int:
     for hit in hits:
         lines.append(f"{visible(hit.id)}  [{hit.kind.value}] {visible(hit.title)}")
         snippet = hit.snippet.replace("<b>", "[").replace("</b>", "]")
-        lines.append(f"    {visible(html.unescape(snippet))}")
+        # One line: a snippet may span a line break of the text.
+        lines.append(f"    {visible(' '.join(html.unescape(snippet).split()))}")
     output.write_lines(lines)
     return 0
 

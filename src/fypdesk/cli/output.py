@@ -27,6 +27,8 @@ _OTHER_CONTROLS = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
 _UNSAFE_ONE_LINE = re.compile(f"[\x00-\x1f{_OTHER_CONTROLS}]")
 # In multi-line text the line feed stays (it is how the text is laid out) and so does the tab.
 _UNSAFE_MULTI_LINE = re.compile(f"[\x00-\x08\x0b-\x1f{_OTHER_CONTROLS}]")
+# A word's parts that a line may end after: "large-" and "scale" (a leading sign stays put).
+_PIECES = re.compile(r".+?-+(?=[^-])|.+")
 # Characters JSON leaves raw with ensure_ascii=False but a terminal may act on: C1 controls, bidi
 # controls, separators, lone surrogates. Written as \\uXXXX escapes the JSON means the same.
 _JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
@@ -129,27 +131,30 @@ def _row_lines(row: Sequence[str], widths: Sequence[int], wrap_column: int) -> l
 
 
 def wrap(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` terminal columns, broken between words, and
-    within a word (Chinese has no spaces) only where the word alone is too wide."""
+    """``text`` in lines of at most ``width`` terminal columns, broken between words or after a
+    hyphen inside one (as :func:`textwrap.wrap` does), and within a word (Chinese has no spaces)
+    only where the part alone is too wide."""
     lines: list[str] = []
     current = ""
     for word in text.split():
-        while display_width(word) > width:
-            room = width - display_width(current) - (1 if current else 0)
-            head, word = _split_at(word, room)
-            if not head and not current:
-                # A character wider than the whole column: alone on its line.
-                head, word = word[0], word[1:]
-            lines.append(f"{current} {head}".strip() if head else current)
-            current = ""
-        if not word:
-            continue
-        joined = f"{current} {word}" if current else word
-        if display_width(joined) <= width:
-            current = joined
-        else:
-            lines.append(current)
-            current = word
+        for index, piece in enumerate(_PIECES.findall(word)):
+            glue = "" if index else " "  # the parts of a hyphenated word join without a space
+            while display_width(piece) > width:
+                room = width - display_width(current) - (len(glue) if current else 0)
+                head, piece = _split_at(piece, room)
+                if not head and not current:
+                    # A character wider than the whole column: alone on its line.
+                    head, piece = piece[0], piece[1:]
+                lines.append(f"{current}{glue}{head}" if current and head else current or head)
+                current = ""
+            if not piece:
+                continue
+            joined = f"{current}{glue}{piece}" if current else piece
+            if display_width(joined) <= width:
+                current = joined
+            else:
+                lines.append(current)
+                current = piece
     if current:
         lines.append(current)
     return lines
