@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 # content path (every CLI listing) only needs plain sqlite3 connections.
 
 
+#: Execution option of an engine whose transactions only read (``engine.execution_options``):
+#: they begin deferred instead of ``BEGIN IMMEDIATE``.
+READ_ONLY_OPTION = "fypdesk_read_only"
+
+
 def sqlite_uri(path: Path, **params: str) -> str:
     """A ``file:`` URI for ``path`` with query parameters, safe for any characters in the path."""
     uri = path.resolve().as_uri()
@@ -82,6 +87,9 @@ def writable_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads take a deferred transaction: a WAL reader needs no lock, so a long write
+        # elsewhere (an import) never makes ``notes list`` wait or fail.
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine

@@ -166,7 +166,7 @@ def test_a_fifo_and_a_device_are_refused_unread(repo: NotesRepository, tmp_path:
     def attempt() -> None:
         try:
             exchange.import_json(repo, fifo)
-        except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+        except BaseException as exc:
             outcome.append(exc)
 
     thread = threading.Thread(target=attempt, daemon=True)

@@ -317,3 +317,21 @@ def test_hostile_bodies_keep_the_database_and_search_indexes_intact(
     for body in HOSTILE_BODIES:
         repo.add_note(TARGET_ID, body, tags=["x"])
     assert check_notes(repo) == []
+
+
+def test_reads_do_not_wait_for_a_writer(repo: NotesRepository) -> None:
+    """A long write elsewhere (an import) must not make ``notes list`` wait or fail: reads take
+    deferred transactions, which a WAL reader serves without any lock."""
+    import sqlite3 as sqlite
+
+    note = repo.add_note(TARGET_ID, "readable while another process writes")
+    writer = sqlite.connect(repo.path, isolation_level=None, timeout=0.1)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE store_meta SET value = value + 1 WHERE key = 'revision'")
+        assert repo.all_notes() == (note,)
+        assert repo.search("readable")[0].uuid == note.uuid
+        assert repo.marks.starred_ids() == frozenset()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

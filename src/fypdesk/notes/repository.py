@@ -24,6 +24,7 @@ from sqlalchemy import Engine, Select, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from fypdesk import db
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
     MAX_BODY_CHARS,
@@ -71,6 +72,7 @@ class NotesRepository:
 
     def __init__(self, engine: Engine, path: Path, clock: Clock = utc_now) -> None:
         self._engine = engine
+        self._read_engine = engine.execution_options(**{db.READ_ONLY_OPTION: True})
         self._clock = clock
         self.clock = clock
         self.path = path
@@ -149,7 +151,7 @@ class NotesRepository:
     def read_session(self) -> Iterator[Session]:
         """A session for reading (for the store's own modules)."""
         try:
-            with Session(self._engine) as session:
+            with Session(self._read_engine) as session:
                 yield session
         except DBAPIError as exc:
             raise NotesUnavailableError(f"cannot read the notes database: {exc.orig}") from exc
@@ -174,6 +176,11 @@ class NotesRepository:
             self._wrote = True
             self._upkeep.wrote()
         except DBAPIError as exc:
+            if _is_busy(exc):
+                raise NotesUnavailableError(
+                    "another fypdesk is writing to the notes; try again in a moment (nothing"
+                    " was changed)"
+                ) from exc
             raise NotesUnavailableError(
                 f"cannot save to the notes database {self.path}: {exc.orig}; nothing was changed"
             ) from exc
@@ -480,6 +487,11 @@ def check_node_id(node_id: str) -> None:
         raise NotesError(f"an item id cannot be longer than {MAX_NODE_ID_CHARS} characters")
     if any(unicodedata.category(ch) in {"Cc", "Cs", "Cf"} for ch in node_id):
         raise NotesError(f"an item id cannot contain control characters: {node_id!r}")
+
+
+def _is_busy(exc: DBAPIError) -> bool:
+    name = getattr(exc.orig, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 def _just_after(moment: datetime) -> datetime:
