@@ -34,7 +34,6 @@ from fypdesk.domain.notes import (
     Note,
     NotesError,
     Tag,
-    plan_of,
     utc_now,
 )
 from fypdesk.notes import backup, search
@@ -551,53 +550,6 @@ def _merge_marks(session: Session, marks: NodeMarks, clock: Clock) -> bool:
     return True
 
 
-def export_markdown(
-    notes: Sequence[Note],
-    path: Path,
-    *,
-    plan_titles: Mapping[str, str],
-    node_titles: Mapping[str, str],
-    exported: datetime,
-) -> None:
-    """Write ``notes`` as Markdown grouped by plan (in ``plan_titles`` order), bodies verbatim.
-
-    Notes on nodes missing from ``node_titles`` are listed last, as detached.
-    """
-    groups: dict[str | None, list[Note]] = {}
-    detached: list[Note] = []
-    for note in notes:
-        if note.node_id not in node_titles:
-            detached.append(note)
-        else:
-            groups.setdefault(plan_of(note.node_id), []).append(note)
-    lines = ["# fypdesk notes", "", f"Exported {exported.strftime('%Y-%m-%d %H:%M UTC')}.", ""]
-    order: list[str | None] = [None, *plan_titles]
-    for plan in order:
-        if plan in groups:
-            title = "Briefing" if plan is None else f"{plan_titles[plan]} (`{plan}`)"
-            lines += _markdown_group(title, groups[plan], node_titles)
-    unknown_plans = [plan for plan in groups if plan not in order]
-    for plan in unknown_plans:
-        lines += _markdown_group(f"`{plan}`", groups[plan], node_titles)
-    if detached:
-        lines += _markdown_group("Detached notes (their item no longer exists)", detached, {})
-    write_atomically(path, ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8"))
-
-
-def _markdown_group(title: str, notes: Sequence[Note], node_titles: Mapping[str, str]) -> list[str]:
-    lines = [f"## {title}", ""]
-    for note in sorted(notes, key=lambda n: (n.node_id, n.created)):
-        lines.append(f"### {node_titles.get(note.node_id, note.node_id)}")
-        lines.append("")
-        meta = f"`{note.node_id}` · updated {note.updated.strftime('%Y-%m-%d %H:%M UTC')}"
-        if note.tags:
-            meta += " · tags: " + ", ".join(note.tags)
-        lines += [meta, ""]
-        lines += ["> " + line if line else ">" for line in note.body.split("\n")]
-        lines.append("")
-    return lines
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename, never half a file.
 
@@ -606,9 +558,16 @@ def write_atomically(path: Path, data: bytes) -> None:
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.partial")
     try:
-        with temporary.open("wb") as handle:
+        # The user's notes: a new file is private (0600); one written over keeps its mode.
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            mode = 0o600
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            temporary.chmod(mode)
             os.fsync(handle.fileno())
         temporary.replace(path)
     except OSError as exc:

@@ -254,8 +254,10 @@ class StoreNotes:
         self, path: Path, plan_titles: Mapping[str, str], node_titles: Mapping[str, str]
     ) -> int:
         """Write every note to ``path`` as Markdown grouped by plan; returns the number."""
+        from fypdesk.export.notes_markdown import write_notes_markdown  # escapes, as briefs do
+
         found = self._repository.all_notes()
-        exchange.export_markdown(
+        write_notes_markdown(
             found,
             path,
             plan_titles=plan_titles,
