@@ -14,11 +14,19 @@ hashed again while all of them are unchanged. That is safe: every write or repla
 change time, which user tools cannot set back, and a new sidecar has another digest; only matches
 are recorded, never a file changed in the last :data:`SETTLE_NS` (a second write within one tick
 of the file system's clock could keep its stat data). A missing, damaged or unwritable record only
-means hashing every time. A match is trusted for a week, then the file is hashed again, so damage
+means hashing every time (an odd entry in its place, a folder or a FIFO, or a file too large or
+too deeply nested to be ours, counts as missing: the cache is disposable). A match is trusted for
+a week, then the file is hashed again, so damage
 that bypasses the file system (a failing disk) is caught within a week, not at the next start.
 Not caught between two such checks: on Windows, where ``st_ctime`` is the creation time, an
 in-place edit that restores the modification time; the checksum guards against accidents, and
 anyone able to write the database can rewrite its sidecar too.
+
+The same record says which files passed the structural checks of
+:mod:`fypdesk.content.integrity` (:func:`structure_checked`, :func:`remember_structure`): a file
+remembered as matching its sidecar, with the same stat data, that passed the checks once, passes
+them again, so the bundled database is checked once, not at every start. A file without a sidecar
+(``--content`` with a file of your own) is never remembered, so it is checked at every open.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import threading
 import time
 from pathlib import Path
@@ -49,6 +58,8 @@ RECHECK_AFTER_S = 7 * 24 * 3600
 #: How long before it is hashed a file must have last changed to be remembered (file system
 #: clocks tick every few milliseconds; FAT's every two seconds).
 SETTLE_NS = 2_000_000_000
+#: Largest record read, in bytes (32 entries take about 10 KB): a larger file is not ours.
+RECORD_MAX_BYTES = 1 << 20
 
 _Fingerprint = tuple[int, int, int, int, int]
 
@@ -148,14 +159,49 @@ def _fingerprint(database: Path) -> _Fingerprint | None:
 
 def _load(record: Path) -> dict[str, Any]:
     """The remembered databases by key; empty when the record is missing or not one of ours."""
+    raw = read_small_file(record, RECORD_MAX_BYTES)
+    if raw is None:
+        return {}
     try:
-        data = json.loads(record.read_bytes())
-    except (OSError, ValueError):  # ValueError: bad JSON or bad UTF-8
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8; nested deeper than the parser goes
         return {}
     if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
         return {}
     verified = data.get("verified")
     return verified if isinstance(verified, dict) else {}
+
+
+def read_small_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
+
+    For disposable cache files: never blocks (a FIFO in its place is not opened for reading
+    without ``O_NONBLOCK``, and is refused once opened), never reads more than ``limit + 1``
+    bytes, and raises nothing (any ``OSError`` means there is no usable file).
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        # Checked again on the open file: it may have been replaced since the first look.
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(descriptor, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks) if size <= limit else None
 
 
 def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> bool:
@@ -174,12 +220,80 @@ def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) ->
 
 
 def _remember(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> None:
-    """Add ``key`` to the record, atomically; a record that cannot be written is left as it is."""
-    import tempfile  # deferred: only a start that hashed pays for it
-
+    """Add ``key`` to the record (see :func:`_write`)."""
     verified = _load(record)
-    verified.pop(key, None)  # re-inserted last: the most recently verified
-    verified[key] = {"stat": list(fingerprint), "sha256": digest, "checked": time.time()}
+    old = verified.pop(key, None)  # re-inserted last: the most recently verified
+    entry: dict[str, Any] = {"stat": list(fingerprint), "sha256": digest, "checked": time.time()}
+    if _same_file(old, fingerprint, digest) and isinstance(old, dict) and "structure" in old:
+        entry["structure"] = old["structure"]  # hashed again, unchanged: still checked
+    verified[key] = entry
+    _write(record, verified)
+
+
+def _same_file(entry: object, fingerprint: _Fingerprint, digest: str) -> bool:
+    """Whether a record entry describes the file with these stat data and sidecar digest."""
+    return (
+        isinstance(entry, dict)
+        and entry.get("stat") == list(fingerprint)
+        and entry.get("sha256") == digest
+    )
+
+
+def _sidecar_digest(database: Path) -> str | None:
+    """The digest the sidecar of ``database`` records (None: no readable, well-formed one)."""
+    raw = read_small_file(sidecar_path(database), 4096)
+    if raw is None:
+        return None
+    try:
+        match = _LINE.match(raw.decode("utf-8").strip())
+    except UnicodeDecodeError:
+        return None
+    return None if match is None else match.group(1)
+
+
+def structure_checked(database: Path, version: int, record: Path | None = None) -> bool:
+    """Whether ``database``, as it is now, passed the structural checks of ``version`` before.
+
+    Only a file remembered as matching its sidecar qualifies (same stat data, same digest), so
+    a file without a sidecar never does. Costs two small reads and a stat, no hashing.
+    """
+    key = _key(database)
+    fingerprint = _fingerprint(database)
+    digest = _sidecar_digest(database)
+    if key is None or fingerprint is None or digest is None:
+        return False
+    entry = _load(record if record is not None else record_path()).get(key)
+    return (
+        _same_file(entry, fingerprint, digest)
+        and isinstance(entry, dict)
+        and entry.get("structure") == version
+    )
+
+
+def remember_structure(database: Path, version: int, record: Path | None = None) -> None:
+    """Note that ``database`` passed the structural checks of ``version``: only when the record
+    already remembers it as matching its sidecar with its current stat data (otherwise nothing
+    says the file checked is the one remembered)."""
+    record = record if record is not None else record_path()
+    key = _key(database)
+    fingerprint = _fingerprint(database)
+    digest = _sidecar_digest(database)
+    if key is None or fingerprint is None or digest is None:
+        return
+    verified = _load(record)
+    entry = verified.get(key)
+    if not _same_file(entry, fingerprint, digest) or not isinstance(entry, dict):
+        return
+    if entry.get("structure") == version:
+        return
+    entry["structure"] = version
+    _write(record, verified)
+
+
+def _write(record: Path, verified: dict[str, Any]) -> None:
+    """Write the record, atomically; a record that cannot be written is left as it is."""
+    import tempfile  # deferred: only a start that hashed or checked pays for it
+
     kept = dict(list(verified.items())[-RECORD_LIMIT:])
     text = json.dumps({"format": RECORD_FORMAT, "verified": kept}, indent=1)
     try:

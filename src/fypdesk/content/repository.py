@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import stat
 import sys
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fypdesk import db, fts
-from fypdesk.content import checksum
+from fypdesk.content import checksum, integrity
 from fypdesk.content.constants import APPLICATION_ID, SCHEMA_VERSION, TRIGRAM_TABLE, WORDS_TABLE
 from fypdesk.domain.content import (
     Briefing,
@@ -95,7 +96,9 @@ class ContentRepository:
         self.path = path
 
     @classmethod
-    def open(cls, path: Path, *, verify_checksum: bool = True) -> ContentRepository:
+    def open(
+        cls, path: Path, *, verify_checksum: bool = True, check_structure: bool = True
+    ) -> ContentRepository:
         """Open ``path`` and check that it is a fypdesk content database of a known version.
 
         When a checksum sidecar (``<name>.sha256``, written by ``build-db``) lies beside the file,
@@ -105,19 +108,29 @@ class ContentRepository:
         ``verify_checksum=False`` checks it itself (the window does, on a thread:
         :class:`~fypdesk.content.checksum.BackgroundCheck`).
 
+        The file is input: its structure is checked (:mod:`fypdesk.content.integrity`) before
+        anything is read from it, unless the record says that this very file (same stat data,
+        same sidecar digest) passed the same checks before. ``check_structure=False`` is for a
+        second connection to a file this process has just opened and checked.
+
         Raises:
-            ContentUnavailableError: missing, unreadable, damaged, modified since it was built, or
-                not a content database.
+            ContentUnavailableError: missing, unreadable, damaged, modified since it was built,
+                not a content database, or not shaped as the build makes it.
         """
+        _check_file_type(path)
         connection = db.connect_readonly(path)  # names a missing file first
         try:
+            integrity.harden(connection)
             if verify_checksum:
                 checksum.verify(path)
+            repository = cls(connection, path)
+            repository._check_identity()
+            if check_structure and not checksum.structure_checked(path, integrity.CHECKS_VERSION):
+                integrity.check_structure(connection, path)
+                checksum.remember_structure(path, integrity.CHECKS_VERSION)
         except BaseException:
             connection.close()
             raise
-        repository = cls(connection, path)
-        repository._check_identity()
         return repository
 
     def close(self) -> None:
@@ -126,8 +139,8 @@ class ContentRepository:
 
     def _check_identity(self) -> None:
         try:
-            app_id = self._scalar("PRAGMA application_id")
-            version = self._scalar("PRAGMA user_version")
+            (app_id,) = self._db.execute("PRAGMA application_id").fetchone()
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
         except sqlite3.DatabaseError as exc:
             raise ContentUnavailableError(
                 f"{self.path} is not a readable content database ({exc})"
@@ -153,8 +166,8 @@ class ContentRepository:
             ) from exc
 
     def _scalar(self, sql: str, params: Sequence[object] = ()) -> object:
-        row = self._db.execute(sql, params).fetchone()
-        return None if row is None else row[0]
+        rows = self._rows(sql, params)
+        return None if not rows else rows[0][0]
 
     # -- metadata ------------------------------------------------------------------------------
 
@@ -319,9 +332,14 @@ class ContentRepository:
         """Every node's id, depth, kind, plan and title, in reading order (one query)."""
         cursor = self._db.cursor()
         cursor.row_factory = None  # plain tuples: a Row per node would double the cost
-        rows = cursor.execute(
-            f"SELECT id, depth, CASE kind {_KIND_CASE} END, plan, title FROM nodes ORDER BY ord"
-        ).fetchall()
+        try:
+            rows = cursor.execute(
+                f"SELECT id, depth, CASE kind {_KIND_CASE} END, plan, title FROM nodes ORDER BY ord"
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ContentUnavailableError(
+                f"the content database {self.path} is damaged: {exc}"
+            ) from exc
         if not rows:
             return Outline((), (), (), (), ())
         ids, depths, codes, plans, titles = zip(*rows, strict=True)
@@ -338,12 +356,13 @@ class ContentRepository:
     def breadcrumb(self, node_id: str) -> tuple[NodeRef, ...]:
         """The node's ancestors from the root down, without the node itself."""
         rows = self._rows(
-            "WITH RECURSIVE up(id, parent_id, kind, title, plan, depth) AS ("
-            " SELECT id, parent_id, kind, title, plan, depth FROM nodes WHERE id = ?"
-            " UNION ALL SELECT n.id, n.parent_id, n.kind, n.title, n.plan, n.depth"
-            " FROM nodes n JOIN up ON n.id = up.parent_id)"
+            # Bounded by MAX_DEPTH levels, so that a parent cycle cannot loop.
+            "WITH RECURSIVE up(id, parent_id, kind, title, plan, depth, level) AS ("
+            " SELECT id, parent_id, kind, title, plan, depth, 0 FROM nodes WHERE id = ?"
+            " UNION ALL SELECT n.id, n.parent_id, n.kind, n.title, n.plan, n.depth, up.level + 1"
+            " FROM nodes n JOIN up ON n.id = up.parent_id WHERE up.level < ?)"
             " SELECT id, kind, title, plan FROM up WHERE id != ? ORDER BY depth",
-            (node_id, node_id),
+            (node_id, integrity.MAX_DEPTH, node_id),
         )
         return tuple(NodeRef(r["id"], _NODE_KINDS[r["kind"]], r["title"], r["plan"]) for r in rows)
 
@@ -395,11 +414,13 @@ class ContentRepository:
     def quantities_under(self, node_id: str) -> tuple[Quantity, ...]:
         """Every target and figure in the subtree of ``node_id`` (itself included)."""
         rows = self._rows(
-            "WITH RECURSIVE down(id) AS (SELECT ? UNION ALL"
-            " SELECT n.id FROM nodes n JOIN down ON n.parent_id = down.id)"
+            # Bounded by MAX_DEPTH levels, so that a parent cycle cannot loop.
+            "WITH RECURSIVE down(id, level) AS (SELECT ?, 0 UNION ALL"
+            " SELECT n.id, down.level + 1 FROM nodes n JOIN down ON n.parent_id = down.id"
+            " WHERE down.level < ?)"
             " SELECT quantities.* FROM quantities JOIN down ON quantities.id = down.id"
             " ORDER BY quantities.ord",
-            (node_id,),
+            (node_id, integrity.MAX_DEPTH),
         )
         return tuple(_quantity(row) for row in rows)
 
@@ -491,11 +512,21 @@ def read_outline(path: Path) -> Outline:
     """:meth:`ContentRepository.outline` of ``path`` through a connection of its own: for a
     thread, since a connection must not be shared between threads (the file was checked when the
     window's repository opened it)."""
-    repository = ContentRepository.open(path, verify_checksum=False)
+    repository = ContentRepository.open(path, verify_checksum=False, check_structure=False)
     try:
         return repository.outline()
     finally:
         repository.close()
+
+
+def _check_file_type(path: Path) -> None:
+    """Refuse a path that exists but is no regular file (a FIFO would block, a folder mislead)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # a missing or unreadable file is named by the connection
+    if not stat.S_ISREG(mode):
+        raise ContentUnavailableError(f"the content database {path} is not a regular file")
 
 
 def _hit(row: sqlite3.Row, rank: float) -> SearchHit:
