@@ -20,6 +20,7 @@ import io
 import logging
 import os
 import pickle
+import stat
 import sys
 import tempfile
 from fnmatch import fnmatch
@@ -37,6 +38,8 @@ _log = logging.getLogger(__name__)
 
 #: Bumped when what is stored changes.
 FORMAT = 1
+#: Largest cache file read, in bytes (the Chinese fallback's tables take about 1.5 MB).
+MAX_CACHE_BYTES = 16 << 20
 #: Face attributes not stored: the file's bytes (read again, faster than unpickling them) and a
 #: scaling function (made again from the face's units per em).
 _NOT_STORED = frozenset({"_ttf_data", "_pdfScale"})
@@ -86,9 +89,34 @@ class _PlainUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"a font cache may not hold {module}.{name}") from None
 
 
-def _read(cached: Path, path: Path) -> ttfonts.TTFontFace | None:
+def _read_cache_file(cached: Path) -> bytes | None:
+    """The bytes of a cache file, or None unless it is a regular file of a sane size: a FIFO or a
+    folder in its place is never read (opened with ``O_NONBLOCK``, so a FIFO cannot block), and a
+    file larger than :data:`MAX_CACHE_BYTES` is not ours."""
     try:
-        state = _PlainUnpickler(io.BytesIO(cached.read_bytes())).load()
+        if not stat.S_ISREG(cached.stat().st_mode):
+            return None
+        descriptor = os.open(cached, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(MAX_CACHE_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return data if len(data) <= MAX_CACHE_BYTES else None
+
+
+def _read(cached: Path, path: Path) -> ttfonts.TTFontFace | None:
+    raw = _read_cache_file(cached)
+    if raw is None:
+        return None
+    try:
+        state = _PlainUnpickler(io.BytesIO(raw)).load()
         if not isinstance(state, dict) or "unitsPerEm" not in state:
             return None
         face: ttfonts.TTFontFace = ttfonts.TTFontFace.__new__(ttfonts.TTFontFace)
@@ -98,7 +126,7 @@ def _read(cached: Path, path: Path) -> ttfonts.TTFontFace | None:
     except FileNotFoundError:
         return None
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError,
-            IndexError, KeyError) as exc:  # fmt: skip
+            IndexError, KeyError, RecursionError, MemoryError) as exc:  # fmt: skip
         _log.debug("ignoring the font cache %s: %s", cached, exc)
         return None
     return face
