@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -230,3 +231,29 @@ def test_a_copy_that_cannot_be_written_is_no_reason_to_try_an_older_backup(
     reports: list[RecoveryReport] = []
     open_notes(db_path, clock=clock, on_recovery=reports.append).close()
     assert reports[0].restored == newer
+
+
+def test_a_huge_write_ahead_log_is_checked_in_constant_memory(db_path: Path) -> None:
+    """0.1.0 read a left-over log whole, twice: a 3 GB ``-wal`` made every command fail with
+    MemoryError. Here a 1.5 GB (sparse) log is checked by a process limited to 1 GB of memory."""
+    repository = open_notes(db_path)
+    repository.add_note(TARGET_ID, "x")
+    repository.close()
+    wal = db_path.with_name(db_path.name + "-wal")
+    with wal.open("wb") as handle:
+        handle.truncate(1536 * 1024 * 1024)  # zeros: a log whose header is damaged
+    script = (
+        "import resource, sys; from pathlib import Path\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
+        "from fypdesk.notes.wal import wal_problem\n"
+        "print(wal_problem(Path(sys.argv[1])))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(wal)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-500:]
+    assert result.stdout.strip() == "the write-ahead log's header is damaged"

@@ -16,7 +16,9 @@ frames of a 24-byte header and one page; checksums are cumulative pairs of 32-bi
 
 from __future__ import annotations
 
+import hashlib
 import struct
+from collections.abc import Callable
 from pathlib import Path
 
 WAL_HEADER_SIZE = 32
@@ -43,45 +45,61 @@ def wal_problem(wal_path: Path) -> str | None:
     """What is wrong with the WAL file at ``wal_path``, or ``None`` if SQLite would replay every
     committed transaction in it (including an empty or absent log, or a torn last transaction).
 
-    The file is read twice and must read the same both times, so a log that a live writer is
-    rewriting at that moment is never mistaken for a damaged one.
+    The log is read frame by frame (a log of gigabytes is checked in constant memory). When it
+    looks damaged it is read a second time and must read the same, so a log that a live writer
+    is rewriting at that moment is never mistaken for a damaged one.
 
     Raises:
         OSError: the file cannot be read.
     """
     try:
-        data = wal_path.read_bytes()
+        problem, digest = _scan(wal_path)
     except FileNotFoundError:
         return None
-    problem = _problem(data)
-    if problem is not None and wal_path.read_bytes() != data:
+    if problem is not None and _scan(wal_path)[1] != digest:
         return None  # it changed while being read: a live log, checked again at the next open
     return problem
 
 
-def _problem(data: bytes) -> str | None:
-    if len(data) < WAL_HEADER_SIZE:
+def _scan(wal_path: Path) -> tuple[str | None, bytes]:
+    """The log's problem and a digest of every byte read (to tell whether it changed)."""
+    digest = hashlib.blake2b(digest_size=16)
+    with wal_path.open("rb") as handle:
+
+        def read(size: int) -> bytes:
+            data = handle.read(size)
+            digest.update(data)
+            return data
+
+        problem = _problem(read)
+        while read(1 << 20):  # the rest, for the digest
+            pass
+    return problem, digest.digest()
+
+
+def _problem(read: Callable[[int], bytes]) -> str | None:
+    header_bytes = read(WAL_HEADER_SIZE)
+    if len(header_bytes) < WAL_HEADER_SIZE:
         return None  # SQLite ignores (and rewrites) a log without a whole header
-    magic, version, page_size, _seq, salt1, salt2, sum1, sum2 = struct.unpack(
-        ">8I", data[:WAL_HEADER_SIZE]
-    )
+    magic, version, page_size, _seq, salt1, salt2, sum1, sum2 = struct.unpack(">8I", header_bytes)
+    first = read(FRAME_HEADER_SIZE + page_size if _valid_size(page_size) else 1)
     frame_size = FRAME_HEADER_SIZE + page_size
-    has_frames = page_size > 0 and len(data) >= WAL_HEADER_SIZE + frame_size
+    has_frames = page_size > 0 and len(first) >= frame_size
     if magic not in (_MAGIC_LE, _MAGIC_BE) or version != _VERSION or not _valid_size(page_size):
-        return "the write-ahead log's header is damaged" if len(data) > WAL_HEADER_SIZE else None
+        return "the write-ahead log's header is damaged" if first else None
     order = ">" if magic == _MAGIC_BE else "<"
-    if _checksum(data[:24], order, 0, 0) != (sum1, sum2):
+    if _checksum(header_bytes[:24], order, 0, 0) != (sum1, sum2):
         return "the write-ahead log's header is damaged" if has_frames else None
     chain = (sum1, sum2)
     previous_stored = chain
     broken_at: int | None = None
-    offset = WAL_HEADER_SIZE
     frame = 0
-    while offset + frame_size <= len(data):
+    data = first
+    while len(data) == frame_size:
         frame += 1
-        header = data[offset : offset + FRAME_HEADER_SIZE]
+        header = data[:FRAME_HEADER_SIZE]
         _page, commit_size, f_salt1, f_salt2, f_sum1, f_sum2 = struct.unpack(">6I", header)
-        page = data[offset + FRAME_HEADER_SIZE : offset + frame_size]
+        page = data[FRAME_HEADER_SIZE:]
         salts_match = (f_salt1, f_salt2) == (salt1, salt2)
         if broken_at is None:
             chain = _checksum(header[:8] + page, order, *chain)
@@ -95,7 +113,7 @@ def _problem(data: bytes) -> str | None:
                     f" after it (frame {frame}) cannot be replayed"
                 )
         previous_stored = (f_sum1, f_sum2)
-        offset += frame_size
+        data = read(frame_size)
     return None
 
 
