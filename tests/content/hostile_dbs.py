@@ -235,21 +235,29 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation(
         "wrong-depth",
         f"UPDATE nodes SET depth = depth + 1 WHERE id = '{SECTION}'",
-        "depths or reading order",
+        "do not follow the tree",
     ),
     Mutation("deep-depth", f"UPDATE nodes SET depth = 1000 WHERE id = '{SECTION}'", "a depth"),
     Mutation(
-        "out-of-reading-order",
+        "gap-in-reading-order",
         "UPDATE nodes SET ord = 100000 WHERE id = (SELECT id FROM nodes WHERE kind = 'item'"
         " ORDER BY ord LIMIT 1)",
         "reading order",
     ),
     Mutation(
+        "child-before-parent",
+        f"CREATE TEMP TABLE s AS SELECT ord AS o FROM nodes WHERE id = '{PLAN}';"
+        f" UPDATE nodes SET ord = -1 WHERE id = '{PLAN}';"
+        " UPDATE nodes SET ord = (SELECT o FROM s) WHERE ord = (SELECT o FROM s) + 1;"
+        f" UPDATE nodes SET ord = (SELECT o FROM s) + 1 WHERE id = '{PLAN}'",
+        "do not follow the tree",
+    ),
+    Mutation(
         "node-plan-unknown",
         f"UPDATE nodes SET plan = 'nowhere' WHERE id = '{SECTION}'",
-        "plan is not a plan",
+        "do not follow the tree",
     ),
-    Mutation("plan-row-missing", f"DELETE FROM plans WHERE slug = '{PLAN}'", "plan is not a plan"),
+    Mutation("plan-row-missing", f"DELETE FROM plans WHERE slug = '{PLAN}'", "no plan row"),
     Mutation(
         "quantity-row-missing", f"DELETE FROM quantities WHERE id = '{TARGET}'", "no quantity"
     ),
