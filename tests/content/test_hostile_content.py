@@ -239,14 +239,14 @@ def _dangling_link(path: Path) -> None:
 
 @contextlib.contextmanager
 def fifo_watchdog(fifo: Path, seconds: float = 10.0) -> Iterator[list[bool]]:
-    """Fail instead of hanging when code under test blocks opening ``fifo`` for reading: after
-    ``seconds`` a writer opens it (which releases the reader) and the returned flag is set."""
+    """Fail instead of hanging when code under test blocks opening ``fifo`` for reading: every
+    ``seconds`` a writer opens it (which releases a blocked reader) and the flag is set."""
     blocked: list[bool] = []
     done = threading.Event()
 
     def release() -> None:
-        if not done.wait(seconds):
-            with contextlib.suppress(OSError):
+        while not done.wait(seconds):
+            with contextlib.suppress(OSError):  # ENXIO: nobody is reading
                 os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
                 blocked.append(True)
 
