@@ -82,7 +82,8 @@ def planted(capsys: pytest.CaptureFixture[str], data_dir: Path) -> Path:
     connection = sqlite3.connect(path)
     with connection:
         connection.execute(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO notes (uuid, node_id, body, created, updated, node_hash)"
+            " VALUES (?, ?, ?, ?, ?, NULL)",
             (
                 "0f1e2d3c-4b5a-4678-9abc-def012345678",
                 f"ict/x{PAYLOAD}",
@@ -296,7 +297,8 @@ def test_notes_markdown_export_escapes_every_note_and_id(
     )
     with connection:
         connection.execute(
-            "INSERT INTO notes VALUES (?, ?, ?, ?, ?, NULL)",
+            "INSERT INTO notes (uuid, node_id, body, created, updated, node_hash)"
+            " VALUES (?, ?, ?, ?, ?, NULL)",
             ("1f1e2d3c-4b5a-4678-9abc-def012345678", "ict/y`\n# Fake heading", hostile, TIME, TIME),
         )
     connection.close()

@@ -96,7 +96,9 @@ def _run_commands(data_dir: Path, rng: random.Random, tally: _Tally) -> None:
             result = _fypdesk(data_dir, choice)
         tally.commands += 1
         if result.returncode != 0:
-            tally.command_failures.append(f"{choice}: {result.returncode} {result.stderr.strip()}")
+            tally.command_failures.append(
+                f"{choice}: {result.returncode} {result.stderr.strip()} {result.stdout[-600:]}"
+            )
         elif choice == "add":
             # "Added note UUID to NODE."
             note_uuid = result.stdout.split()[2]

@@ -201,7 +201,8 @@ def test_export_and_import_notes(
     dialogs.save_answer = out.with_suffix(".md")
     actions.export_action.trigger()
     markdown = out.with_suffix(".md").read_text(encoding="utf-8")
-    assert "5G usage rate" in markdown and "exported note <b>&</b> 五" in markdown
+    assert "\n### 5G " in markdown  # the item's title as a heading
+    assert "> exported note \\<b\\>&\\</b\\> 五" in markdown  # markup escaped, as in briefs
     dialogs.save_answer = out.with_suffix(".txt")
     actions.export_action.trigger()
     assert not out.with_suffix(".txt").exists() and ".json or .md" in dialogs.errors[-1][1]

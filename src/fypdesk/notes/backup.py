@@ -31,7 +31,7 @@ from pathlib import Path
 
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import BackupError, BackupInfo, Clock, NotesUnavailableError
-from fypdesk.notes.constants import REVISION_KEY
+from fypdesk.notes.constants import REVISION_KEY, as_revision
 from fypdesk.notes.wal import wal_problem
 
 BACKUP_DIR_NAME = "backups"
@@ -218,7 +218,7 @@ def read_revision(path: Path) -> int | None:
         return None
     finally:
         connection.close()
-    return None if row is None else int(row[0])
+    return None if row is None else as_revision(row[0])
 
 
 def take_backup(

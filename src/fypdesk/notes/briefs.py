@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date
 
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fypdesk.domain.notes import Clock, NotesError, SavedBrief
-from fypdesk.notes.schema import SavedBriefRow
+from fypdesk.notes.schema import SavedBriefRow, stored_text
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 
@@ -90,16 +90,33 @@ def _rows(session: Session) -> Iterator[SavedBriefRow]:
 
 
 def _brief(row: SavedBriefRow) -> SavedBrief:
-    options: Mapping[str, object] = json.loads(row.options)
+    # A damaged or crafted row reads as much of the brief as makes sense, never an exception:
+    # the brief is the user's settings, and every command that lists briefs must still work.
+    options = _json(row.options)
+    scope = _json(row.scope)
     return SavedBrief(
-        name=row.name,
-        title=row.title,
-        subtitle=row.subtitle,
-        author=row.author,
-        organisation=row.organisation,
-        meeting_date=None if row.meeting_date is None else date.fromisoformat(row.meeting_date),
-        marking=row.marking,
-        paper=row.paper,
-        scope=tuple(json.loads(row.scope)),
-        options=options,
+        name=stored_text(row.name),
+        title=stored_text(row.title),
+        subtitle=stored_text(row.subtitle),
+        author=stored_text(row.author),
+        organisation=stored_text(row.organisation),
+        meeting_date=_date(row.meeting_date),
+        marking=stored_text(row.marking),
+        paper=stored_text(row.paper),
+        scope=tuple(s for s in scope if isinstance(s, str)) if isinstance(scope, list) else (),
+        options=options if isinstance(options, dict) else {},
     )
+
+
+def _json(value: object) -> object:
+    try:
+        return json.loads(stored_text(value))
+    except (ValueError, RecursionError):
+        return None
+
+
+def _date(value: object) -> date | None:
+    try:
+        return None if value is None else date.fromisoformat(stored_text(value))
+    except ValueError:
+        return None

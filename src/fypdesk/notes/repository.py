@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, Select, delete, func, or_, select, update
+from sqlalchemy import Engine, Select, case, delete, func, or_, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -43,6 +43,7 @@ from fypdesk.domain.notes import (
 )
 from fypdesk.notes import backup, maintenance, search
 from fypdesk.notes.briefs import SavedBriefs
+from fypdesk.notes.constants import REVISION_WRAP, as_revision
 from fypdesk.notes.marks import NodeMarksStore
 from fypdesk.notes.schema import (
     REVISION_KEY,
@@ -51,6 +52,7 @@ from fypdesk.notes.schema import (
     NoteTagRow,
     StoreMetaRow,
     TagRow,
+    stored_text,
 )
 
 _log = logging.getLogger(__name__)
@@ -58,6 +60,16 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CHUNK = 500
 #: Set in ``session.info`` by a write that found nothing to change: the revision stays as it is.
 _NO_CHANGE = "fypdesk_no_change"
+#: The revision after a write: one more, or 1 again past the wrap or after a damaged value.
+_NEXT_REVISION = case(
+    (
+        (func.typeof(StoreMetaRow.value) == "integer")
+        & (StoreMetaRow.value >= 0)
+        & (StoreMetaRow.value < REVISION_WRAP),
+        StoreMetaRow.value + 1,
+    ),
+    else_=1,
+)
 
 
 class NotesRepository:
@@ -148,10 +160,17 @@ class NotesRepository:
     # -- sessions ------------------------------------------------------------------------------
 
     @contextmanager
-    def read_session(self) -> Iterator[Session]:
-        """A session for reading (for the store's own modules)."""
+    def read_session(self, *, write_lock: bool = False) -> Iterator[Session]:
+        """A session for reading (for the store's own modules); rolled back at the end.
+
+        Args:
+            write_lock: Take the write lock (``BEGIN IMMEDIATE``, waiting for other writers) for
+                statements that are written as writes but change nothing, such as FTS5's
+                ``integrity-check``: a deferred read cannot take the lock later once another
+                process has committed (SQLite answers "database is locked" at once).
+        """
         try:
-            with Session(self._read_engine) as session:
+            with Session(self._engine if write_lock else self._read_engine) as session:
                 yield session
         except DBAPIError as exc:
             raise NotesUnavailableError(f"cannot read the notes database: {exc.orig}") from exc
@@ -171,7 +190,7 @@ class NotesRepository:
                 session.execute(
                     update(StoreMetaRow)
                     .where(StoreMetaRow.key == REVISION_KEY)
-                    .values(value=StoreMetaRow.value + 1)
+                    .values(value=_NEXT_REVISION)
                 )
             self._wrote = True
             self._upkeep.wrote()
@@ -207,8 +226,14 @@ class NotesRepository:
     def revision(self) -> int:
         """The write counter: it changes with every committed write."""
         with self.read_session() as session:
-            value = session.get(StoreMetaRow, REVISION_KEY)
-            return 0 if value is None else value.value
+            connection = session.connection()
+            value = connection.exec_driver_sql(
+                "SELECT value FROM store_meta WHERE key = ?", (REVISION_KEY,)
+            ).scalar()
+        if value is None:
+            return 0
+        revision = as_revision(value)
+        return -1 if revision is None else revision  # -1: never equal to a backup's
 
     # -- notes ---------------------------------------------------------------------------------
 
@@ -510,9 +535,9 @@ def _check_uuid(note_uuid: str) -> None:
 
 def _note(row: NoteRow, tags: tuple[str, ...]) -> Note:
     return Note(
-        uuid=row.uuid,
-        node_id=row.node_id,
-        body=row.body,
+        uuid=stored_text(row.uuid),
+        node_id=stored_text(row.node_id),
+        body=stored_text(row.body),
         tags=tags,
         created=row.created,
         updated=row.updated,

@@ -26,6 +26,8 @@ FTS_TABLES = (WORDS_TABLE, TRIGRAM_TABLE)
 # need not import SQLAlchemy; it is re-exported here for the store's own modules.
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
+#: What a stored time that cannot be read comes back as.
+UNREADABLE_TIME = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -49,7 +51,22 @@ class UtcDateTime(TypeDecorator[datetime]):
         """Text back to an aware UTC datetime."""
         if value is None:
             return None
-        return datetime.fromisoformat(value).astimezone(UTC)
+        try:
+            return datetime.fromisoformat(value).astimezone(UTC)
+        except (TypeError, ValueError, OverflowError):
+            # A damaged or crafted store: shown as the earliest time rather than failing every
+            # command (and never written back unless the row is saved again).
+            return UNREADABLE_TIME
+
+
+def stored_text(value: object) -> str:
+    """A text column's value as text: a crafted or damaged store can hold a BLOB, a number or
+    NULL where text belongs (SQLite does not enforce column types)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return "" if value is None else str(value)
 
 
 def format_time(value: datetime) -> str:

@@ -35,7 +35,7 @@ from fypdesk.domain.notes import (
     utc_now,
 )
 from fypdesk.notes import backup, maintenance, recovery, search
-from fypdesk.notes.constants import HEAD_REVISION
+from fypdesk.notes.constants import HEAD_REVISION, REVISION_WRAP
 from fypdesk.notes.repository import NotesRepository
 from fypdesk.paths import NOTES_DB_NAME as NOTES_DB_NAME  # re-exported: its old home
 
@@ -115,6 +115,7 @@ def stored_revision(engine: Engine) -> str | None:
 def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
     if stored_revision(engine) == HEAD_REVISION:
         return  # the usual case: nothing to migrate, and no need to load Alembic to know it
+    _refuse_odd_version_table(engine, path)
     from fypdesk.notes import migrate  # Alembic: only when there is a migration to run
 
     current = migrate.current_revision(engine)
@@ -139,6 +140,23 @@ def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
                 f"not upgrading the notes database: the backup before the upgrade failed ({exc})"
             ) from exc
     migrate.upgrade(engine)
+
+
+def _refuse_odd_version_table(engine: Engine, path: Path) -> None:
+    """A schema record that Alembic cannot read (several rows, a non-text value) is damage that
+    ``quick_check`` does not see: refuse the file with a way out, never guess a revision."""
+    with engine.connect() as connection:
+        has_table = connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).first()
+        if has_table is None:
+            return
+        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    if len(rows) > 1 or (rows and not isinstance(rows[0][0], str)):
+        raise NotesUnavailableError(
+            f"{path} has a damaged schema record ({len(rows)} versions); `fypdesk restore`"
+            " brings back the newest backup (the current file is backed up or kept first)"
+        )
 
 
 def _configure_search(engine: Engine) -> None:
@@ -213,6 +231,8 @@ def restore(path: Path, chosen: Path | None = None, clock: Clock = utc_now) -> B
     if problem is not None:
         raise BackupError(f"backup {target.path.name} is not usable: {problem}; nothing changed")
     before = 0
+    if path.exists() and not path.is_file():
+        raise BackupError(f"{path} is not a regular file: move it away, then restore again")
     if path.exists():
         if backup.live_problem(path) is None:
             before = backup.read_revision(path) or 0
@@ -244,8 +264,10 @@ def _advance_revision(path: Path, at_least: int) -> None:
     try:
         with connection:
             connection.execute(
-                "UPDATE store_meta SET value = max(value, ?) + 1 WHERE key = 'revision'",
-                (at_least,),
+                "UPDATE store_meta SET value = CASE WHEN typeof(value) = 'integer'"
+                " AND value BETWEEN 0 AND ?1 AND ?2 < ?1 THEN max(value, ?2) + 1 ELSE 1 END"
+                " WHERE key = 'revision'",
+                (REVISION_WRAP, min(at_least, REVISION_WRAP)),
             )
     except sqlite3.Error as exc:
         raise BackupError(f"restored, but cannot update the restored database: {exc}") from exc
@@ -269,6 +291,6 @@ def check_notes(repository: NotesRepository) -> list[str]:
         connection.close()
     if not problems:
         # The FTS check is written as an INSERT but changes nothing; the session rolls back.
-        with repository.read_session() as session:
+        with repository.read_session(write_lock=True) as session:
             problems += search.integrity_problems(session)
     return problems
