@@ -325,3 +325,43 @@ def test_a_refused_save_keeps_the_text_and_says_so(
     notes.full = False
     window.show_node("ict")  # leaving the item retries the save
     assert [n.body for n in notes.notes_for(FIVE_G)] == ["precious words"]
+
+
+def test_a_tag_with_a_comma_is_not_split_by_focusing_the_tags_field(
+    windows: StoreWindows,
+) -> None:
+    store = windows.open_store()
+    store.repository.add_note(FIVE_G, "tagged on the command line", tags=["risk, high"])
+    window = windows.window(store, select=FIVE_G)
+    panel = window.notes_panel
+    panel.tags_edit.setFocus()
+    panel.editor.setFocus()  # focus came and went: nothing typed
+    panel.tags_edit.editingFinished.emit()
+    (note,) = store.notes_for(FIVE_G)
+    assert note.tags == ("risk, high",)
+    panel.tags_edit.setFocus()
+    panel.tags_edit.end(False)
+    QTest.keyClicks(panel.tags_edit, ", telecom")
+    QTest.keyClick(panel.tags_edit, Qt.Key.Key_Return)
+    (note,) = store.notes_for(FIVE_G)
+    assert note.tags == ("risk, high", "telecom")
+
+
+def test_typing_into_a_note_another_process_deleted_is_kept(windows: StoreWindows) -> None:
+    from fypdesk.notes.store import open_notes
+
+    store = windows.open_store()
+    window = windows.window(store, select=FIVE_G)
+    panel = window.notes_panel
+    QTest.keyClicks(panel.editor, "first words")
+    panel.flush()
+    (note,) = store.notes_for(FIVE_G)
+    elsewhere = open_notes(windows.db_path, auto_backup=False)  # e.g. `fypdesk notes rm`
+    try:
+        elsewhere.delete_note(note.id)
+    finally:
+        elsewhere.close()
+    QTest.keyClicks(panel.editor, " and more")
+    panel.flush()
+    assert panel.status_label.text() == "Saved"
+    assert [(n.id, n.body) for n in store.notes_for(FIVE_G)] == [(note.id, "first words and more")]

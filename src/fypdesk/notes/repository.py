@@ -277,6 +277,8 @@ class NotesRepository:
                     raise NoteNotFoundError(note_uuid)
                 _check_uuid(note_uuid)
                 check_node_id(node_id)
+                # A note written again after a deletion elsewhere is no longer deleted.
+                session.execute(delete(DeletedNoteRow).where(DeletedNoteRow.uuid == note_uuid))
                 row = NoteRow(
                     uuid=note_uuid,
                     node_id=node_id,

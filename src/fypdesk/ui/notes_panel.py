@@ -42,6 +42,18 @@ Index = QModelIndex | QPersistentModelIndex
 AUTOSAVE_MS = 700
 
 
+def parse_tags(text: str, current: Sequence[str] = ()) -> list[str]:
+    """The tags typed in the comma-separated tags field.
+
+    A tag that itself contains a comma (made by the command line or an import) is kept whole
+    wherever it still stands in the text as shown, rather than split in two.
+    """
+    whole = [tag for tag in current if "," in tag and tag in text]
+    for tag in whole:
+        text = text.replace(tag, "")
+    return whole + [part.strip() for part in text.split(",") if part.strip()]
+
+
 class NotesListModel(QAbstractListModel):
     """The notes of one node; ``UserRole`` gives the :class:`NoteView`."""
 
@@ -328,6 +340,7 @@ class NotesPanel(QWidget):
             with QSignalBlocker(self.editor):
                 self.editor.setPlainText(note.body if note else "")
         self.tags_edit.setText(", ".join(note.tags) if note else "")
+        self.tags_edit.setModified(False)
         self._dirty = False
         self._set_note_controls(note)
 
@@ -355,7 +368,11 @@ class NotesPanel(QWidget):
         self._timer.start()
 
     def _on_tags_edit_editing_finished(self) -> None:
-        tags = [t.strip() for t in self.tags_edit.text().split(",") if t.strip()]
+        if not self.tags_edit.isModified():
+            return  # focus came and went: nothing typed, nothing to save (or to split)
+        self.tags_edit.setModified(False)
+        current = next((n.tags for n in self.list_model.notes() if n.id == self._note_id), ())
+        tags = parse_tags(self.tags_edit.text(), current)
         if self._note_id is None:
             if not tags:
                 return

@@ -57,7 +57,8 @@ class NotesPort(Protocol):
     ) -> NoteView:
         """Store ``body``: a new note on ``node_id`` when ``note_id`` is ``None``.
 
-        ``node_hash`` fingerprints the node's wording as the writer saw it.
+        ``node_hash`` fingerprints the node's wording as the writer saw it. A note that was
+        deleted elsewhere while it was being edited is stored again under its id.
         """
         ...
 

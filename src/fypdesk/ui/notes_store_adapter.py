@@ -195,7 +195,11 @@ class StoreNotes:
         try:
             if note_id is None:
                 return _view(self._repository.add_note(node_id, body, node_hash=node_hash))
-            return _view(self._repository.save_note(note_id, body, node_hash=node_hash))
+            # With its node: a note another process deleted while it was being edited here is
+            # stored again under the same identity, so the typing is never lost.
+            return _view(
+                self._repository.save_note(note_id, body, node_id=node_id, node_hash=node_hash)
+            )
         finally:
             self._wrote()
 
