@@ -44,6 +44,19 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         raise ContentUnavailableError(f"cannot open content database {path}: {exc}") from exc
 
 
+def snapshot_engine(path: Path) -> Engine:
+    """A read-only engine on a file read exactly as it is on disk (``immutable``: no locks, no
+    shared-memory file), for reading the notes when the disk is too full for anything else.
+    Only correct while nobody writes the file, and when no write-ahead log is pending."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import StaticPool
+
+    connection = sqlite3.connect(
+        sqlite_uri(path, mode="ro", immutable="1"), uri=True, check_same_thread=False
+    )
+    return create_engine("sqlite://", creator=lambda: connection, poolclass=StaticPool)
+
+
 def readonly_engine(path: Path) -> Engine:
     """An engine on a read-only, immutable database file.
 

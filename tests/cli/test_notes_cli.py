@@ -7,6 +7,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -230,3 +232,46 @@ def test_a_read_only_data_folder_gives_a_clear_error(
         (data_dir / "notes.db").chmod(0o600)
     assert status == 1 and err.startswith("fypdesk: error: ") and err.count("\n") == 1
     assert [r["body"] for r in listed(capsys)] == ["kept"]
+
+
+def test_notes_can_be_listed_and_copied_off_a_full_disk(tmp_path: Path) -> None:
+    """0.1.0 failed every command on a full disk (a WAL reader needs its shared-memory file),
+    so notes could not even be exported to another disk."""
+    disk = tmp_path / "full disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root)")
+    try:
+        data = disk / "data"
+
+        def fypdesk(*argv: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run(
+                [sys.executable, "-m", "fypdesk", "--data-dir", str(data), *argv],
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+
+        assert fypdesk("notes", "add", TARGET, "kept off the full disk").returncode == 0
+        with (disk / "filler").open("wb") as handle:
+            handle.write(b"\0" * (shutil.disk_usage(disk).free - 4096))
+        listed = fypdesk("notes", "list")
+        assert listed.returncode == 0, listed.stderr
+        assert "kept off the full disk" in listed.stdout
+        copy = tmp_path / "elsewhere" / "notes.json"
+        copy.parent.mkdir()
+        exported = fypdesk("notes", "export", str(copy))
+        assert exported.returncode == 0, exported.stderr
+        assert "kept off the full disk" in copy.read_text(encoding="utf-8")
+        brief = fypdesk("export", str(tmp_path / "elsewhere" / "brief.md"))
+        assert brief.returncode == 0, brief.stderr
+        added = fypdesk("notes", "add", TARGET, "cannot be saved now")
+        assert added.returncode == 1 and "Traceback" not in added.stderr
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)

@@ -98,16 +98,21 @@ def _report_recovery(report: RecoveryReport) -> None:
 
 
 @contextmanager
-def notes_store(args: argparse.Namespace, *, auto_backup: bool = True) -> Iterator[NotesRepository]:
+def notes_store(
+    args: argparse.Namespace, *, auto_backup: bool = True, read_only: bool = False
+) -> Iterator[NotesRepository]:
     """The user's notes store, created if missing, repaired and migrated as needed; closed after.
 
     A repair of a damaged database is reported on stderr.
     """
     from fypdesk.notes import store
 
-    repository = store.open_notes(
-        notes_db_path(args), on_recovery=_report_recovery, auto_backup=auto_backup
-    )
+    if read_only:  # the notes can still be read (and copied elsewhere) from a full disk
+        repository = store.open_notes_to_read(notes_db_path(args), on_recovery=_report_recovery)
+    else:
+        repository = store.open_notes(
+            notes_db_path(args), on_recovery=_report_recovery, auto_backup=auto_backup
+        )
     try:
         yield repository
     finally:
@@ -124,7 +129,7 @@ def existing_notes_store(args: argparse.Namespace) -> Iterator[NotesRepository |
     if not notes_db_path(args).exists():
         yield None
         return
-    with notes_store(args) as repository:
+    with notes_store(args, read_only=True) as repository:
         yield repository
 
 
@@ -149,7 +154,7 @@ def run_list(args: argparse.Namespace) -> int:
     """``fypdesk notes list``."""
     content = open_content(args)
     content.check_plan(args.plan)
-    with notes_store(args) as notes:
+    with notes_store(args, read_only=True) as notes:
         found = notes.all_notes(tag=args.tag, plan=args.plan, node=args.node)
     existing = content.existing_ids(note.node_id for note in found)
     if args.format == "json":
@@ -209,7 +214,7 @@ def run_export(args: argparse.Namespace) -> int:
     suffix = path.suffix.lower()
     if suffix not in {".json", ".md"}:
         raise NotesError(f"export to a .json or .md file, not {path.name!r}")
-    with notes_store(args) as notes:
+    with notes_store(args, read_only=True) as notes:
         if suffix == ".json":
             with _private_new_file(path):
                 count = exchange.export_json(notes, path, notes.clock)
@@ -276,7 +281,7 @@ def run_star(args: argparse.Namespace) -> int:
 
 def run_tags(args: argparse.Namespace) -> int:
     """``fypdesk tags``."""
-    with notes_store(args) as notes:
+    with notes_store(args, read_only=True) as notes:
         tags = notes.tags()
         counts = notes.tag_counts()
     if not tags:

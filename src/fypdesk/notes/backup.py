@@ -114,7 +114,7 @@ def diagnose(path: Path) -> str | None:
     # Read-only unless a log or a journal must be replayed (a left-over journal opened read-only
     # fails with "attempt to write a readonly database" and would lock the user out): backups
     # may sit in a read-only folder.
-    replay = _wal_pending(path) or Path(str(path) + "-journal").exists()
+    replay = wal_pending(path) or Path(str(path) + "-journal").exists()
     return _quick_check(path, "rw" if replay else "ro")
 
 
@@ -161,10 +161,10 @@ def file_problem(path: Path) -> str | None:
         return "the file is empty"
     if len(header) < 100 or not header.startswith(_SQLITE_HEADER):
         return "the file header is not a SQLite header"
-    wal_pending = _wal_pending(path)
-    if _declared_size(header) > size and not wal_pending:
+    log_pending = wal_pending(path)
+    if _declared_size(header) > size and not log_pending:
         return "the file is truncated"
-    if wal_pending:
+    if log_pending:
         return wal_problem(path.with_name(path.name + "-wal"))
     return None
 
@@ -199,7 +199,8 @@ def _declared_size(header: bytes) -> int:
     return page_size * pages
 
 
-def _wal_pending(path: Path) -> bool:
+def wal_pending(path: Path) -> bool:
+    """Whether a write-ahead log with content lies beside ``path``."""
     wal = path.with_name(path.name + "-wal")
     return wal.is_file() and wal.stat().st_size > 0
 

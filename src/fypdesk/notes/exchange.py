@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import stat
 import uuid as uuid_module
@@ -33,6 +34,7 @@ from fypdesk.domain.notes import (
     NodeMarks,
     Note,
     NotesError,
+    NotesUnavailableError,
     Tag,
     utc_now,
 )
@@ -54,6 +56,8 @@ from fypdesk.notes.schema import (
     TagRow,
     format_time,
 )
+
+_log = logging.getLogger(__name__)
 
 FORMAT_NAME = "fypdesk-notes"
 #: Version 1 files may carry a ``deleted`` list (tombstones: ``id``, ``node``, ``deleted``); a
@@ -115,9 +119,14 @@ def export_json(repository: NotesRepository, path: Path, clock: Clock = utc_now)
     }
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     write_atomically(path, text.encode("utf-8"))
-    with repository.write_transaction() as session:
-        _remember_exchanged(session, notes)
-        mark_unchanged(session)  # bookkeeping, not a change of the notes: no backup for it
+    try:
+        with repository.write_transaction() as session:
+            _remember_exchanged(session, notes)
+            mark_unchanged(session)  # bookkeeping, not a change of the notes: no backup for it
+    except NotesUnavailableError as exc:
+        # The file is written; without the record a later import keeps more conflict copies,
+        # never fewer (a full disk, or a store opened read-only, lands here).
+        _log.warning("could not record the exported notes as exchanged: %s", exc)
     return len(notes)
 
 

@@ -18,6 +18,7 @@ Alembic's import (0.2 s or more) off every start of the window and of the notes 
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -97,6 +98,48 @@ def open_notes(
         engine.dispose()
         raise
     return repository
+
+
+#: Less free space than this, and a failed open counts as the disk being full.
+_FULL_DISK_BYTES = 1024 * 1024
+
+
+def open_notes_to_read(
+    path: Path,
+    *,
+    clock: Clock = utc_now,
+    on_recovery: Callable[[RecoveryReport], None] | None = None,
+) -> NotesRepository:
+    """:func:`open_notes` for commands that only read (list, export to another disk).
+
+    On a full disk SQLite cannot create the shared-memory file that even a WAL reader needs, so
+    every command would fail and the notes could not be copied anywhere. Then, when no log is
+    left over (the file holds every committed note), the file is read as it is, read-only;
+    anything that tries to write fails with a clear message.
+
+    Raises:
+        NotesUnavailableError: as :func:`open_notes`, when that fallback does not apply.
+    """
+    try:
+        return open_notes(path, clock=clock, on_recovery=on_recovery)
+    except NotesUnavailableError:
+        if not _disk_full(path.parent) or not path.is_file() or backup.wal_pending(path):
+            raise
+    _log.warning("the disk is full: reading the notes without changing anything")
+    engine = db.snapshot_engine(path)
+    if stored_revision(engine) != HEAD_REVISION:
+        engine.dispose()
+        raise NotesUnavailableError(
+            f"the disk holding {path} is full; free some space so the notes can be upgraded"
+        )
+    return NotesRepository(engine, path, clock)
+
+
+def _disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
+    except OSError:
+        return False
 
 
 def stored_revision(engine: Engine) -> str | None:
