@@ -371,7 +371,17 @@ def rotate(
             with contextlib.suppress(OSError):
                 info.path.unlink()
                 removed.append(info.path)
+        else:
+            _make_private(info.path)
     return tuple(removed)
+
+
+def _make_private(path: Path) -> None:
+    """Take group and other access away from a backup (0.1.0 left them to the umask)."""
+    with contextlib.suppress(OSError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
 
 
 def _kept(backups: Iterable[BackupInfo], keep_daily: int, keep_weekly: int) -> set[Path]:

@@ -17,9 +17,12 @@ Alembic's import (0.2 s or more) off every start of the window and of the notes 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import shutil
 import sqlite3
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,7 +73,7 @@ def open_notes(
             file is not a fypdesk notes database (or is from a newer fypdesk).
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # private annotations
     except OSError as exc:
         raise NotesUnavailableError(
             f"cannot create the data folder {path.parent}: {exc.strerror or exc}"
@@ -81,6 +84,7 @@ def open_notes(
             on_recovery(report)
         else:
             _log.error("%s", report.message())
+    _make_private(path)
     engine = db.writable_engine(path)
     try:
         _migrate(engine, path, clock)
@@ -140,6 +144,27 @@ def _disk_full(folder: Path) -> bool:
         return shutil.disk_usage(folder).free < _FULL_DISK_BYTES
     except OSError:
         return False
+
+
+def _make_private(path: Path) -> None:
+    """Create the database file readable by its owner only (SQLite gives its ``-wal`` and
+    ``-shm`` the same mode), and take group and other access away from one that has it
+    (0.1.0 left them to the umask: 0644)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    except OSError:
+        return  # SQLite reports why the file cannot be created, in its own words
+    else:
+        os.close(fd)
+        return
+    for suffix in ("", "-wal", "-shm"):
+        companion = Path(str(path) + suffix)
+        with contextlib.suppress(OSError):
+            mode = stat.S_IMODE(companion.stat().st_mode)
+            if mode & 0o077 and companion.is_file():
+                companion.chmod(mode & 0o700)
 
 
 def stored_revision(engine: Engine) -> str | None:
