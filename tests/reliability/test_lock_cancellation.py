@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -24,14 +25,20 @@ from tests.conftest import REPO_ROOT
 class Holder:
     """A child process that holds the store open (``store_holder.py``)."""
 
+    #: Every holder started, stopped after each test whatever happened.
+    started: ClassVar[list[Holder]] = []
+    #: The module that holds the store: the store itself, or the real window.
+    module = "tests.reliability.store_holder"
+
     def __init__(self, path: Path) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.store_holder", str(path)],
+            [sys.executable, "-m", self.module, str(path)],
             cwd=REPO_ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
         )
+        Holder.started.append(self)
         assert self.read() == "ready"
 
     def read(self) -> str:
@@ -55,18 +62,10 @@ class Holder:
                 pipe.close()
 
 
-@pytest.fixture
-def holder_factory() -> Iterator[type[Holder]]:
-    started: list[Holder] = []
+class WindowHolder(Holder):
+    """The real window (offscreen) holding the store (``window_holder.py``)."""
 
-    class Tracked(Holder):
-        def __init__(self, path: Path) -> None:
-            super().__init__(path)
-            started.append(self)
-
-    yield Tracked
-    for holder in started:
-        holder.stop()
+    module = "tests.reliability.window_holder"
 
 
 def _open_and_close(path: Path) -> None:
@@ -104,15 +103,17 @@ def _count_elsewhere(path: Path) -> int:
     return int(result.stdout)
 
 
-@pytest.mark.parametrize("backup_by", ["open", "menu"])
+@pytest.mark.parametrize(
+    ("backup_by", "holder_kind"), [("open", Holder), ("menu", Holder), ("menu", WindowHolder)]
+)
 def test_a_backup_in_the_holder_keeps_its_locks(
-    tmp_path: Path, holder_factory: type[Holder], backup_by: str
+    tmp_path: Path, backup_by: str, holder_kind: type[Holder]
 ) -> None:
     path = tmp_path / "notes.db"
     seed = store.open_notes(path)
     seed.add_note("ict", "written before the holder opens: a backup is due")
     seed.close()
-    holder = holder_factory(path)  # opening takes the automatic backup
+    holder = holder_kind(path)  # opening takes the automatic backup
     if backup_by == "menu":
         holder.ask("backup")
     holder.ask("add ict first save of the holder")
@@ -123,3 +124,11 @@ def test_a_backup_in_the_holder_keeps_its_locks(
     assert _count_elsewhere(path) == 3, "an acknowledged save of the holder is not visible"
     holder.stop()  # killed, as a crash would: what it acknowledged must still be there
     assert _count_elsewhere(path) == 3
+
+
+@pytest.fixture(autouse=True)
+def _stop_holders() -> Iterator[None]:
+    yield
+    for holder in Holder.started:
+        holder.stop()
+    Holder.started.clear()

@@ -1,8 +1,9 @@
 """Several processes on one notes store at once, as users really run fypdesk.
 
-Long-lived holders (the store opened once and kept open, as the window keeps it) save notes in a
-loop while commands run beside them: ``notes add``, ``notes list``, ``backup``, ``restore``,
-``notes import`` and the holders' own Back up notes. Afterwards every save that was acknowledged
+Long-lived holders, the real window (offscreen, typing into its notes panel) and a store kept
+open as the window keeps it, save notes in a loop while commands run beside them: ``notes add``,
+``notes list``, ``backup``, ``restore``, ``notes import``, ``check`` and the holders' own Back up
+notes. Afterwards every save that was acknowledged
 (the holder answered after the commit; the command printed "Added note") must be in the store or
 in a backup: a restore may take a note out of the store, but then it is in the backup the restore
 took first. The store must pass ``integrity_check``.
@@ -24,7 +25,7 @@ from pathlib import Path
 from fypdesk.notes import backup, store
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import SOAK, Figures
-from tests.reliability.test_lock_cancellation import Holder
+from tests.reliability.test_lock_cancellation import Holder, WindowHolder
 
 ROUNDS = 30 if SOAK else 3
 #: Commands run beside the holders in each round.
@@ -129,7 +130,7 @@ def test_acknowledged_saves_survive_holders_commands_backups_and_restores(
         seed.close()
         tally = _Tally()
         stop = threading.Event()
-        holders = [Holder(path), Holder(path)]
+        holders = [Holder(path), WindowHolder(path)]
         threads = [
             threading.Thread(target=_keep_saving, args=(h, stop, tally, f"holder{n}"))
             for n, h in enumerate(holders)

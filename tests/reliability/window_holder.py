@@ -1,0 +1,112 @@
+"""The real window (offscreen) holding the notes store, driven line by line on stdin, for the
+multi-process suite: the same protocol as :mod:`tests.reliability.store_holder`.
+
+- ``add NODE TEXT``: select NODE, start a new note, type TEXT into the editor as a person does and
+  let the panel save it; answers ``ok UUID`` once the panel acknowledged the save ("Saved");
+- ``backup``: File → Back up notes now; ``count``: the notes the window's store sees;
+- ``quit``: exit without closing anything (as a crash would).
+
+Between commands the event loop runs, so the window's idle upkeep (search merges, checkpoints)
+runs as it does for a user.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialog
+
+from fypdesk.content.repository import ContentRepository
+from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.notes_port import DeferredNotes, NoteView
+from fypdesk.ui.notes_store_adapter import StoreNotes
+from fypdesk.ui.settings import UiSettings
+from tests.conftest import CONTENT_DB
+
+
+class _SilentDialogs:
+    """Answers every prompt at once; reports errors on stdout (the test then fails)."""
+
+    def save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
+        return None
+
+    def open_path(self, title: str, file_filter: str) -> Path | None:
+        return None
+
+    def confirm(self, title: str, message: str) -> bool:
+        return False
+
+    def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:
+        return None
+
+    def run_dialog(self, dialog: QDialog) -> bool:
+        return False
+
+    def open_file(self, path: Path) -> None:
+        """Nothing is opened."""
+
+    def error(self, title: str, message: str) -> None:
+        print(f"error {title}: {message}".replace("\n", " "), flush=True)
+
+    def information(self, title: str, message: str) -> None:
+        """Shown to nobody."""
+
+
+def main(path: Path) -> int:
+    app = QApplication.instance() or QApplication([])
+    content = ContentRepository.open(CONTENT_DB)
+    settings = UiSettings(QSettings(str(path.parent / "window.ini"), QSettings.Format.IniFormat))
+    dialogs = _SilentDialogs()
+    # As the app starts: the window first, then the store (opened with its automatic backup).
+    notes = DeferredNotes()
+    window = build_window(content, notes, settings, dialogs, lambda _theme: None)
+    window.resize(1200, 800)
+    window.show()
+    app.processEvents()
+    store = StoreNotes.open(path)
+    file_actions = attach_store(window, notes, store, content, dialogs, settings)
+    saved: list[NoteView] = []
+    window.notes_panel.note_saved.connect(saved.append)
+    app.processEvents()
+    print("ready", flush=True)
+    while True:
+        readable, _, _ = select.select([sys.stdin], [], [], 0.05)
+        if not readable:
+            app.processEvents()  # idle: the window's upkeep timers fire
+            continue
+        line = sys.stdin.readline()
+        if not line:
+            return 0
+        command, _, rest = line.rstrip("\n").partition(" ")
+        if command == "add":
+            node, _, text = rest.partition(" ")
+            window.show_node(node)
+            panel = window.notes_panel
+            QTest.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+            QTest.keyClicks(panel.editor, text)
+            saved.clear()
+            panel.flush()
+            if not saved or saved[-1].body != text:
+                print(f"error not saved: {panel.status_label.toolTip()}", flush=True)
+                continue
+            print(f"ok {saved[-1].id}", flush=True)
+        elif command == "backup":
+            file_actions.backup_action.trigger()
+            print("ok", flush=True)
+        elif command == "count":
+            print(f"ok {len(notes.all_notes())}", flush=True)
+        elif command == "quit":
+            os._exit(0)  # no close, no upkeep: as a crash leaves the store
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1])))
