@@ -226,10 +226,10 @@ def test_export_and_import_notes(
     with windows.qtbot.waitSignal(actions.notes_imported) as imported:
         actions.import_action.trigger()
     assert (imported.args[0].added, imported.args[0].updated) == (1, 0)
-    assert "1 added, 0 updated, 0 unchanged" in dialogs.infos[-1][1]
+    assert "added 1, updated 0, unchanged 0" in dialogs.infos[-1][1]
     assert window.notes_panel.editor.toPlainText() == "exported note <b>&</b> 五"
     actions.import_action.trigger()
-    assert "0 added, 0 updated, 1 unchanged" in dialogs.infos[-1][1]
+    assert "added 0, updated 0, unchanged 1" in dialogs.infos[-1][1]
     dialogs.open_answer = tmp_path / "broken.json"
     dialogs.open_answer.write_text("{not json", encoding="utf-8")
     actions.import_action.trigger()

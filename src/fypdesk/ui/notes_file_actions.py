@@ -125,8 +125,7 @@ class NotesFileActions(QObject):
         self.notes_imported.emit(report)
         self._dialogs.information(
             title,
-            f"Imported {path.name}: {report.added} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged.",
+            f"Imported {path.name}: {report.summary()}.",
         )
 
     def _on_backup_action_triggered(self) -> None:
