@@ -171,3 +171,26 @@ def test_acknowledged_saves_survive_holders_commands_backups_and_restores(
     assert not failures, failures[:5]
     assert not lost, f"{len(lost)} of {acknowledged} acknowledged saves lost: {lost[:5]}"
     assert not integrity, integrity
+
+
+def test_backups_taken_at_once_by_many_processes_all_land(tmp_path: Path) -> None:
+    """0.1.0 gave backups of the same second one temporary name: 1,845 of them failed in 300 s
+    and left -wal/-shm files behind."""
+    data_dir = tmp_path / "data"
+    path = store.notes_path(data_dir)
+    seed = store.open_notes(path)
+    seed.add_note(NODE, "backed up many times at once")
+    seed.close()
+    script = (
+        "import sys; from pathlib import Path; from fypdesk.notes import store\n"
+        "for _ in range(5): store.backup_now(Path(sys.argv[1]))\n"
+    )
+    children = [
+        subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=REPO_ROOT) for _ in range(4)
+    ]
+    assert [child.wait(timeout=120) for child in children] == [0, 0, 0, 0]
+    folder = backup.backup_dir(path)
+    assert len(backup.list_backups(folder)) == backup.KEEP_RECENT  # 20 taken, the newest 10 kept
+    assert sorted(p.name for p in folder.iterdir() if not p.name.endswith(".db")) == []
+    for info in backup.list_backups(folder):
+        assert backup.diagnose(info.path) is None

@@ -65,7 +65,7 @@ FORMAT_NAME = "fypdesk-notes"
 FORMAT_VERSION = 1
 #: The largest notes file read (the limits per note allow big stores; a file past this is not a
 #: notes export). Checked before reading: a FIFO, a device or /dev/zero is refused unread.
-MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_FILE_BYTES = 256 * 1024 * 1024
 #: How far in the future a note's time may lie (clocks of laptops drift, zones are explicit): a
 #: later time would win every merge against every later edit.
 FUTURE_TOLERANCE = timedelta(days=1)
