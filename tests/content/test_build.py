@@ -17,6 +17,7 @@ from fypdesk.content.build import build_database
 from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
 from fypdesk.content.records import Problems, Record
 from fypdesk.content.source import SourceValidationError
+from fypdesk.domain.errors import FypdeskError
 from tests.conftest import CONTENT_DB, SOURCE_DIR
 from tests.content.conftest import copy_source
 
@@ -118,3 +119,17 @@ def test_control_characters_other_than_tab_and_newline_are_reported(value: str) 
     reported = any("control characters" in p.problem for p in problems.items)
     has_control = any(ord(ch) < 32 and ch not in "\n\t" for ch in value) and bool(value.strip())
     assert reported == has_control
+
+
+def test_a_source_past_the_readers_limits_does_not_build(tmp_path: Path) -> None:
+    """Every reader checks a content database's structure at open (sizes included); the build
+    makes the same check, so what builds always opens."""
+    source = copy_source(tmp_path)
+    plan = source / "plans" / "green.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = "title: An optimised industry landscape"
+    plan.write_text(text.replace(old, "title: An optimised industry landscape" + " and" * 200))
+    out = tmp_path / "fyp.db"
+    with pytest.raises(FypdeskError, match="would be refused by readers"):
+        build_database(source, out)
+    assert not out.exists()

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from fypdesk import __version__
-from fypdesk.content import checksum
+from fypdesk.content import checksum, integrity
 from fypdesk.content.constants import APPLICATION_ID, SCHEMA_VERSION, TRIGRAM_TABLE, WORDS_TABLE
 from fypdesk.content.schema import (
     ContentBase,
@@ -33,7 +33,7 @@ from fypdesk.content.schema import (
 )
 from fypdesk.content.source import AuthoredContent, load_source, normalise_quote
 from fypdesk.domain.content import Node, Quantity
-from fypdesk.domain.errors import FypdeskError
+from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +124,19 @@ _SEARCH_TABLES = (WORDS_TABLE, TRIGRAM_TABLE)
 
 
 def _check_file(path: Path) -> None:
-    """Check the written file as the reader will open it."""
+    """Check the written file as the reader will open it: SQLite's integrity check, then the
+    structure check every reader makes at open (so a source that builds always opens: a text
+    past the reader's limits is refused here, at build time, not on the user's laptop)."""
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         (result,) = connection.execute("PRAGMA integrity_check").fetchone()
+        if result == "ok":
+            try:
+                integrity.check_structure(connection, path)
+            except ContentUnavailableError as exc:
+                raise FypdeskError(
+                    f"the built database would be refused by readers: {exc}"
+                ) from exc
     finally:
         connection.close()
     if result != "ok":
