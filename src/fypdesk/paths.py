@@ -6,6 +6,7 @@ Nothing here creates a directory or opens a file at import time.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from importlib import resources
 from pathlib import Path
@@ -95,3 +96,35 @@ def user_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def read_small_file(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
+
+    For disposable cache files: never blocks (a FIFO in its place is not opened for reading
+    without ``O_NONBLOCK``, and is refused once opened), never reads more than ``limit + 1``
+    bytes, and raises nothing (any ``OSError`` means there is no usable file).
+    """
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        # Checked again on the open file: it may have been replaced since the first look.
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(descriptor, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks) if size <= limit else None

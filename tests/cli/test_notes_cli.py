@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from fypdesk.cli import main
+from tests.small_disk import fill, small_disk
 
 TARGET = "ict/targets/5g-usage-rate"
 CONTENT_DB = Path(__file__).resolve().parents[2] / "data" / "fyp.db"
@@ -237,16 +238,7 @@ def test_a_read_only_data_folder_gives_a_clear_error(
 def test_notes_can_be_listed_and_copied_off_a_full_disk(tmp_path: Path) -> None:
     """0.1.0 failed every command on a full disk (a WAL reader needs its shared-memory file),
     so notes could not even be exported to another disk."""
-    disk = tmp_path / "full disk"
-    disk.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a small file system here (needs root)")
-    try:
+    with small_disk(tmp_path / "full disk", "4m") as disk:
         data = disk / "data"
 
         def fypdesk(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -259,8 +251,7 @@ def test_notes_can_be_listed_and_copied_off_a_full_disk(tmp_path: Path) -> None:
             )
 
         assert fypdesk("notes", "add", TARGET, "kept off the full disk").returncode == 0
-        with (disk / "filler").open("wb") as handle:
-            handle.write(b"\0" * (shutil.disk_usage(disk).free - 4096))
+        fill(disk, leave=4096)
         listed = fypdesk("notes", "list")
         assert listed.returncode == 0, listed.stderr
         assert "kept off the full disk" in listed.stdout
@@ -273,5 +264,3 @@ def test_notes_can_be_listed_and_copied_off_a_full_disk(tmp_path: Path) -> None:
         assert brief.returncode == 0, brief.stderr
         added = fypdesk("notes", "add", TARGET, "cannot be saved now")
         assert added.returncode == 1 and "Traceback" not in added.stderr
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fypdesk import paths
 from fypdesk.cli import main
 from fypdesk.content import checksum
 from fypdesk.content.repository import ContentRepository
@@ -300,8 +301,8 @@ def test_a_damaged_font_cache_file_is_no_cache(tmp_path: Path, damage: object) -
 def test_reading_a_small_file_never_blocks_on_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    assert checksum.read_small_file(fifo, 100) is None
+    assert paths.read_small_file(fifo, 100) is None
     regular = tmp_path / "file"
     regular.write_bytes(b"x" * 101)
-    assert checksum.read_small_file(regular, 100) is None
-    assert checksum.read_small_file(regular, 101) == b"x" * 101
+    assert paths.read_small_file(regular, 100) is None
+    assert paths.read_small_file(regular, 101) == b"x" * 101

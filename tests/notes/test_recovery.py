@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
 from fypdesk.notes import backup
 from fypdesk.notes.store import backup_now, open_notes
+from tests.small_disk import fill, small_disk
 
 from .helpers import TARGET_ID, FakeClock
 
@@ -152,36 +152,16 @@ def test_a_foreign_database_is_refused_not_overwritten(db_path: Path, clock: Fak
 
 
 @pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """An 8 MiB file system of its own (tmpfs), to fill up; skipped where it cannot be mounted."""
-    mount_point = tmp_path / "small disk"
-    mount_point.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount_point)],
-        capture_output=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip("cannot mount a small file system here (needs root)")
-    try:
+def small_disk_8m(tmp_path: Path) -> Iterator[Path]:
+    """An 8 MiB file system of its own, to fill up."""
+    with small_disk(tmp_path / "small disk", "8m") as mount_point:
         yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def _fill(folder: Path, leave: int) -> Path:
-    """Fill the file system of ``folder`` until fewer than ``leave`` bytes are free."""
-    filler = folder / "filler"
-    free = shutil.disk_usage(folder).free
-    with filler.open("wb") as handle:
-        handle.write(b"\0" * max(0, free - leave))
-    return filler
 
 
 def test_a_full_disk_during_recovery_keeps_everything_and_says_free_space(
-    small_disk: Path,
+    small_disk_8m: Path,
 ) -> None:
-    db_path = small_disk / "data" / "notes.db"
+    db_path = small_disk_8m / "data" / "notes.db"
     clock = FakeClock()
     repository = open_notes(db_path, clock=clock)
     for number in range(20):
@@ -190,7 +170,7 @@ def test_a_full_disk_during_recovery_keeps_everything_and_says_free_space(
     good = backup_now(db_path, clock)
     overwrite_page(db_path)
     damaged_bytes = db_path.read_bytes()
-    filler = _fill(small_disk, leave=64 * 1024)
+    filler = fill(small_disk_8m, leave=64 * 1024)
     with pytest.raises(NotesUnavailableError, match="free some disk space"):
         open_notes(db_path, clock=clock)
     # Nothing moved, nothing rotated: the damaged file where it was, the good backup kept.

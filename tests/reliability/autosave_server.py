@@ -29,6 +29,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+# Run as a script: the repository's root on the path, for the suites' shared helpers.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
@@ -43,7 +46,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.content.source import BRIEFING_ID
@@ -52,6 +55,7 @@ from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.notes_port import NoteView
 from fypdesk.ui.notes_store_adapter import StoreNotes
 from fypdesk.ui.settings import UiSettings
+from tests.reliability.silent_dialogs import SilentDialogs
 
 #: What gets typed: words of the briefing, markup-like text, Chinese and symbols.
 WORDS = (
@@ -69,37 +73,6 @@ WORDS = (
     "growth",
     "by 2025",
 )
-
-
-class _SilentDialogs:
-    """Answers every prompt at once (nothing in this run should ask)."""
-
-    def save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
-        return None
-
-    def open_path(self, title: str, file_filter: str) -> Path | None:
-        return None
-
-    def confirm(self, title: str, message: str) -> bool:
-        return False
-
-    def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:
-        return None
-
-    def run_dialog(self, dialog: QDialog) -> bool:
-        return False
-
-    def open_file(self, path: Path) -> None:
-        """Nothing is opened."""
-
-    def error(self, title: str, message: str) -> None:
-        _say(f"dialog {title}: {message}".replace("\n", " "))
-
-    def information(self, title: str, message: str) -> None:
-        _say(f"dialog {title}: {message}".replace("\n", " "))
-
-    def show_table(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        """Nothing is shown."""
 
 
 def _say(line: str) -> None:
@@ -175,7 +148,9 @@ def _warm_up(content_db: Path, scratch: Path) -> QApplication:
     app = QApplication([sys.argv[0]])
     content = ContentRepository.open(content_db)
     notes = StoreNotes.open(scratch / "notes.db", auto_backup=False)
-    window = build_window(content, notes, UiSettings(None), _SilentDialogs(), lambda _theme: None)
+    window = build_window(
+        content, notes, UiSettings(None), SilentDialogs(_say), lambda _theme: None
+    )
     window.restore_session(select=BRIEFING_ID)
     shiboken6.delete(window)
     notes.close()
@@ -199,7 +174,7 @@ def _child(app: QApplication, content_db: Path, notes_db: Path, seed: int) -> No
     # A few dozen nodes of every kind: enough for notes to pile up on some of them.
     nodes = content.nodes()
     node_ids = [node.id for node in nodes][:: max(1, len(nodes) // 40)]
-    window = build_window(content, notes, settings, _SilentDialogs(), lambda _theme: None)
+    window = build_window(content, notes, settings, SilentDialogs(_say), lambda _theme: None)
     window.notes_panel.note_saved.connect(_on_note_saved)
     window.notes_panel.save_failed.connect(lambda message: _say(f"failed {message}"))
     window.resize(1200, 800)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import select
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -23,7 +22,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog
+from PySide6.QtWidgets import QApplication
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.ui.app import attach_store, build_window
@@ -31,41 +30,20 @@ from fypdesk.ui.notes_port import DeferredNotes, NoteView
 from fypdesk.ui.notes_store_adapter import StoreNotes
 from fypdesk.ui.settings import UiSettings
 from tests.conftest import CONTENT_DB
+from tests.reliability.silent_dialogs import SilentDialogs
 
 
-class _SilentDialogs:
-    """Answers every prompt at once; reports errors on stdout (the test then fails)."""
-
-    def save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
-        return None
-
-    def open_path(self, title: str, file_filter: str) -> Path | None:
-        return None
-
-    def confirm(self, title: str, message: str) -> bool:
-        return False
-
-    def choose(self, title: str, label: str, items: Sequence[str]) -> int | None:
-        return None
-
-    def run_dialog(self, dialog: QDialog) -> bool:
-        return False
-
-    def open_file(self, path: Path) -> None:
-        """Nothing is opened."""
-
-    def error(self, title: str, message: str) -> None:
-        print(f"error {title}: {message}".replace("\n", " "), flush=True)
-
-    def information(self, title: str, message: str) -> None:
-        """Shown to nobody."""
+def _errors_only(line: str) -> None:
+    if line.startswith("dialog Back up notes: Backed up"):
+        return  # the confirmation of a backup, not an error
+    print(f"error {line}", flush=True)
 
 
 def main(path: Path) -> int:
     app = QApplication.instance() or QApplication([])
     content = ContentRepository.open(CONTENT_DB)
     settings = UiSettings(QSettings(str(path.parent / "window.ini"), QSettings.Format.IniFormat))
-    dialogs = _SilentDialogs()
+    dialogs = SilentDialogs(_errors_only)
     # As the app starts: the window first, then the store (opened with its automatic backup).
     notes = DeferredNotes()
     window = build_window(content, notes, settings, dialogs, lambda _theme: None)

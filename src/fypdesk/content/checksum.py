@@ -36,7 +36,6 @@ import hashlib
 import json
 import os
 import re
-import stat
 import threading
 import time
 from pathlib import Path
@@ -159,7 +158,7 @@ def _fingerprint(database: Path) -> _Fingerprint | None:
 
 def _load(record: Path) -> dict[str, Any]:
     """The remembered databases by key; empty when the record is missing or not one of ours."""
-    raw = read_small_file(record, RECORD_MAX_BYTES)
+    raw = paths.read_small_file(record, RECORD_MAX_BYTES)
     if raw is None:
         return {}
     try:
@@ -170,38 +169,6 @@ def _load(record: Path) -> dict[str, Any]:
         return {}
     verified = data.get("verified")
     return verified if isinstance(verified, dict) else {}
-
-
-def read_small_file(path: Path, limit: int) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
-
-    For disposable cache files: never blocks (a FIFO in its place is not opened for reading
-    without ``O_NONBLOCK``, and is refused once opened), never reads more than ``limit + 1``
-    bytes, and raises nothing (any ``OSError`` means there is no usable file).
-    """
-    try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return None
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        # Checked again on the open file: it may have been replaced since the first look.
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(descriptor, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return b"".join(chunks) if size <= limit else None
 
 
 def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> bool:
@@ -241,7 +208,7 @@ def _same_file(entry: object, fingerprint: _Fingerprint, digest: str) -> bool:
 
 def _sidecar_digest(database: Path) -> str | None:
     """The digest the sidecar of ``database`` records (None: no readable, well-formed one)."""
-    raw = read_small_file(sidecar_path(database), 4096)
+    raw = paths.read_small_file(sidecar_path(database), 4096)
     if raw is None:
         return None
     try:

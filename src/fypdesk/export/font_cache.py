@@ -20,7 +20,6 @@ import io
 import logging
 import os
 import pickle
-import stat
 import sys
 import tempfile
 from fnmatch import fnmatch
@@ -89,30 +88,8 @@ class _PlainUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"a font cache may not hold {module}.{name}") from None
 
 
-def _read_cache_file(cached: Path) -> bytes | None:
-    """The bytes of a cache file, or None unless it is a regular file of a sane size: a FIFO or a
-    folder in its place is never read (opened with ``O_NONBLOCK``, so a FIFO cannot block), and a
-    file larger than :data:`MAX_CACHE_BYTES` is not ours."""
-    try:
-        if not stat.S_ISREG(cached.stat().st_mode):
-            return None
-        descriptor = os.open(cached, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(MAX_CACHE_BYTES + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)
-    return data if len(data) <= MAX_CACHE_BYTES else None
-
-
 def _read(cached: Path, path: Path) -> ttfonts.TTFontFace | None:
-    raw = _read_cache_file(cached)
+    raw = paths.read_small_file(cached, MAX_CACHE_BYTES)
     if raw is None:
         return None
     try:
