@@ -177,3 +177,20 @@ def test_odd_notes_databases_are_handled(tmp_path: Path, case: str, figures: Fig
         bad.append(f"restore refused: {err}")
     figures.record(f"hostile notes db: {case}", runs=len(COMMANDS) + 1, **outcomes)
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("case", ["trigger on notes", "view named like a table"])
+def test_sql_of_a_crafted_store_never_runs(tmp_path: Path, case: str) -> None:
+    """A trigger in the file would run on every save (this one deletes every note): the store
+    refuses the file instead, and a restore brings the notes back."""
+    data_dir = tmp_path / "data"
+    path = _seed(data_dir)
+    MUTATIONS[case](path)
+    outcome, err = _run(data_dir, ("notes", "add", "ict", "a new note"), tmp_path)
+    assert outcome == "refused" and "fypdesk did not make" in err
+    assert _run(data_dir, ("restore",), tmp_path)[0] == "ok"
+    repository = store.open_notes(path)
+    try:
+        assert len(repository.all_notes()) == 3
+    finally:
+        repository.close()

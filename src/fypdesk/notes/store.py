@@ -88,6 +88,7 @@ def open_notes(
     engine = db.writable_engine(path)
     try:
         _migrate(engine, path, clock)
+        _refuse_foreign_objects(engine, path)
         _configure_search(engine)
         repository = NotesRepository(engine, path, clock)
         if auto_backup:
@@ -208,6 +209,20 @@ def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
                 f"not upgrading the notes database: the backup before the upgrade failed ({exc})"
             ) from exc
     migrate.upgrade(engine)
+
+
+def _refuse_foreign_objects(engine: Engine, path: Path) -> None:
+    """The migrations make no trigger and no view: one in the file (a crafted store, or a table
+    replaced by a view) would run SQL of its own on every save, such as deleting notes."""
+    with engine.connect() as connection:
+        found = connection.exec_driver_sql(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') ORDER BY name"
+        ).first()
+    if found is not None:
+        raise NotesUnavailableError(
+            f"{path} holds a {found[0]} fypdesk did not make ({found[1]!r}); `fypdesk restore`"
+            " brings back an earlier backup (the current file is backed up or kept first)"
+        )
 
 
 def _refuse_odd_version_table(engine: Engine, path: Path) -> None:
