@@ -264,3 +264,15 @@ def test_notes_can_be_listed_and_copied_off_a_full_disk(tmp_path: Path) -> None:
         assert brief.returncode == 0, brief.stderr
         added = fypdesk("notes", "add", TARGET, "cannot be saved now")
         assert added.returncode == 1 and "Traceback" not in added.stderr
+
+
+def test_a_note_of_two_dashes_after_the_separator_is_stored(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """Found by the soak: argparse hands ``notes add ID -- --`` an empty list (status 70)."""
+    status, out, err = run(capsys, "notes", "add", TARGET, "--", "--")
+    assert (status, err) == (0, "")
+    note_uuid = out.split()[2]
+    assert run(capsys, "notes", "edit", note_uuid, "--", "--")[0] == 0
+    status, out, _ = run(capsys, "notes", "list", "--format", "json")
+    assert [record["body"] for record in json.loads(out)] == ["--"]

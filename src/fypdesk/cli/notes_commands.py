@@ -140,12 +140,21 @@ def _node_hash(content: ContentRepository, node_id: str) -> str:
     return node_text_hash(node.title, node.text, node.source)
 
 
+def _text(value: object) -> str:
+    """A note text as given on the command line.
+
+    Python 3.11's argparse takes a text of ``--`` given after ``--`` (``notes add ID -- --``) as
+    a second separator and hands the positional an empty list: the text was ``--``.
+    """
+    return value if isinstance(value, str) else "--"
+
+
 def run_add(args: argparse.Namespace) -> int:
     """``fypdesk notes add ID TEXT [--tag T]...``."""
     content = open_content(args)
     node_hash = _node_hash(content, args.id)
     with notes_store(args) as notes:
-        note = notes.add_note(args.id, args.text, tags=args.tag, node_hash=node_hash)
+        note = notes.add_note(args.id, _text(args.text), tags=args.tag, node_hash=node_hash)
     output.write_lines([f"Added note {note.uuid} on {output.visible(note.node_id)}."])
     return 0
 
@@ -192,7 +201,7 @@ def _note_record(note: Note, detached: bool) -> dict[str, object]:
 def run_edit(args: argparse.Namespace) -> int:
     """``fypdesk notes edit UUID TEXT``."""
     with notes_store(args) as notes:
-        note = notes.save_note(args.uuid, args.text)
+        note = notes.save_note(args.uuid, _text(args.text))
     output.write_lines([f"Saved note {output.visible(note.uuid)}."])
     return 0
 
