@@ -306,14 +306,16 @@ def fake_notes(k: int, node_ids: Sequence[str], seed: int = 7) -> list[dict[str,
     """``k`` note records in the exchange format (``fypdesk notes export``'s JSON)."""
     rng = random.Random(seed)
     sentences = note_bodies()
-    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    # A note every minute, ending before 2026: an import refuses times in the future, and
+    # 100,000 notes 7 minutes apart from January 2026 ran into 2027.
+    start = datetime(2025, 1, 5, 9, 0, tzinfo=UTC)
     records: list[dict[str, object]] = []
     for i in range(k):
         parts = [rng.choice(sentences) for _ in range(rng.randint(1, 3))]
         if rng.random() < 0.2:
             parts.append(rng.choice(_CHINESE))
         parts.insert(0, f"Note {i}: check this against the {rng.choice(_PROVINCES)} figures.")
-        created = start + timedelta(minutes=7 * i)
+        created = start + timedelta(minutes=i)
         stamp = created.isoformat()
         records.append(
             {
