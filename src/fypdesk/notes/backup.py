@@ -372,16 +372,17 @@ def rotate(
                 info.path.unlink()
                 removed.append(info.path)
         else:
-            _make_private(info.path)
+            make_private(info.path)
     return tuple(removed)
 
 
-def _make_private(path: Path) -> None:
-    """Take group and other access away from a backup (0.1.0 left them to the umask)."""
+def make_private(path: Path) -> None:
+    """Take group and other access away from a regular file of the notes (0.1.0 left them to
+    the umask: 0644); nothing when it is absent or not a regular file."""
     with contextlib.suppress(OSError):
-        mode = stat.S_IMODE(path.stat().st_mode)
-        if mode & 0o077:
-            path.chmod(mode & 0o700)
+        mode = path.stat().st_mode
+        if stat.S_ISREG(mode) and stat.S_IMODE(mode) & 0o077:
+            path.chmod(stat.S_IMODE(mode) & 0o700)
 
 
 def _kept(backups: Iterable[BackupInfo], keep_daily: int, keep_weekly: int) -> set[Path]:

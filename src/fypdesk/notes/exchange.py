@@ -21,7 +21,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
@@ -47,6 +47,7 @@ from fypdesk.notes.repository import (
     mark_unchanged,
     new_note_uuid,
     normalise_tags,
+    tag_names,
 )
 from fypdesk.notes.schema import (
     DeletedNoteRow,
@@ -381,12 +382,13 @@ def _merge_notes(session: Session, notes: Sequence[Note], clock: Clock) -> dict[
         for note in notes
         if note.uuid not in stored and not (note.uuid in gone and gone[note.uuid] >= note.updated)
     ]
-    newer = [note for note in notes if note.uuid in stored and note.updated > stored[note.uuid][0]]
+    newer = [
+        note for note in notes if note.uuid in stored and note.updated > stored[note.uuid].updated
+    ]
     conflicts = [
         stored[note.uuid]
         for note in newer
-        if stored[note.uuid][1] != note.body
-        and stored[note.uuid][3] != _body_hash(stored[note.uuid][1])
+        if stored[note.uuid].body != note.body and stored[note.uuid].edited_since_exchange
     ]
     if added:
         session.execute(
@@ -410,7 +412,9 @@ def _merge_notes(session: Session, notes: Sequence[Note], clock: Clock) -> dict[
     if links:
         session.execute(insert(NoteTagRow), links)
     # What both sides now agree on: the file's text (a copy is a local text, never exchanged).
-    agreed = added + newer + [n for n in notes if n.uuid in stored and stored[n.uuid][1] == n.body]
+    agreed = (
+        added + newer + [n for n in notes if n.uuid in stored and stored[n.uuid].body == n.body]
+    )
     _remember_exchanged(session, agreed)
     search.reindex_notes(session, [note.uuid for note in changed])
     return {
@@ -421,43 +425,28 @@ def _merge_notes(session: Session, notes: Sequence[Note], clock: Clock) -> dict[
     }
 
 
-def _conflict_copies(
-    session: Session, conflicts: Sequence[tuple[datetime, str, str, str | None, str]], clock: Clock
-) -> list[Note]:
+def _conflict_copies(session: Session, conflicts: Sequence[_Stored], clock: Clock) -> list[Note]:
     """Keep each local text an import is about to replace as a new note tagged ``conflict``."""
     if not conflicts:
         return []
-    tags = _tag_names_of(session, [uuid for *_rest, uuid in conflicts])
+    tags = tag_names(session, [local.uuid for local in conflicts])
     now = clock()
     copies = [
         Note(
             uuid=new_note_uuid(),
-            node_id=node_id,
-            body=body,
-            tags=tuple(sorted({*tags.get(uuid, ()), CONFLICT_TAG})),
+            node_id=local.node_id,
+            body=local.body,
+            tags=tuple(sorted({*tags.get(local.uuid, ()), CONFLICT_TAG})),
             created=now,
             updated=now,
         )
-        for _updated, body, node_id, _hash, uuid in conflicts
+        for local in conflicts
     ]
     session.execute(
         insert(NoteRow),
         [{"uuid": note.uuid, "created": note.created, **_note_values(note)} for note in copies],
     )
     return copies
-
-
-def _tag_names_of(session: Session, note_uuids: Sequence[str]) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for chunk in _chunks(note_uuids):
-        query = (
-            select(NoteTagRow.note_uuid, TagRow.name)
-            .join(TagRow, TagRow.id == NoteTagRow.tag_id)
-            .where(NoteTagRow.note_uuid.in_(chunk))
-        )
-        for note_uuid, name in session.execute(query):
-            found.setdefault(note_uuid, []).append(name)
-    return found
 
 
 def _merge_deletions(session: Session, tombstones: Sequence[Tombstone]) -> int:
@@ -467,7 +456,9 @@ def _merge_deletions(session: Session, tombstones: Sequence[Tombstone]) -> int:
         return 0
     stored = _stored_state(session, [t.uuid for t in tombstones])
     known = _deleted_times(session, [t.uuid for t in tombstones])
-    removed = [t.uuid for t in tombstones if t.uuid in stored and stored[t.uuid][0] <= t.deleted]
+    removed = [
+        t.uuid for t in tombstones if t.uuid in stored and stored[t.uuid].updated <= t.deleted
+    ]
     for chunk in _chunks(removed):
         rows = list(session.scalars(select(NoteRow).where(NoteRow.uuid.in_(chunk))))
         for row in rows:
@@ -503,18 +494,31 @@ def _note_values(note: Note) -> dict[str, object]:
     }
 
 
-def _stored_state(
-    session: Session, note_uuids: Sequence[str]
-) -> dict[str, tuple[datetime, str, str, str | None, str]]:
-    """Of each of these notes that the store holds: when it was last updated, its body, its
-    node, the hash of its text as last exchanged, and its uuid."""
-    found: dict[str, tuple[datetime, str, str, str | None, str]] = {}
+class _Stored(NamedTuple):
+    """What an import needs to know of a note the store already holds."""
+
+    uuid: str
+    node_id: str
+    body: str
+    updated: datetime
+    exchanged_hash: str | None
+
+    @property
+    def edited_since_exchange(self) -> bool:
+        """Whether its text changed here since it was last exported or imported (never
+        exchanged counts as changed: nothing is overwritten without a copy)."""
+        return self.exchanged_hash != _body_hash(self.body)
+
+
+def _stored_state(session: Session, note_uuids: Sequence[str]) -> dict[str, _Stored]:
+    """Of each of these notes that the store holds, what an import compares."""
+    found: dict[str, _Stored] = {}
     for chunk in _chunks(note_uuids):
         query = select(
-            NoteRow.uuid, NoteRow.updated, NoteRow.body, NoteRow.node_id, NoteRow.exchanged_hash
+            NoteRow.uuid, NoteRow.node_id, NoteRow.body, NoteRow.updated, NoteRow.exchanged_hash
         ).where(NoteRow.uuid.in_(chunk))
-        for note_uuid, updated, body, node_id, exchanged in session.execute(query):
-            found[note_uuid] = (updated, body, node_id, exchanged, note_uuid)
+        for row in session.execute(query):
+            found[row[0]] = _Stored(*row)
     return found
 
 

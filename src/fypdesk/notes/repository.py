@@ -268,7 +268,7 @@ class NotesRepository:
             NotesError: the text cannot be stored (unpaired surrogates) or a tag name is invalid.
         """
         check_storable(body)
-        tag_names = None if tags is None else normalise_tags(tags)
+        new_tags = None if tags is None else normalise_tags(tags)
         with self.write_transaction() as session:
             row = session.get(NoteRow, note_uuid)
             now = self._clock()
@@ -290,8 +290,8 @@ class NotesRepository:
                 session.add(row)
                 session.flush()
             else:
-                current_tags = _tag_names(session, [note_uuid]).get(note_uuid, ())
-                unchanged = row.body == body and (tag_names is None or tag_names == current_tags)
+                current_tags = tag_names(session, [note_uuid]).get(note_uuid, ())
+                unchanged = row.body == body and (new_tags is None or new_tags == current_tags)
                 if unchanged and (node_hash is None or node_hash == row.node_hash):
                     mark_unchanged(session)
                     return _note(row, current_tags)
@@ -301,10 +301,10 @@ class NotesRepository:
                 row.updated = max(now, _just_after(row.updated))
                 if node_hash is not None:
                     row.node_hash = node_hash
-            if tag_names is not None:
-                write_tags(session, note_uuid, tag_names)
+            if new_tags is not None:
+                write_tags(session, note_uuid, new_tags)
             search.reindex_note(session, note_uuid)
-            return _note(row, _tag_names(session, [note_uuid]).get(note_uuid, ()))
+            return _note(row, tag_names(session, [note_uuid]).get(note_uuid, ()))
 
     def set_note_tags(self, note_uuid: str, tags: Iterable[str]) -> Note:
         """Replace a note's tags (new tag names are created with the default colour)."""
@@ -410,7 +410,7 @@ class NotesRepository:
     def _notes(self, query: Select[NoteRow]) -> tuple[Note, ...]:
         with self.read_session() as session:
             rows = list(session.scalars(query.order_by(NoteRow.created, NoteRow.uuid)))
-            tags = _tag_names(session, [row.uuid for row in rows])
+            tags = tag_names(session, [row.uuid for row in rows])
             return tuple(_note(row, tags.get(row.uuid, ())) for row in rows)
 
     # -- tags ----------------------------------------------------------------------------------
@@ -547,7 +547,8 @@ def _note(row: NoteRow, tags: tuple[str, ...]) -> Note:
     )
 
 
-def _tag_names(session: Session, note_uuids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+def tag_names(session: Session, note_uuids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each of these notes' tag names, sorted (notes without tags are left out)."""
     found: dict[str, list[str]] = {}
     for start in range(0, len(note_uuids), _CHUNK):
         query = (

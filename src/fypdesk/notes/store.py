@@ -17,12 +17,10 @@ Alembic's import (0.2 s or more) off every start of the window and of the notes 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import shutil
 import sqlite3
-import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -161,24 +159,27 @@ def _make_private(path: Path) -> None:
         os.close(fd)
         return
     for suffix in ("", "-wal", "-shm"):
-        companion = Path(str(path) + suffix)
-        with contextlib.suppress(OSError):
-            mode = stat.S_IMODE(companion.stat().st_mode)
-            if mode & 0o077 and companion.is_file():
-                companion.chmod(mode & 0o700)
+        backup.make_private(Path(str(path) + suffix))
 
 
 def stored_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (as Alembic records it), without Alembic;
     ``None`` when there is none (a new or foreign database) or more than one."""
+    versions = _version_rows(engine)
+    return str(versions[0]) if versions is not None and len(versions) == 1 else None
+
+
+def _version_rows(engine: Engine) -> list[object] | None:
+    """The values in ``alembic_version``, or ``None`` when the table does not exist."""
     with engine.connect() as connection:
         has_table = connection.exec_driver_sql(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
         ).first()
         if has_table is None:
             return None
-        versions = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    return str(versions[0][0]) if len(versions) == 1 else None
+        return [
+            row[0] for row in connection.exec_driver_sql("SELECT version_num FROM alembic_version")
+        ]
 
 
 def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
@@ -228,14 +229,8 @@ def _refuse_foreign_objects(engine: Engine, path: Path) -> None:
 def _refuse_odd_version_table(engine: Engine, path: Path) -> None:
     """A schema record that Alembic cannot read (several rows, a non-text value) is damage that
     ``quick_check`` does not see: refuse the file with a way out, never guess a revision."""
-    with engine.connect() as connection:
-        has_table = connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).first()
-        if has_table is None:
-            return
-        rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").all()
-    if len(rows) > 1 or (rows and not isinstance(rows[0][0], str)):
+    rows = _version_rows(engine) or []
+    if len(rows) > 1 or (rows and not isinstance(rows[0], str)):
         raise NotesUnavailableError(
             f"{path} has a damaged schema record ({len(rows)} versions); `fypdesk restore`"
             " brings back the newest backup (the current file is backed up or kept first)"
