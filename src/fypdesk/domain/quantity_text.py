@@ -1,0 +1,132 @@
+"""A target or figure as text: the one formatter the window, the commands and the briefs share.
+
+A reader compares the window with the PDF a colleague printed and with a colleague's spreadsheet,
+so a quantity must read the same everywhere: "18% fewer CO₂ emissions" is ``−18%`` in every
+surface, never a bare ``18%`` that reads as an increase. Numbers are written as the source writes
+them (:func:`~fypdesk.domain.growth.format_number`), never rounded, so each can be found verbatim
+in the source.
+
+Pure Python: the Qt window, the command line and the PDF and Markdown briefs all import it.
+"""
+
+from __future__ import annotations
+
+from fypdesk.domain.content import Direction, Number, Quantity, QuantityKind
+from fypdesk.domain.growth import format_number, with_unit
+
+#: The minus sign (U+2212), not a hyphen: a decrease must read as one even in a narrow cell, and
+#: a hyphen between a qualifier and a number ("up to -10") reads as a dash.
+MINUS = "−"
+#: The en dash between the ends of a range (``2–3``) or of a period (``2016–2020``).
+RANGE_DASH = "–"
+#: Marks a year the source does not state (the plan period's end is assumed).
+IMPLIED_YEAR_MARK = "*"
+#: What :data:`IMPLIED_YEAR_MARK` means, for a footnote or a tooltip next to a marked year.
+IMPLIED_YEAR_NOTE = "* Year not stated by the source: the end of the plan period is assumed."
+
+
+def number_span(quantity: Quantity) -> str:
+    """The stated number, or both ends of a stated range (``2–3``): the source's "2-3 open-source
+    communities" is one target, not a target of 2 with a footnote."""
+    text = format_number(quantity.value)
+    if quantity.value_max is not None:
+        text += f"{RANGE_DASH}{format_number(quantity.value_max)}"
+    return text
+
+
+def change_sign(quantity: Quantity) -> str:
+    """``+`` or ``−`` for a change, nothing for a level.
+
+    A change is stored as a magnitude with a direction ("18% fewer" is 18, decrease); without the
+    sign, "18%" reads as a level to reach or as a rise. A level ("57% utilisation") has no sign.
+    """
+    if quantity.kind is not QuantityKind.CHANGE:
+        return ""
+    return MINUS if quantity.direction is Direction.DECREASE else "+"
+
+
+def value_text(quantity: Quantity) -> str:
+    """The value without its unit, for a cell next to a unit column: qualifier, sign, range
+    (``up to 80``, ``−13.5``, ``over +30``, ``2–3``).
+
+    The qualifier comes first and is kept: "up to 80%" is a ceiling, not a promise of 80%.
+    """
+    text = change_sign(quantity) + number_span(quantity)
+    if quantity.qualifier is not None:
+        text = f"{quantity.qualifier.value} {text}"
+    return text
+
+
+def value_with_unit(quantity: Quantity) -> str:
+    """The value with its unit (``−18%``, ``up to 1 million industrial Apps``)."""
+    return with_unit(value_text(quantity), quantity.unit)
+
+
+def eur_text(quantity: Quantity) -> str | None:
+    """The source's euro equivalent with its own qualifier (``approx. 597 billion EUR``), or
+    ``None`` when it gives none.
+
+    The qualifier matters: the euro amounts are the briefing's conversions at one exchange rate,
+    and "approx." is how the source says so.
+    """
+    eur = quantity.eur
+    if eur is None or eur.value is None:
+        return None
+    qualifier = f"{eur.qualifier.value} " if eur.qualifier is not None else ""
+    return qualifier + with_unit(format_number(eur.value), eur.unit)
+
+
+def with_eur(text: str, quantity: Quantity) -> str:
+    """``text`` followed by the euro equivalent in parentheses, where the source gives one
+    (``4.3 trillion CNY (approx. 597 billion EUR)``)."""
+    eur = eur_text(quantity)
+    return f"{text} ({eur})" if eur is not None else text
+
+
+def period_text(start: int, end: int) -> str:
+    """A span of years, ``2016–2020``."""
+    return f"{start}{RANGE_DASH}{end}"
+
+
+def year_text(quantity: Quantity) -> str:
+    """The year a value refers to: the period of a figure reported over several years
+    (``2016–2020``), a year the source does not state marked (``2025*``), else the year.
+
+    A figure achieved over a past plan period is not a figure of its last year, and an assumed
+    year must not pass for a stated one.
+    """
+    if quantity.period_start is not None:
+        return period_text(quantity.period_start, quantity.year)
+    return str(quantity.year) + ("" if quantity.year_stated else IMPLIED_YEAR_MARK)
+
+
+def quantity_text(quantity: Quantity, *, unit: bool = True) -> str:
+    """The whole statement of one value: value, euro equivalent and year
+    (``−18% (2025*)``, ``4.3 trillion CNY (approx. 597 billion EUR) (2025)``).
+
+    Args:
+        quantity: a target or a figure.
+        unit: whether to write the unit; a table with a unit column leaves it out.
+    """
+    value = value_with_unit(quantity) if unit else value_text(quantity)
+    return f"{with_eur(value, quantity)} ({year_text(quantity)})"
+
+
+def baseline_text(quantity: Quantity, *, unit: bool = True) -> str | None:
+    """The baseline with its year where the source states it (``15% (2020)``), or ``None``."""
+    if quantity.baseline is None:
+        return None
+    text = format_number(quantity.baseline)
+    if unit:
+        text = with_unit(text, quantity.unit)
+    if quantity.baseline_year is not None:
+        text += f" ({quantity.baseline_year})"
+    return text
+
+
+def signed_value(quantity: Quantity) -> Number:
+    """The value as a signed number, for sorting: a decrease of 18% sorts below a rise of 3.3%,
+    in the order a reader sees ``−18`` and ``+3.3``."""
+    if quantity.kind is QuantityKind.CHANGE and quantity.direction is Direction.DECREASE:
+        return -quantity.value
+    return quantity.value
