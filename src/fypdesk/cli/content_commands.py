@@ -13,7 +13,13 @@ from fypdesk.cli import output
 from fypdesk.cli.output import visible
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
-from fypdesk.domain.growth import format_number
+from fypdesk.domain.quantity_text import (
+    baseline_text,
+    period_text,
+    value_text,
+    with_eur,
+    year_text,
+)
 from fypdesk.domain.serialise import (
     FIGURE_FIELDS,
     TARGET_FIELDS,
@@ -26,6 +32,8 @@ from fypdesk.domain.serialise import (
 #: The most results ``search --limit`` may ask for: more than anyone reads, and far below what
 #: SQLite can bind (a number past 2**63 - 1 is an OverflowError there).
 MAX_LIMIT = 10_000
+#: An empty cell of a text table (a quantity without a baseline).
+NONE_MARK = "–"
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -167,50 +175,28 @@ def run_quantities(args: argparse.Namespace) -> int:
         lines = _quantity_table(quantities)
         if any(not q.year_stated for q in quantities):
             briefing = repository.briefing()
-            period = f"{briefing.period_start}-{briefing.period_end}"
+            period = period_text(briefing.period_start, briefing.period_end)
             lines.append(f"* year not stated by the source: the end of the plan period {period}")
         output.write_lines(lines)
     return 0
 
 
 def _quantity_table(quantities: tuple[Quantity, ...]) -> list[str]:
+    """The text table of ``fypdesk targets``/``figures`` and ``show``; every value is written by
+    :mod:`fypdesk.domain.quantity_text`, as the window and the briefs write it."""
     headers = ["plan", "indicator", "baseline", "value", "unit", "year"]
     rows = [
         [
             q.plan,
             q.indicator if q.role is QuantityRole.TARGET else f"{q.indicator} (achieved)",
-            _baseline(q),
-            _value(q),
+            baseline_text(q, unit=False) or NONE_MARK,
+            with_eur(value_text(q), q),
             q.unit,
-            _year(q),
+            year_text(q),
         ]
         for q in quantities
     ]
     return output.table(headers, rows, wrap_column=1)
-
-
-def _baseline(q: Quantity) -> str:
-    if q.baseline is None:
-        return "–"
-    year = f" ({q.baseline_year})" if q.baseline_year is not None else ""
-    return format_number(q.baseline) + year
-
-
-def _value(q: Quantity) -> str:
-    text = format_number(q.value)
-    if q.value_max is not None:
-        text += f"-{format_number(q.value_max)}"
-    if q.kind.value == "change":
-        text = ("-" if q.direction.value == "decrease" else "+") + text
-    if q.qualifier is not None:
-        text = f"{q.qualifier.value} {text}"
-    return text
-
-
-def _year(q: Quantity) -> str:
-    if q.period_start is not None:
-        return f"{q.period_start}-{q.year}"
-    return str(q.year) if q.year_stated else f"{q.year}*"
 
 
 def run_search(args: argparse.Namespace) -> int:

@@ -1,15 +1,25 @@
 """Targets and figures as the text a brief prints: fact lines, table rows and chart bars.
 
-Numbers are written as the source writes them (:func:`format_number`): no rounding of stated values,
-so every number of the briefing can be found verbatim in the brief.
+Values, years and euro amounts are written by :mod:`fypdesk.domain.quantity_text`, as the window
+and the commands write them; numbers as the source writes them, so every number of the briefing
+can be found verbatim in the brief.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fypdesk.domain.content import Direction, Quantity, QuantityKind, QuantityRole
-from fypdesk.domain.growth import format_number, implied_change, with_unit
+from fypdesk.domain.content import Quantity, QuantityKind, QuantityRole
+from fypdesk.domain.growth import format_number, implied_change
+from fypdesk.domain.quantity_text import (
+    IMPLIED_YEAR_MARK,
+    MINUS,
+    baseline_text,
+    value_text,
+    value_with_unit,
+    with_eur,
+    year_text,
+)
 from fypdesk.export.document import Chart, ChartBar, Fact, TargetRow
 
 #: Shown under every target table; the marks it explains are added by the functions below.
@@ -20,46 +30,18 @@ TABLE_FOOTNOTE = (
 )
 #: Shown where a cell has nothing to say; an empty cell looks like an omission.
 NONE_MARK = "–"
-#: The minus sign, so that a decrease reads as one even in a narrow cell.
-MINUS = "−"
-
-
-def number_text(quantity: Quantity) -> str:
-    """The stated number with its range, sign (for a change) and qualifier, without the unit."""
-    text = format_number(quantity.value)
-    if quantity.value_max is not None:
-        text += f"–{format_number(quantity.value_max)}"
-    if quantity.kind is QuantityKind.CHANGE:
-        text = (MINUS if quantity.direction is Direction.DECREASE else "+") + text
-    if quantity.qualifier is not None:
-        text = f"{quantity.qualifier.value} {text}"
-    return text
-
-
-def _eur_text(quantity: Quantity) -> str:
-    eur = quantity.eur
-    if eur is None or eur.value is None:
-        return ""
-    qualifier = f"{eur.qualifier.value} " if eur.qualifier is not None else ""
-    return f" ({qualifier}{with_unit(format_number(eur.value), eur.unit)})"
-
-
-def _year_text(quantity: Quantity) -> str:
-    if quantity.period_start is not None:
-        return f"{quantity.period_start}–{quantity.year}"
-    return str(quantity.year)
 
 
 def fact(quantity: Quantity, citation: int | None) -> Fact:
     """A target or figure as one line: ``Target: 4.3 trillion CNY by 2025, from 2.64 ...``."""
-    value = with_unit(number_text(quantity), quantity.unit) + _eur_text(quantity)
+    value = with_eur(value_with_unit(quantity), quantity)
     if quantity.role is QuantityRole.TARGET:
         text = f"{value} by {quantity.year}"
-        if quantity.baseline is not None:
-            since = f" ({quantity.baseline_year})" if quantity.baseline_year is not None else ""
-            text += f", from {with_unit(format_number(quantity.baseline), quantity.unit)}{since}"
+        baseline = baseline_text(quantity)
+        if baseline is not None:
+            text += f", from {baseline}"
         return Fact(label="Target", text=text, citation=citation)
-    return Fact(label="Reported", text=f"{value} ({_year_text(quantity)})", citation=citation)
+    return Fact(label="Reported", text=f"{value} ({year_text(quantity)})", citation=citation)
 
 
 def _percent(ratio: float) -> str:
@@ -85,14 +67,15 @@ def target_row(quantity: Quantity, plan_base_year: int, citation: int | None) ->
     baseline = NONE_MARK
     if quantity.baseline is not None:
         baseline = format_number(quantity.baseline)
-        baseline_year = str(quantity.baseline_year) if quantity.baseline_year is not None else "*"
-    target_year = str(quantity.year) if quantity.year_stated else f"{quantity.year}*"
+        baseline_year = (
+            str(quantity.baseline_year) if quantity.baseline_year is not None else IMPLIED_YEAR_MARK
+        )
     return TargetRow(
         indicator=quantity.indicator,
         baseline=baseline,
         baseline_year=baseline_year,
-        target=number_text(quantity) + _eur_text(quantity),
-        target_year=target_year,
+        target=with_eur(value_text(quantity), quantity),
+        target_year=year_text(quantity),
         unit=quantity.unit,
         change=change_text(quantity, plan_base_year),
         citation=citation,
