@@ -33,7 +33,6 @@ character.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,7 +40,7 @@ from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
 from fypdesk.domain.errors import FypdeskError
-from fypdesk.export import shaping
+from fypdesk.export import reportlab_patches
 from fypdesk.export.bidi import has_rtl
 from fypdesk.export.font_cache import load_font
 from fypdesk.export.text import clean
@@ -112,46 +111,6 @@ _ZERO_WIDTH = (
 )
 _NEUTRAL = re.compile(f"[^\\S\\n]|[{_ZERO_WIDTH}]")
 
-_ASTRAL_ENTRY = re.compile(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>")
-_PRIVATE_ENTRY = re.compile(r"<([0-9A-F]{2})> <(E[0-9A-F]{3}|F[0-8][0-9A-F]{2})>")
-
-
-def _utf16(text: str) -> str:
-    """``text`` as a ToUnicode destination string: UTF-16BE in hex."""
-    return f"<{text.encode('utf-16-be').hex().upper()}>"
-
-
-def _fix_astral_to_unicode() -> None:
-    """Make emoji, characters beyond U+FFFF and shaped glyphs extractable (copy, search).
-
-    reportlab writes the ToUnicode entries of astral characters as five hex digits, which is not
-    valid PDF: readers then cannot map the glyph back to its character. PDF wants UTF-16BE, i.e. a
-    surrogate pair. A shaped glyph with no character of its own (a Devanagari conjunct) gets a
-    private-use code; its entry names the characters it stands for instead
-    (:func:`shaping.glyph_texts`). The wrapper rewrites only those entries and is installed once
-    per process.
-    """
-    original: Callable[[str, list[int]], str] = ttfonts.makeToUnicodeCMap
-    if getattr(original, "fypdesk_fixed", False):
-        return
-
-    def to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-        cmap = _ASTRAL_ENTRY.sub(
-            lambda m: f"<{m[1]}> {_utf16(chr(int(m[2], 16)))}", original(fontname, subset)
-        )
-        texts = shaping.glyph_texts(fontname.partition("+")[2])
-        if texts:
-            cmap = _PRIVATE_ENTRY.sub(
-                lambda m: (
-                    f"<{m[1]}> {_utf16(texts[int(m[2], 16)])}" if int(m[2], 16) in texts else m[0]
-                ),
-                cmap,
-            )
-        return cmap
-
-    to_unicode_cmap.fypdesk_fixed = True  # type: ignore[attr-defined]
-    ttfonts.makeToUnicodeCMap = to_unicode_cmap
-
 
 def _register(name: str, path: Path, face_name: bytes | None = None) -> TTFont:
     """Register ``path`` as ``name`` once per process (reportlab's font registry is global).
@@ -218,8 +177,8 @@ class Fonts:
     @classmethod
     def load(cls, folder: Path) -> Fonts:
         """Register the body family from ``folder`` (``resources/fonts``)."""
-        _fix_astral_to_unicode()
-        shaping.install(SHAPED, RIGHT_TO_LEFT)
+        # The fonts are drawn right only with fypdesk's reportlab patches (ToUnicode, shaping).
+        reportlab_patches.apply()
         fonts = {name: _register(name, folder / file) for name, file in _FILES.items()}
         pdfmetrics.registerFontFamily(
             REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC

@@ -2,8 +2,16 @@
 
 Shape: the look lives in :mod:`pdf_styles`, the page templates with their header and footer hooks
 in :mod:`pdf_pages`, the targets table in :mod:`pdf_table`; here small ``_story_*`` functions each
-turn one kind of block into flowables, and :func:`render_pdf` lays them out once and writes the
-result to a binary stream.
+turn one kind of block into flowables, and :meth:`PdfRenderer.render` lays them out once and writes
+the result to a binary stream.
+
+A :class:`PdfRenderer` owns what one export may hand to the next: the stylesheet and the styles
+derived from it (:class:`~fypdesk.export.pdf_styles.DerivedStyles`). A long-running caller (the
+window) keeps one renderer; :func:`render_pdf` is a one-shot with a renderer of its own, so
+nothing it makes outlives the call. What stays per process is keyed by stable values and bounded:
+reportlab's font registry with fypdesk's fonts and their coverage (:mod:`fonts`), the shaped words
+and the texts of shaped glyphs (:mod:`shaping`), and the reportlab patches
+(:mod:`reportlab_patches`).
 
 Every string that reaches reportlab's paragraph markup comes from :meth:`Fonts.markup`: cleaned,
 escaped, with CJK runs in the fallback font; a short text that needs no markup at all is drawn as
@@ -17,7 +25,6 @@ import contextlib
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import (
@@ -34,6 +41,7 @@ from reportlab.platypus import (
 
 from fypdesk import paths
 from fypdesk.export import pdf_styles as ps
+from fypdesk.export import reportlab_patches
 from fypdesk.export.callout import Callout, inner_width
 from fypdesk.export.charts import chart_drawing
 from fypdesk.export.document import (
@@ -61,7 +69,6 @@ from fypdesk.export.pdf_pages import (
     RenderContext,
     contents_pages,
 )
-from fypdesk.export.pdf_paragraph import BriefParagraph
 from fypdesk.export.pdf_table import story_table
 from fypdesk.export.text import clean, one_line
 
@@ -75,25 +82,60 @@ with contextlib.suppress(ImportError):
 MAX_BARS_PER_CHART = 12
 
 
+class PdfRenderer:
+    """Renders briefs to PDF, keeping the styles (and the styles made from them) between briefs.
+
+    Whatever it keeps is bounded by the stylesheet, not by the number of briefs rendered, and goes
+    away with the renderer. One renderer renders one brief at a time: use it from one thread (the
+    window's one-thread pool), or give each thread its own.
+    """
+
+    def __init__(self, fonts_dir: Path | None = None) -> None:
+        """``fonts_dir``: where the bundled fonts are (default: ``resources/fonts``)."""
+        self._fonts_dir = fonts_dir
+        self._styles = ps.build_styles()
+
+    def render(self, document: BriefDocument, out: BinaryIO) -> int:
+        """Write ``document`` as PDF to ``out``; return the number of pages.
+
+        Args:
+            document: the composed brief.
+            out: a binary stream, written once, in full, at the end.
+        """
+        reportlab_patches.apply()
+        fonts = Fonts.load(self._fonts_dir or paths.resources_dir() / "fonts")
+        page_size = ps.PAGE_SIZES[document.paper]
+        context = RenderContext(
+            fonts,
+            self._styles,
+            width=page_size[0] - ps.MARGIN_LEFT - ps.MARGIN_RIGHT,
+            height=page_size[1] - ps.MARGIN_TOP - ps.MARGIN_BOTTOM,
+        )
+        return _render(context, document, out, page_size)
+
+    def cache_sizes(self) -> dict[str, int]:
+        """The number of entries of each cache this renderer owns (for tests and diagnostics)."""
+        return {"derived_styles": len(self._styles.derived)}
+
+
 def render_pdf(document: BriefDocument, out: BinaryIO, fonts_dir: Path | None = None) -> int:
     """Write ``document`` as PDF to ``out``; return the number of pages.
+
+    A one-shot (the command line's): a renderer of its own, dropped on return. A caller that
+    exports again and again keeps a :class:`PdfRenderer` instead.
 
     Args:
         document: the composed brief.
         out: a binary stream, written once, in full, at the end.
         fonts_dir: where the bundled fonts are (default: ``resources/fonts``).
     """
-    # reportlab would otherwise fetch http(s), ftp and file URLs named in markup.
-    rl_config.trustedSchemes = []
-    rl_config.trustedHosts = []
-    fonts = Fonts.load(fonts_dir or paths.resources_dir() / "fonts")
-    page_size = ps.PAGE_SIZES[document.paper]
-    context = RenderContext(
-        fonts,
-        ps.build_styles(),
-        width=page_size[0] - ps.MARGIN_LEFT - ps.MARGIN_RIGHT,
-        height=page_size[1] - ps.MARGIN_TOP - ps.MARGIN_BOTTOM,
-    )
+    return PdfRenderer(fonts_dir).render(document, out)
+
+
+def _render(
+    context: RenderContext, document: BriefDocument, out: BinaryIO, page_size: tuple[float, float]
+) -> int:
+    fonts = context.fonts
     contents = Contents(
         context,
         [
@@ -171,7 +213,7 @@ def _story_cover(c: RenderContext, document: BriefDocument) -> list[Flowable]:
     ):
         if value:
             story.append(
-                BriefParagraph(
+                c.paragraph(
                     f"<font color='#5b6470'>{label}:</font> {c.fonts.markup(value)}", s.cover_meta
                 )
             )
@@ -230,7 +272,7 @@ def _paragraph_style(c: RenderContext, role: TextRole) -> Any:
 def _story_heading(c: RenderContext, heading: Heading) -> list[Flowable]:
     level = min(heading.level, len(c.styles.headings) - 1)
     markup = c.fonts.markup(heading.text)
-    paragraph = BriefParagraph(f'<a name="{heading.key}"/>{markup}', c.styles.headings[level])
+    paragraph = c.paragraph(f'<a name="{heading.key}"/>{markup}', c.styles.headings[level])
     if heading.outline:
         paragraph.fyp_outline = (heading.level, one_line(heading.text), heading.key)
     # Never leave a heading alone at the foot of a page.
@@ -268,7 +310,7 @@ class _RoomFor(CondPageBreak):  # type: ignore[misc]  # reportlab has no type hi
 def _fact(c: RenderContext, fact: Fact, depth: int) -> Any:
     cite = f" <font color='#5b6470'>[{fact.citation}]</font>" if fact.citation else ""
     text = f"<font color='#1f4e79'><b>{c.fonts.markup(fact.label)}</b></font> "
-    return BriefParagraph(
+    return c.paragraph(
         text + c.fonts.markup(fact.text) + cite, c.styles.indented(c.styles.fact, depth)
     )
 
@@ -333,7 +375,7 @@ def _story_sources(c: RenderContext, sources: SourceList) -> list[Flowable]:
             f"[{citation.number}]\u00a0{c.fonts.markup(citation.where)}: "
             f"“{c.fonts.markup(citation.passage)}”"
         )
-        story.append(BriefParagraph(text, c.styles.source))
+        story.append(c.paragraph(text, c.styles.source))
     return story
 
 

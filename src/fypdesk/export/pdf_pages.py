@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, BinaryIO
 
 from reportlab.lib.enums import TA_LEFT
@@ -48,7 +47,12 @@ class RenderContext:
 
     def para(self, text: str, style: Any, *, keep_lines: bool = False) -> Any:
         """A paragraph printing ``text`` verbatim."""
-        return BriefParagraph(self.fonts.markup(text, keep_lines=keep_lines), style)
+        return self.paragraph(self.fonts.markup(text, keep_lines=keep_lines), style)
+
+    def paragraph(self, markup: str, style: Any) -> Any:
+        """A paragraph of ``markup`` (made by :meth:`Fonts.markup`), with this brief's styles'
+        derived styles kept (:attr:`Styles.derived`)."""
+        return BriefParagraph(markup, style, derived=self.styles.derived)
 
     def is_plain_line(self, text: str, style: Any, width: float) -> bool:
         """Whether ``text`` can be a plain string: no markup needed, one line in ``width``."""
@@ -93,17 +97,18 @@ class Contents:
         contents: a frame would merge it with the title's space below.
         """
         if self._flowables is None:
-            styles = self.context.styles
-            self._flowables = [BriefParagraph("Contents", styles.toc_title)]
+            context = self.context
+            styles = context.styles
+            self._flowables = [context.paragraph("Contents", styles.toc_title)]
             for index, (level, markup, key) in enumerate(self.entries):
                 style = _level_style(styles, level)
                 if style.spaceBefore:
                     self._flowables.append(Spacer(1, style.spaceBefore))
                 self._flowables.append(
-                    BriefParagraph(
+                    context.paragraph(
                         f'<a href="#{key}">{markup}</a>'
                         f'<onDraw name="{_PAGE_NUMBER_CALLBACK}" label="{index}"/>',
-                        _without_space_before(style),
+                        _without_space_before(styles, style),
                     )
                 )
         return self._flowables
@@ -127,9 +132,13 @@ def _level_style(styles: ps.Styles, level: int) -> Any:
     return styles.toc_levels[min(level, len(styles.toc_levels) - 1)]
 
 
-@cache
-def _without_space_before(style: ParagraphStyle) -> ParagraphStyle:
-    return ParagraphStyle(f"{style.name}-entry", parent=style, spaceBefore=0)
+def _without_space_before(styles: ps.Styles, style: ParagraphStyle) -> ParagraphStyle:
+    return styles.derived.get(
+        "entry",
+        style,
+        None,
+        lambda: ParagraphStyle(f"{style.name}-entry", parent=style, spaceBefore=0),
+    )
 
 
 def contents_pages(contents: Contents) -> int:

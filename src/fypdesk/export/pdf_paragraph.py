@@ -21,7 +21,6 @@ its style ``followsTextDirection`` (a note's body, see :mod:`pdf_styles`).
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import Any
 
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -33,6 +32,7 @@ from reportlab.rl_config import _FUZZ
 from fypdesk.export.bidi import base_level, has_rtl
 from fypdesk.export.fonts import RIGHT_TO_LEFT, SHAPED
 from fypdesk.export.pdf_bidi import display_lines
+from fypdesk.export.pdf_styles import DerivedStyles, derive
 
 #: A run in a font whose text needs shaping, as :meth:`Fonts.markup` writes it.
 _SHAPED_RUN = re.compile('<font name="(?:' + "|".join(sorted(SHAPED)) + ')">')
@@ -52,16 +52,25 @@ class BriefParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type 
     height: float
     style: ParagraphStyle
 
-    def __init__(self, text: Any, style: ParagraphStyle, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        text: Any,
+        style: ParagraphStyle,
+        *args: Any,
+        derived: DerivedStyles | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``derived`` keeps the shaped and directed variants of ``style`` this paragraph may
+        need (the stylesheet's, :attr:`Styles.derived`); without it they are made anew."""
         # A split's second part comes with frags and no text, in the style of the first part.
         if isinstance(text, str) and _SHAPED_RUN.search(text):
-            style = _shaping(style)
+            style = _shaping(style, derived)
         super().__init__(text, style, *args, **kwargs)
         if isinstance(text, str) and has_rtl(text):
             # The paragraph's direction goes with its style, so the part a split carries to the
             # next page (made from fragments, not text) keeps it even if it starts with Latin.
             plain = "".join(getattr(frag, "text", "") for frag in self.frags)
-            self.style = _directed(self.style, base_level(plain))
+            self.style = _directed(self.style, base_level(plain), derived)
         #: available width -> (height, lines, wrap widths) of the last measurement at that width.
         self._wrapped: dict[float, tuple[float, Any, list[float]]] = {}
 
@@ -92,23 +101,31 @@ class BriefParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type 
             self.blPara = logical
 
 
-@cache
-def _directed(style: ParagraphStyle, base: int) -> ParagraphStyle:
+def _directed(style: ParagraphStyle, base: int, derived: DerivedStyles | None) -> ParagraphStyle:
     """``style`` for a paragraph with right-to-left text at paragraph level ``base``: its lines
     are reordered when drawn, and right-aligned if ``base`` is 1 and the style follows the text's
     direction."""
-    alignment = style.alignment
-    if base and alignment == TA_LEFT and getattr(style, "followsTextDirection", False):
-        alignment = TA_RIGHT
-    return ParagraphStyle(
-        f"{style.name}-bidi{base}", parent=style, alignment=alignment, fypBidiLevel=base
-    )
+
+    def make() -> ParagraphStyle:
+        alignment = style.alignment
+        if base and alignment == TA_LEFT and getattr(style, "followsTextDirection", False):
+            alignment = TA_RIGHT
+        return ParagraphStyle(
+            f"{style.name}-bidi{base}", parent=style, alignment=alignment, fypBidiLevel=base
+        )
+
+    return derive(derived, "directed", style, base, make)
 
 
-@cache
-def _shaping(style: ParagraphStyle) -> ParagraphStyle:
+def _shaping(style: ParagraphStyle, derived: DerivedStyles | None) -> ParagraphStyle:
     """``style`` with shaping on: reportlab then shapes the paragraph's words (:mod:`shaping`)."""
-    return ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1)
+    return derive(
+        derived,
+        "shaped",
+        style,
+        None,
+        lambda: ParagraphStyle(f"{style.name}-shaped", parent=style, shaping=1),
+    )
 
 
 class PlainLine(Flowable):  # type: ignore[misc]  # reportlab has no type hints

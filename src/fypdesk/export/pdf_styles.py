@@ -6,8 +6,8 @@ story functions never carry magic numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
@@ -52,9 +52,51 @@ BODY_SIZE = 9.6
 BODY_LEADING = 13.4
 
 
+class DerivedStyles:
+    """Styles made from a stylesheet's own as paragraphs ask for them (indented to an item's
+    depth, shaped, in a text direction, a contents entry's), each made once and then reused.
+
+    One per stylesheet (:attr:`Styles.derived`), so owned by whoever owns the stylesheet (a
+    :class:`~fypdesk.export.pdf.PdfRenderer`) and gone with it: it holds at most the
+    stylesheet's styles times the variants briefs use (item depths, two text directions),
+    however many briefs are rendered. Not for use from two threads at once.
+    """
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, ParagraphStyle, object], ParagraphStyle] = {}
+
+    def get(
+        self,
+        kind: str,
+        style: ParagraphStyle,
+        variant: object,
+        make: Callable[[], ParagraphStyle],
+    ) -> ParagraphStyle:
+        """The ``kind`` of ``style`` for ``variant``: ``make()`` the first time, then the same."""
+        key = (kind, style, variant)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = make()
+        return made
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+
+def derive(
+    derived: DerivedStyles | None,
+    kind: str,
+    style: ParagraphStyle,
+    variant: object,
+    make: Callable[[], ParagraphStyle],
+) -> ParagraphStyle:
+    """:meth:`DerivedStyles.get`, or a new style each time when there is no ``derived``."""
+    return make() if derived is None else derived.get(kind, style, variant, make)
+
+
 @dataclass(frozen=True, slots=True)
 class Styles:
-    """Every paragraph style of a brief."""
+    """Every paragraph style of a brief, and the styles made from them (:attr:`derived`)."""
 
     body: ParagraphStyle
     lead: ParagraphStyle
@@ -84,21 +126,22 @@ class Styles:
     running_centre: ParagraphStyle
     running_right: ParagraphStyle
     running_marking: ParagraphStyle
+    derived: DerivedStyles = field(default_factory=DerivedStyles, compare=False, repr=False)
 
     def indented(self, style: ParagraphStyle, depth: int) -> ParagraphStyle:
         """``style`` moved right for an item ``depth`` levels down."""
-        return _indented(style, depth)
-
-
-@cache
-def _indented(style: ParagraphStyle, depth: int) -> ParagraphStyle:
-    if depth == 0:
-        return style
-    return ParagraphStyle(
-        f"{style.name}-{depth}",
-        parent=style,
-        leftIndent=style.leftIndent + depth * ITEM_INDENT,
-    )
+        if depth == 0:
+            return style
+        return self.derived.get(
+            "indented",
+            style,
+            depth,
+            lambda: ParagraphStyle(
+                f"{style.name}-{depth}",
+                parent=style,
+                leftIndent=style.leftIndent + depth * ITEM_INDENT,
+            ),
+        )
 
 
 def build_styles() -> Styles:

@@ -6,9 +6,10 @@ word with the font of the word's first piece: a word such as ``नोट:`` or `
 punctuation is in the body font, then draws glyph numbers of one font in another (garbage or
 boxes). It would also shape every Latin word of such a paragraph.
 
-:func:`install` replaces the function reportlab's paragraphs call to shape a word with one that
-shapes only the pieces in a shaped font, each with its own font, and leaves the rest as it is. In
-a right-to-left font, digits are left out of shaping: HarfBuzz would reverse them with the letters.
+:func:`word_shaper` makes the replacement for the function reportlab's paragraphs call to shape
+a word (installed by :mod:`~fypdesk.export.reportlab_patches`): it shapes only the pieces in a
+shaped font, each with its own font, and leaves the rest as it is. In a right-to-left font, digits
+are left out of shaping: HarfBuzz would reverse them with the letters.
 Shaped glyphs that have no character of their own (a conjunct such as ``क्ष``, a half form) get a
 private-use code from reportlab; :func:`glyph_texts` remembers which characters each stands for,
 so that the PDF's text layer (ToUnicode) gives them back when the text is copied or searched.
@@ -21,12 +22,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
-from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfgen import textobject
-from reportlab.platypus import paragraph
 
 _DIGITS = re.compile(r"(\d+)")
 #: The private-use codes reportlab gives glyphs outside the font's cmap (none of the script fonts
@@ -52,16 +51,14 @@ def available() -> bool:
     return ttfonts.uharfbuzz is not None
 
 
-def install(shaped: frozenset[str], right_to_left: frozenset[str]) -> None:
-    """Make reportlab's paragraphs shape only the pieces of a word in a ``shaped`` font.
+def word_shaper(
+    shaped: frozenset[str], right_to_left: frozenset[str], shape_piece: Callable[[Any], Any]
+) -> Callable[[list[Any]], list[Any]]:
+    """A replacement for reportlab's ``shapeFragWord`` that shapes only the pieces of a word in a
+    ``shaped`` font, each alone, with ``shape_piece`` (reportlab's: right for a word in one font).
 
-    Installed once per process, like reportlab's font registry; a paragraph still shapes only if
-    its style has ``shaping`` set.
+    :mod:`~fypdesk.export.reportlab_patches` installs it, once per process.
     """
-    if not available() or getattr(paragraph.shapeFragWord, "fypdesk_shaping", False):
-        return
-    _fix_raised_first_glyph()
-    shape_piece = ttfonts.shapeFragWord  # reportlab's: right for a word in one font
 
     def shape_word(word: list[Any]) -> list[Any]:
         if isinstance(word, ttfonts.ShapedFragWord) or not any(
@@ -93,30 +90,7 @@ def install(shaped: frozenset[str], right_to_left: frozenset[str]) -> None:
         new: list[Any] = ttfonts.makeShapedFragWord(word)([word[0] + change, *pieces])
         return new
 
-    shape_word.fypdesk_shaping = True  # type: ignore[attr-defined]
-    paragraph.shapeFragWord = shape_word
-
-
-def _fix_raised_first_glyph() -> None:
-    """Let shaped text start with a raised glyph (reportlab 5.1 raises ``IndexError``).
-
-    Drawn right to left, an Arabic word whose last letter carries a mark (``ثانٍ``, ``جديداً``)
-    starts with the mark, raised above the baseline. reportlab writes a string's operators into
-    a new, empty list and, to raise the first glyph, looks at the list's last operator. With no
-    operator before it (no font change) that fails; this does what reportlab does for a list
-    whose last operator is no rise.
-    """
-    original = textobject.PDFTextObject.setRise
-
-    def set_rise(self: Any, rise: float) -> None:
-        if self._code:
-            original(self, rise)
-            return
-        self._rise = rise
-        self._y -= rise
-        self._code.append(f"{fp_str(rise)} Ts")
-
-    textobject.PDFTextObject.setRise = set_rise
+    return shape_word
 
 
 def _shape(shape_piece: Any, frag: Any, text: str) -> tuple[float, float, str]:
