@@ -25,13 +25,8 @@ from PySide6.QtCore import (
 )
 
 from fypdesk.domain.content import Quantity, QuantityRole
-from fypdesk.domain.growth import (
-    ImpliedChange,
-    format_absolute_change,
-    format_number,
-    implied_change,
-)
-from fypdesk.ui.reading_pane import quantity_value
+from fypdesk.domain.growth import ImpliedChange, format_absolute_change, implied_change
+from fypdesk.domain.quantity_text import baseline_text, quantity_text, signed_value
 from fypdesk.ui.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -288,7 +283,7 @@ def _headers(role: QuantityRole) -> dict[Columns, str]:
 
 _TIPS = {
     Columns.BASELINE: "The starting value (and its year where the source states it)",
-    Columns.VALUE: "The value to reach (and the year)",
+    Columns.VALUE: "The value and its year (* a year the source does not state: the plan's end)",
     Columns.BAR: "Baseline (lower bar) and target (upper bar) on one scale",
     Columns.CHANGE_ABS: "Target minus baseline",
     Columns.CHANGE_REL: "Change relative to the baseline",
@@ -312,12 +307,9 @@ def display(row: QuantityRow, column: Columns) -> str:
         case Columns.INDICATOR:
             return q.indicator
         case Columns.BASELINE:
-            if q.baseline is None:
-                return ""
-            year = f" ({q.baseline_year})" if q.baseline_year else ""
-            return format_number(q.baseline) + year
+            return baseline_text(q, unit=False) or ""
         case Columns.VALUE:
-            return f"{quantity_value(q)} ({q.year})"
+            return quantity_text(q, unit=False)
         case Columns.BAR:
             return ""
         case Columns.UNIT:
@@ -342,7 +334,8 @@ _SORT_VALUES: dict[Columns, Callable[[QuantityRow], float | str | None]] = {
     Columns.PLAN: lambda row: row.plan_title.casefold(),
     Columns.INDICATOR: lambda row: row.quantity.indicator.casefold(),
     Columns.BASELINE: lambda row: row.quantity.baseline,
-    Columns.VALUE: lambda row: row.quantity.value,
+    # Signed, as shown: a decrease of 18% ("−18") sorts below a rise of 3.3% ("+3.3").
+    Columns.VALUE: lambda row: signed_value(row.quantity),
     Columns.BAR: lambda row: row.change.relative if row.change else None,
     Columns.UNIT: lambda row: row.quantity.unit.casefold(),
     Columns.CHANGE_ABS: lambda row: row.change.absolute if row.change else None,

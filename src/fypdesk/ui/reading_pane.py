@@ -19,7 +19,16 @@ from fypdesk.domain.content import (
     QuantityRole,
     SectionKind,
 )
-from fypdesk.domain.growth import format_absolute_change, format_number, implied_change, with_unit
+from fypdesk.domain.growth import format_absolute_change, format_number, implied_change
+from fypdesk.domain.quantity_text import (
+    IMPLIED_YEAR_NOTE,
+    baseline_text,
+    eur_text,
+    value_text,
+    value_with_unit,
+    with_eur,
+    year_text,
+)
 
 NODE_SCHEME = "fypdesk"
 #: The most children a page lists. A content pack with thousands of plans would otherwise make
@@ -41,14 +50,6 @@ class Page:
     plans: Sequence[PlanSummary]
 
 
-def quantity_value(q: Quantity) -> str:
-    """``over 56–60`` as the source writes it."""
-    value = format_number(q.value)
-    if q.value_max is not None:
-        value += f"–{format_number(q.value_max)}"
-    return f"{q.qualifier.value} {value}" if q.qualifier else value
-
-
 def _listed_note(plan: PlanSummary) -> str:
     if plan.targets_listed == 0 and plan.figures_listed:
         return f"no targets, {plan.figures_listed} figure{'s' if plan.figures_listed != 1 else ''}"
@@ -65,7 +66,8 @@ def render(page: Page, palette: QPalette) -> str:
     rule = palette.color(QPalette.ColorRole.Mid).name()
     parts = [
         f"<style>td, th {{ padding: 3px 8px; border-bottom: 1px solid {rule}; }}"
-        f" .muted {{ color: {muted}; }} h1 {{ margin-bottom: 4px; }}</style>"
+        f" .muted {{ color: {muted}; }} h1 {{ margin-bottom: 4px; }}"
+        f" .year {{ white-space: nowrap; }}</style>"
     ]
     if detail.breadcrumb:
         crumbs = " › ".join(
@@ -144,21 +146,31 @@ def _table(quantities: Sequence[Quantity], value_heading: str) -> str:
         baseline = format_number(q.baseline) if q.baseline is not None else "–"
         rows.append(
             f"<tr><td><a href='{node_url(q.id)}'>{esc(q.indicator)}</a></td>"
-            f"<td align='right'>{esc(baseline)}</td><td align='right'>{esc(quantity_value(q))}</td>"
-            f"<td>{esc(q.unit)}</td><td>{q.year}</td></tr>"
+            f"<td align='right'>{esc(baseline)}</td>"
+            f"<td align='right'>{esc(with_eur(value_text(q), q))}</td>"
+            f"<td>{esc(q.unit)}</td>"
+            # A period (2016–2020) must not break in the middle of a year.
+            f"<td class='year'>{esc(year_text(q))}</td></tr>"
         )
     rows.append("</table>")
-    return "".join(rows)
+    return "".join(rows) + _implied_year_note(quantities)
+
+
+def _implied_year_note(quantities: Sequence[Quantity]) -> str:
+    """What a year marked ``*`` means, under a table or summary that marks one."""
+    if all(q.year_stated for q in quantities):
+        return ""
+    return f"<p class='muted'>{html.escape(IMPLIED_YEAR_NOTE)}</p>"
 
 
 def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
     esc = html.escape
     label = "Target" if q.role is QuantityRole.TARGET else "Value"
     rows = [("Indicator", q.indicator)]
-    if q.baseline is not None:
-        year = f" ({q.baseline_year})" if q.baseline_year else ""
-        rows.append(("Baseline", with_unit(format_number(q.baseline), q.unit) + year))
-    rows.append((label, f"{with_unit(quantity_value(q), q.unit)} ({q.year})"))
+    baseline = baseline_text(q)
+    if baseline is not None:
+        rows.append(("Baseline", baseline))
+    rows.append((label, f"{value_with_unit(q)} ({year_text(q)})"))
     change = implied_change(q, plan_base_year) if q.role is QuantityRole.TARGET else None
     if change is not None:
         text = format_absolute_change(change.absolute, q.unit)
@@ -173,10 +185,11 @@ def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
                     f"{change.annual_rate:+.1%} from {change.base_year}{assumed}",
                 )
             )
-    if q.eur is not None and q.eur.value is not None:
-        rows.append(("In euros", with_unit(format_number(q.eur.value), q.eur.unit)))
+    eur = eur_text(q)
+    if eur is not None:
+        rows.append(("In euros", eur))
     cells = "".join(f"<tr><th align='left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
-    return f"<table cellspacing='0'>{cells}</table>"
+    return f"<table cellspacing='0'>{cells}</table>" + _implied_year_note([q])
 
 
 class ReadingPane(QTextBrowser):
