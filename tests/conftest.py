@@ -21,6 +21,35 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Hypothesis profiles. "dev" (the default) is Hypothesis's own: new random examples every run, a
+# 200 ms deadline, failures remembered in .hypothesis/. "ci" makes a run reproducible and quiet on a
+# shared, slow machine: the same examples every run (derandomize), no deadline, no too-slow health
+# check, no example database, and a failure prints the blob that replays it
+# (@reproduce_failure). Chosen by $HYPOTHESIS_PROFILE, else "ci" when $CI is set (CI services set
+# CI=true; `.ci/run` does not set it itself), else "dev". A test's own @settings still wins.
+settings.register_profile("dev", settings.get_profile("default"))
+settings.register_profile(
+    "ci",
+    settings.get_profile("default"),
+    derandomize=True,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def _hypothesis_profile() -> str:
+    chosen = os.environ.get("HYPOTHESIS_PROFILE", "").strip()
+    if chosen:
+        return chosen
+    in_ci = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+    return "ci" if in_ci else "dev"
+
+
+settings.load_profile(_hypothesis_profile())
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = REPO_ROOT / "data" / "source"
