@@ -14,7 +14,7 @@ names ("5G") and stated counts are left alone; scale factors are at least 1, so 
 keeps large builds in a temporary folder keyed by this file's hash.
 
 ``write_notes(db, k, node_ids)`` writes ``k`` notes through the real notes store: in one batch with
-the public import (``fypdesk.notes.exchange.import_json``), or one ``save_note`` per note.
+the public import (``fypdesk.notes.sqlite.exchange.import_json``), or one ``save_note`` per note.
 
 Run ``python -m benchmarks.generate 100 OUT_DIR`` to write and build ×100 by hand.
 """
@@ -358,8 +358,8 @@ def write_notes(
     ``None``: one ``save_note`` each (the window's path: a transaction and fsync per note).
     ``time_cap``: stop after the batch that passes this many seconds (the store keeps fewer notes).
     """
-    from fypdesk.notes.exchange import FORMAT_NAME, FORMAT_VERSION, import_json
-    from fypdesk.notes.store import open_notes
+    from fypdesk.notes.sqlite.exchange import FORMAT_NAME, FORMAT_VERSION, import_json
+    from fypdesk.notes.sqlite.store import open_notes
 
     records = fake_notes(k, node_ids, seed)
     repository = open_notes(path, auto_backup=False)

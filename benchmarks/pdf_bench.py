@@ -18,12 +18,13 @@ import time
 from pathlib import Path
 
 from fypdesk.cli import build_parser
-from fypdesk.cli.export_command import annotations_in, load_content, spec_from_args
+from fypdesk.cli.export_command import load_content, spec_from_args
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import Annotations
 from fypdesk.export.compose import compose
 from fypdesk.export.pdf import render_pdf
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.interface import brief_annotations
+from fypdesk.notes.sqlite.backend import SqliteNotes
 
 
 def measure(content_db: Path, rounds: int, notes_db: Path | None) -> dict[str, object]:
@@ -31,9 +32,9 @@ def measure(content_db: Path, rounds: int, notes_db: Path | None) -> dict[str, o
     spec = spec_from_args(build_parser().parse_args(["export", "brief.pdf"]))
     annotations = Annotations()
     if notes_db is not None:
-        store = open_notes(notes_db, auto_backup=False)
+        store = SqliteNotes.open(notes_db, auto_backup=False)
         try:
-            annotations = Annotations(*annotations_in(store))
+            annotations = brief_annotations(store)
         finally:
             store.close()
     repository = ContentRepository.open(content_db)

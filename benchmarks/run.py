@@ -400,9 +400,9 @@ def bench_notes(notes_dirs: dict[int, Path], work: Path) -> None:
     thread), and so is the worst save. Then one note is saved 100 times with no pause at all:
     a burst in which the upkeep never runs, the bound for a store that is never idle.
     """
-    from fypdesk.notes import maintenance
-    from fypdesk.notes.repository import NotesRepository
-    from fypdesk.notes.store import open_notes
+    from fypdesk.notes.sqlite import maintenance
+    from fypdesk.notes.sqlite.repository import NotesRepository
+    from fypdesk.notes.sqlite.store import open_notes
     from fypdesk.paths import NOTES_DB_NAME
 
     pause_s = 5.0  # between two notes: the user picks the next item and starts typing

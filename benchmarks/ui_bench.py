@@ -50,10 +50,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fypdesk.content.repository import ContentRepository
+from fypdesk.ui.deferred_notes import DeferredNotes
 from fypdesk.ui.dialogs import QtDialogs
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.navigator_model import NodeRoles
-from fypdesk.ui.notes_port import DeferredNotes
 from fypdesk.ui.quantity_model import Columns
 from fypdesk.ui.settings import UiSettings
 
@@ -251,9 +251,9 @@ def _measure_annotations(
     rows: list[QModelIndex],
 ) -> None:
     """Hand the store over, then write notes and toggle stars on the nodes at ``rows``."""
-    from fypdesk.ui.notes_store_adapter import StoreNotes
+    from fypdesk.notes.sqlite.backend import SqliteNotes
 
-    store = StoreNotes.open(notes_db, auto_backup=False)
+    store = SqliteNotes.open(notes_db, auto_backup=False)
     try:
         start = time.perf_counter()
         notes.attach(store)

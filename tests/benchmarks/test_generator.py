@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks import generate
 from fypdesk.content.source import AuthoredContent, load_source
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite.store import open_notes
 
 SCALE = 10
 

@@ -14,8 +14,8 @@ import pytest
 
 from fypdesk.cli import main
 from fypdesk.domain.notes import SavedBrief
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import open_notes
 from tests.export.brief_samples import (
     CONTENT_DB,
     HOSTILE,

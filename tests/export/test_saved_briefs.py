@@ -31,8 +31,8 @@ from fypdesk.domain.saved_brief import (
     saved_brief,
     spec_from_saved_brief,
 )
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import open_notes
 
 # Any text a person could type (st.text leaves out lone surrogates, which UTF-8 cannot hold).
 _text = st.text(max_size=30)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from fypdesk.content.repository import ContentRepository
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import notes_path
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import notes_path, open_notes
 
 from .helpers import CONTENT_DB, FakeClock
 
@@ -30,7 +30,7 @@ def db_path(data_dir: Path) -> Path:
 @pytest.fixture
 def repo(db_path: Path, clock: FakeClock) -> Iterator[NotesRepository]:
     """An open, empty notes store."""
-    repository = NotesRepository.open(db_path, clock=clock)
+    repository = open_notes(db_path, clock=clock)
     yield repository
     repository.close()
 

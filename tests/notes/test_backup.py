@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from fypdesk.domain.notes import BackupError, BackupInfo
-from fypdesk.notes import backup
-from fypdesk.notes.store import backup_now, open_notes, restore
+from fypdesk.notes.sqlite import backup
+from fypdesk.notes.sqlite.store import backup_now, open_notes, restore
 
 from .helpers import TARGET_ID, FakeClock
 
@@ -260,7 +260,7 @@ def test_a_note_removed_by_mistake_comes_back_after_more_commands(
 
 
 def test_an_import_takes_a_backup_first(db_path: Path, clock: FakeClock, tmp_path: Path) -> None:
-    from fypdesk.notes import exchange
+    from fypdesk.notes.sqlite import exchange
 
     repository = open_notes(db_path, clock=clock)
     try:

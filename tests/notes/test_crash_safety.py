@@ -22,7 +22,7 @@ from typing import IO
 
 import pytest
 
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.sqlite.store import check_notes, open_notes
 
 from .helpers import TARGET_ID
 
@@ -32,8 +32,9 @@ WRITER = r"""
 import os, random, sys
 from pathlib import Path
 
-from fypdesk.notes import migrate  # imported lazily by the store: load it once, before forking
-from fypdesk.notes.store import open_notes
+# Imported lazily by the store: load it once, before forking.
+from fypdesk.notes.sqlite import migrate
+from fypdesk.notes.sqlite.store import open_notes
 
 db_path = Path(sys.argv[1])
 node = sys.argv[2]

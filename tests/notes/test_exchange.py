@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from fypdesk.domain.notes import ExchangeFormatError, ImportReport, NodeMarks, NotesError, Tag
 from fypdesk.export.notes_markdown import write_notes_markdown
-from fypdesk.notes import exchange
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.sqlite import exchange
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import check_notes, open_notes
 
 from .helpers import OTHER_PLAN_NODE, PLAN_ID, TARGET_ID, FakeClock
 from .test_repository import HOSTILE_BODIES

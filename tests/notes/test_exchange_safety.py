@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from fypdesk.domain.notes import MAX_BODY_CHARS, ExchangeFormatError, NotesError
-from fypdesk.notes import exchange
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite import exchange
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import open_notes
 
 from .helpers import TARGET_ID, FakeClock
 

@@ -1,4 +1,5 @@
-"""The store's upkeep (fypdesk.notes.maintenance): saves leave index merges and checkpoints to it;
+"""The store's upkeep (fypdesk.notes.sqlite.maintenance): saves leave index merges and checkpoints
+to it;
 it tidies the search indexes and the log in bounded steps without changing what is found, never
 waits for a lock, and runs at close after writes."""
 
@@ -13,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from fypdesk import db
-from fypdesk.notes import maintenance
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.schema import FTS_TABLES
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.sqlite import maintenance
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.schema import FTS_TABLES
+from fypdesk.notes.sqlite.store import check_notes, open_notes
 
 from .helpers import TARGET_ID, FakeClock
 

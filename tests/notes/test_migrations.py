@@ -12,9 +12,9 @@ from alembic.runtime.migration import MigrationContext
 
 from fypdesk import db
 from fypdesk.domain.notes import NotesUnavailableError
-from fypdesk.notes import backup, constants, migrate
-from fypdesk.notes.schema import Base
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.sqlite import backup, constants, migrate
+from fypdesk.notes.sqlite.schema import Base
+from fypdesk.notes.sqlite.store import check_notes, open_notes
 
 from .helpers import TARGET_ID, FakeClock
 

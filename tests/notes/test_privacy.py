@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from fypdesk.notes import backup
-from fypdesk.notes.store import backup_now, open_notes
+from fypdesk.notes.sqlite import backup
+from fypdesk.notes.sqlite.store import backup_now, open_notes
 
 from .helpers import TARGET_ID
 

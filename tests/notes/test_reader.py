@@ -16,10 +16,10 @@ import pytest
 
 from fypdesk import db
 from fypdesk.cli import main
-from fypdesk.notes import backup, migrate, reader
-from fypdesk.notes.reader import HEAD_REVISION, NotesSnapshot, SnapshotUnavailableError
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import backup_now, open_notes
+from fypdesk.notes.sqlite import backup, migrate, reader
+from fypdesk.notes.sqlite.reader import HEAD_REVISION, NotesSnapshot, SnapshotUnavailableError
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import backup_now, open_notes
 from tests.reliability.test_corruption import (
     WAL_WRITER,
     damage_wal,

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
-from fypdesk.notes import backup
-from fypdesk.notes.store import backup_now, open_notes
+from fypdesk.notes.sqlite import backup
+from fypdesk.notes.sqlite.store import backup_now, open_notes
 from tests.small_disk import fill, small_disk
 
 from .helpers import TARGET_ID, FakeClock
@@ -225,7 +225,7 @@ def test_a_huge_write_ahead_log_is_checked_in_constant_memory(db_path: Path) -> 
     script = (
         "import resource, sys; from pathlib import Path\n"
         "resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))\n"
-        "from fypdesk.notes.wal import wal_problem\n"
+        "from fypdesk.notes.sqlite.wal import wal_problem\n"
         "print(wal_problem(Path(sys.argv[1])))\n"
     )
     result = subprocess.run(

@@ -20,10 +20,11 @@ from fypdesk.domain.notes import (
     NotesUnavailableError,
     SavedBrief,
     Tag,
+    new_note_uuid,
     node_text_hash,
 )
-from fypdesk.notes.repository import NotesRepository, new_note_uuid
-from fypdesk.notes.store import check_notes
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import check_notes
 
 from .helpers import OTHER_PLAN_NODE, PLAN_ID, TARGET_ID, FakeClock
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from fypdesk import db, fts
-from fypdesk.notes import migrate, search
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.schema import FTS_TABLES
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.sqlite import migrate, search
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.schema import FTS_TABLES
+from fypdesk.notes.sqlite.store import check_notes, open_notes
 
 from .helpers import PLAN_ID, TARGET_ID, FakeClock
 

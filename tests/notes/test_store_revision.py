@@ -6,9 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from fypdesk import db
-from fypdesk.notes import migrate
-from fypdesk.notes.constants import HEAD_REVISION
-from fypdesk.notes.store import open_notes, stored_revision
+from fypdesk.notes.sqlite import migrate
+from fypdesk.notes.sqlite.constants import HEAD_REVISION
+from fypdesk.notes.sqlite.store import open_notes, stored_revision
 
 from .helpers import FakeClock
 

@@ -22,7 +22,7 @@ EXPECTED = {
     "fypdesk/data/fyp.db",
     "fypdesk/data/fyp.db.sha256",
     "fypdesk/resources/icons/fypdesk.svg",
-    "fypdesk/notes/migrations/env.py",
+    "fypdesk/notes/sqlite/migrations/env.py",
 } | FONTS
 
 
@@ -54,7 +54,7 @@ def test_the_wheel_lists_data_fonts_icons_and_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert names >= EXPECTED
     assert not any(name.startswith(("tests/", "data/source")) for name in names)
-    versions = [n for n in names if n.startswith("fypdesk/notes/migrations/versions/")]
+    versions = [n for n in names if n.startswith("fypdesk/notes/sqlite/migrations/versions/")]
     assert any(n.endswith(".py") and "__init__" not in n for n in versions)
 
 

@@ -28,6 +28,7 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 # Run as a script: the repository's root on the path, for the suites' shared helpers.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -50,10 +51,10 @@ from PySide6.QtWidgets import QApplication
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.content.source import BRIEFING_ID
+from fypdesk.domain.notes import Note
+from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.app import build_window
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import NoteView
-from fypdesk.ui.notes_store_adapter import StoreNotes
 from fypdesk.ui.settings import UiSettings
 from tests.reliability.silent_dialogs import SilentDialogs
 
@@ -87,20 +88,22 @@ def _quiet_offscreen_messages(_kind: QtMsgType, _context: QMessageLogContext, me
 
 
 def _on_note_saved(note: object) -> None:
-    assert isinstance(note, NoteView)
+    assert isinstance(note, Note)
     digest = hashlib.sha256(note.body.encode()).hexdigest()
-    _say(f"saved {note.id} {len(note.body)} {digest}")
+    _say(f"saved {note.uuid} {len(note.body)} {digest}")
 
 
-class _ReportingNotes(StoreNotes):
+class _ReportingNotes(SqliteNotes):
     """The real store, saying when a save of the note text starts (so that the test can aim
     kills inside saves); its acknowledgement comes from the panel."""
 
-    def save(
-        self, node_id: str, note_id: str | None, body: str, node_hash: str | None = None
-    ) -> NoteView:
+    def add_note(self, node_id: str, body: str, **options: Any) -> Note:
         _say("saving")
-        return super().save(node_id, note_id, body, node_hash)
+        return super().add_note(node_id, body, **options)
+
+    def save_note(self, note_uuid: str, body: str, **options: Any) -> Note:
+        _say("saving")
+        return super().save_note(note_uuid, body, **options)
 
 
 def _type_chunk(window: MainWindow, rng: random.Random) -> None:
@@ -147,7 +150,7 @@ def _warm_up(content_db: Path, scratch: Path) -> QApplication:
     qInstallMessageHandler(_quiet_offscreen_messages)
     app = QApplication([sys.argv[0]])
     content = ContentRepository.open(content_db)
-    notes = StoreNotes.open(scratch / "notes.db", auto_backup=False)
+    notes = SqliteNotes.open(scratch / "notes.db", auto_backup=False)
     window = build_window(
         content, notes, UiSettings(None), SilentDialogs(_say), lambda _theme: None
     )
@@ -167,7 +170,9 @@ def _child(app: QApplication, content_db: Path, notes_db: Path, seed: int) -> No
     content = ContentRepository.open(content_db)
     # As the app opens it: repaired if damaged (which a crash must never cause), migrated and
     # backed up.
-    notes = _ReportingNotes.open(notes_db, lambda report: _say(f"recovered {report.message()}"))
+    notes = _ReportingNotes.open(
+        notes_db, on_recovery=lambda report: _say(f"recovered {report.message()}")
+    )
     settings = UiSettings(
         QSettings(str(notes_db.parent / "settings.ini"), QSettings.Format.IniFormat)
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from fypdesk.domain.notes import NotesError, RecoveryReport
-from fypdesk.notes.store import check_notes, open_notes
+from fypdesk.notes.sqlite.store import check_notes, open_notes
 
 
 class Tally(Protocol):

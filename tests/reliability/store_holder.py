@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fypdesk.notes import store
+from fypdesk.notes.sqlite import store
 
 
 def main(path: Path) -> int:

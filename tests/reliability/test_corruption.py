@@ -26,9 +26,9 @@ import pytest
 
 from fypdesk.cli import main
 from fypdesk.domain.notes import RecoveryReport
-from fypdesk.notes import backup
-from fypdesk.notes.store import backup_now, open_notes
-from fypdesk.notes.wal import FRAME_HEADER_SIZE, WAL_HEADER_SIZE
+from fypdesk.notes.sqlite import backup
+from fypdesk.notes.sqlite.store import backup_now, open_notes
+from fypdesk.notes.sqlite.wal import FRAME_HEADER_SIZE, WAL_HEADER_SIZE
 from tests.notes.helpers import OTHER_PLAN_NODE, TARGET_ID, FakeClock
 from tests.reliability.conftest import SEEDS, Figures
 
@@ -95,7 +95,7 @@ WAL_WRITER = r"""
 import os, sys
 from pathlib import Path
 
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite.store import open_notes
 
 repository = open_notes(Path(sys.argv[1]), auto_backup=False)
 for index in range(30):
@@ -171,7 +171,7 @@ def damage_wal(rng: random.Random, db_path: Path) -> None:
     """Flip 1 to 16 bytes of the log's header, or of a frame that committed transactions follow.
 
     Damage to the last transaction's frames is not made: SQLite cannot tell it from a write torn
-    by a power cut and drops that transaction (see fypdesk.notes.wal).
+    by a power cut and drops that transaction (see fypdesk.notes.sqlite.wal).
     """
     wal = db_path.with_name(db_path.name + "-wal")
     data = bytearray(wal.read_bytes())

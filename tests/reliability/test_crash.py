@@ -31,8 +31,8 @@ import pytest
 from pypdf import PdfReader
 
 from fypdesk.cli import main
-from fypdesk.notes import exchange
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite import exchange
+from fypdesk.notes.sqlite.store import open_notes
 from tests.notes.helpers import OTHER_PLAN_NODE, TARGET_ID
 from tests.reliability.conftest import KILLS, Figures
 from tests.reliability.forking import kill, read_line, reap, send, server
@@ -47,7 +47,7 @@ NOTES_SERVER = r"""
 import os, random, sys
 from pathlib import Path
 
-from fypdesk.notes.store import open_notes
+from fypdesk.notes.sqlite.store import open_notes
 
 node = sys.argv[1]
 for line in sys.stdin:

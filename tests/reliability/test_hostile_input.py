@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from fypdesk.cli import main
 from fypdesk.content.repository import ContentRepository
-from fypdesk.notes.repository import NotesRepository
-from fypdesk.notes.store import notes_path, open_notes
+from fypdesk.notes.sqlite.repository import NotesRepository
+from fypdesk.notes.sqlite.store import notes_path, open_notes
 from tests.conftest import CONTENT_DB, NetworkAccessError
 from tests.notes.helpers import TARGET_ID
 from tests.reliability.conftest import CLI_EXAMPLES, EXAMPLES, Figures

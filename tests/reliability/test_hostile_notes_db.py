@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from fypdesk.domain.notes import SavedBrief
-from fypdesk.notes import store
+from fypdesk.notes.sqlite import store
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import SOAK, Figures
 

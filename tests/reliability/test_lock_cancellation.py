@@ -18,7 +18,7 @@ from typing import ClassVar
 
 import pytest
 
-from fypdesk.notes import store
+from fypdesk.notes.sqlite import store
 from tests.conftest import REPO_ROOT
 
 
@@ -75,7 +75,7 @@ def _open_and_close(path: Path) -> None:
             sys.executable,
             "-c",
             "import sys; from pathlib import Path; "
-            "from fypdesk.notes import store; store.open_notes(Path(sys.argv[1])).close()",
+            "from fypdesk.notes.sqlite import store; store.open_notes(Path(sys.argv[1])).close()",
             str(path),
         ],
         check=True,
@@ -90,7 +90,7 @@ def _count_elsewhere(path: Path) -> int:
             sys.executable,
             "-c",
             "import sys; from pathlib import Path; "
-            "from fypdesk.notes import store; r = store.open_notes(Path(sys.argv[1])); "
+            "from fypdesk.notes.sqlite import store; r = store.open_notes(Path(sys.argv[1])); "
             "print(len(r.all_notes())); r.close()",
             str(path),
         ],

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fypdesk.notes import backup, store
+from fypdesk.notes.sqlite import backup, store
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import SOAK, Figures
 from tests.reliability.test_lock_cancellation import Holder, WindowHolder
@@ -183,7 +183,7 @@ def test_backups_taken_at_once_by_many_processes_all_land(tmp_path: Path) -> Non
     seed.add_note(NODE, "backed up many times at once")
     seed.close()
     script = (
-        "import sys; from pathlib import Path; from fypdesk.notes import store\n"
+        "import sys; from pathlib import Path; from fypdesk.notes.sqlite import store\n"
         "for _ in range(5): store.backup_now(Path(sys.argv[1]))\n"
     )
     children = [

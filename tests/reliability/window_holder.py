@@ -25,9 +25,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.notes import Note
+from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.app import attach_store, build_window
-from fypdesk.ui.notes_port import DeferredNotes, NoteView
-from fypdesk.ui.notes_store_adapter import StoreNotes
+from fypdesk.ui.deferred_notes import DeferredNotes
 from fypdesk.ui.settings import UiSettings
 from tests.conftest import CONTENT_DB
 from tests.reliability.silent_dialogs import SilentDialogs
@@ -50,9 +51,9 @@ def main(path: Path) -> int:
     window.resize(1200, 800)
     window.show()
     app.processEvents()
-    store = StoreNotes.open(path)
+    store = SqliteNotes.open(path)
     file_actions = attach_store(window, notes, store, content, dialogs, settings)
-    saved: list[NoteView] = []
+    saved: list[Note] = []
     window.notes_panel.note_saved.connect(saved.append)
     app.processEvents()
     print("ready", flush=True)
@@ -76,7 +77,7 @@ def main(path: Path) -> int:
             if not saved or saved[-1].body != text:
                 print(f"error not saved: {panel.status_label.toolTip()}", flush=True)
                 continue
-            print(f"ok {saved[-1].id}", flush=True)
+            print(f"ok {saved[-1].uuid}", flush=True)
         elif command == "backup":
             file_actions.backup_action.trigger()
             print("ok", flush=True)

@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import InMemoryNotes
 from fypdesk.ui.settings import UiSettings
 from tests.conftest import CONTENT_DB
+from tests.fake_notes import InMemoryNotes
 
 if TYPE_CHECKING:  # importing it early breaks pytest-qt's Qt binding selection
     from pytestqt.modeltest import ModelTester

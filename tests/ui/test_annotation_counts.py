@@ -17,13 +17,15 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
+from fypdesk.notes.interface import NotesStore
+from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.annotation_counts import AnnotationCounts, NodeChange
 from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.deferred_notes import DeferredNotes
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.navigator_model import Marks, NodeRoles, NodeTreeModel
 from fypdesk.ui.navigator_outline import OutlineIndex
-from fypdesk.ui.notes_port import DeferredNotes, InMemoryNotes, NotesPort
-from fypdesk.ui.notes_store_adapter import StoreNotes
+from tests.fake_notes import InMemoryNotes
 from tests.ui.conftest import FakeDialogs, WindowFactory, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -38,9 +40,9 @@ class CountingNotes(InMemoryNotes):
         super().__init__()
         self.recounts = 0
 
-    def counts_by_node(self) -> Mapping[str, int]:
+    def note_counts_by_node(self) -> Mapping[str, int]:
         self.recounts += 1
-        return super().counts_by_node()
+        return super().note_counts_by_node()
 
 
 @pytest.fixture
@@ -49,7 +51,7 @@ def notes() -> CountingNotes:
     return CountingNotes()
 
 
-def _expected_marks(content: ContentRepository, notes: NotesPort) -> NodeTreeModel:
+def _expected_marks(content: ContentRepository, notes: NotesStore) -> NodeTreeModel:
     """A fresh tree given a full recount of ``notes``, worked out the obvious way."""
     direct = Counter(note.node_id for note in notes.all_notes())
     totals: Counter[str] = Counter()
@@ -62,7 +64,7 @@ def _expected_marks(content: ContentRepository, notes: NotesPort) -> NodeTreeMod
 
 
 def assert_matches_a_recount(
-    window: MainWindow, content: ContentRepository, notes: NotesPort
+    window: MainWindow, content: ContentRepository, notes: NotesStore
 ) -> None:
     """Every row's badges and tooltip, and every filled table row, as a full recount has them."""
     expected = _expected_marks(content, notes)
@@ -185,9 +187,9 @@ def test_notes_replaced_under_the_window_are_counted_again(
 ) -> None:
     """An import or a restore changes any number of nodes: every note is counted again."""
     _write_note(window, FIVE_G, "mine")
-    notes.save("green", None, "imported")
-    notes.save("software", None, "imported too")
-    notes.toggle_star("green")
+    notes.add_note("green", "imported")
+    notes.add_note("software", "imported too")
+    notes.toggle_marks("green", star=True)
     recounts = notes.recounts
     window.reload_notes()
     assert notes.recounts == recounts + 1
@@ -243,11 +245,11 @@ def store_window(
     tmp_path: Path,
     dialogs: FakeDialogs,
     themes: list[str],
-) -> Iterator[tuple[MainWindow, StoreNotes]]:
+) -> Iterator[tuple[MainWindow, SqliteNotes]]:
     """A window over the real notes store, handed over after the first paint as the app does."""
-    store = StoreNotes.open(tmp_path / "data" / "notes.db", auto_backup=False)
-    store.save("green", None, "written last week")
-    store.toggle_star("ict")
+    store = SqliteNotes.open(tmp_path / "data" / "notes.db", auto_backup=False)
+    store.add_note("green", "written last week")
+    store.toggle_marks("ict", star=True)
     deferred = DeferredNotes()
     settings = make_settings(tmp_path / "settings.ini")
     window = show_window(qtbot, build_window(content, deferred, settings, dialogs, themes.append))
@@ -258,7 +260,7 @@ def store_window(
 
 
 def test_the_real_store_shows_what_it_counts(
-    store_window: tuple[MainWindow, StoreNotes], content: ContentRepository
+    store_window: tuple[MainWindow, SqliteNotes], content: ContentRepository
 ) -> None:
     window, store = store_window
     assert_matches_a_recount(window, content, store)
@@ -267,7 +269,7 @@ def test_the_real_store_shows_what_it_counts(
     window.notes_panel.star_button.click()
     _write_note(window, "green", "another")
     _delete_first_note(window, "green")
-    assert dict(store.counts_by_node()) == {FIVE_G: 1, "green": 1}
+    assert dict(store.note_counts_by_node()) == {FIVE_G: 1, "green": 1}
     assert _marks(window, "briefing").notes == 2
     assert_matches_a_recount(window, content, store)
 

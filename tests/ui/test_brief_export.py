@@ -21,8 +21,8 @@ from fypdesk.ui.app import build_window
 from fypdesk.ui.brief_dialog import BriefDialog
 from fypdesk.ui.brief_export import BriefExporter, Renderer, suggested_name
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import InMemoryNotes
 from fypdesk.ui.settings import UiSettings
+from tests.fake_notes import InMemoryNotes
 from tests.ui.conftest import FakeDialogs, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -158,13 +158,12 @@ def test_markdown_by_suffix_and_settings_are_remembered(
 def test_live_count_follows_the_scope(
     content: ContentRepository, notes: InMemoryNotes, qtbot: QtBot
 ) -> None:
-    from fypdesk.domain.brief import Annotations
     from fypdesk.export.compose import BriefContent, compose
-    from fypdesk.ui.brief_export import brief_notes
+    from fypdesk.notes.interface import brief_annotations
 
-    notes.save(FIVE_G, None, "one note")
+    notes.add_note(FIVE_G, "one note")
     brief = BriefContent(content.briefing(), content.plans(), content.nodes(), content.quantities())
-    annotations = Annotations(brief_notes(notes), frozenset())
+    annotations = brief_annotations(notes)
     dialog = BriefDialog(
         brief.plans, lambda spec: compose(spec, brief, annotations).counts, {}, None
     )

@@ -13,8 +13,8 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import InMemoryNotes, highlight
 from fypdesk.ui.settings import UiSettings
+from tests.fake_notes import InMemoryNotes, highlight
 from tests.ui.conftest import ModelCheck
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -60,7 +60,7 @@ def test_tags_are_saved_and_offered_for_completion(
     panel.tags_edit.setFocus()
     QTest.keyClicks(panel.tags_edit, "telecom, 5g")
     QTest.keyClick(panel.tags_edit, Qt.Key.Key_Return)
-    assert notes.notes_for(FIVE_G)[0].tags == ("telecom", "5g")
+    assert notes.notes_for(FIVE_G)[0].tags == ("5g", "telecom")
     window.show_node("ict")
     completer = panel.tags_edit.completer()
     assert completer is not None
@@ -121,7 +121,7 @@ def test_note_snippets_are_escaped(body: str, query: str) -> None:
 
 
 def test_a_note_on_changed_wording_says_so(window: MainWindow, notes: InMemoryNotes) -> None:
-    notes.save(FIVE_G, None, "written against an older text", node_hash="0" * 64)
+    notes.add_note(FIVE_G, "written against an older text", node_hash="0" * 64)
     window.show_node(FIVE_G)
     panel = window.notes_panel
     assert panel.stale_label.isVisibleTo(window)
@@ -137,10 +137,10 @@ def test_a_note_on_changed_wording_says_so(window: MainWindow, notes: InMemoryNo
 def test_all_notes_lists_filters_and_jumps(
     window: MainWindow, notes: InMemoryNotes, check_model: ModelCheck
 ) -> None:
-    first = notes.save(FIVE_G, None, "5G note")
-    notes.set_tags(first.id, ["telecom"])
-    notes.save("green", None, "green note")
-    notes.save("gone/node", None, "orphan")
+    first = notes.add_note(FIVE_G, "5G note")
+    notes.set_note_tags(first.uuid, ["telecom"])
+    notes.add_note("green", "green note")
+    notes.add_note("gone/node", "orphan")
     QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     view = window.all_notes_view
     assert window.tabs.currentWidget() is view

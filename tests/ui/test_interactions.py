@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.notes_panel import NotesPanel
-from fypdesk.ui.notes_port import InMemoryNotes
 from fypdesk.ui.search import HtmlDelegate
+from tests.fake_notes import InMemoryNotes
 
 FIVE_G = "ict/targets/5g-usage-rate"
 
@@ -80,8 +80,8 @@ def test_tags_added_elsewhere_are_offered_when_the_field_is_entered(
     window: MainWindow, notes: InMemoryNotes
 ) -> None:
     window.show_node(FIVE_G)
-    note = notes.save("green", None, "imported")
-    notes.set_tags(note.id, ["imported-tag"])  # as an import would, behind the panel's back
+    note = notes.add_note("green", "imported")
+    notes.set_note_tags(note.uuid, ["imported-tag"])  # as an import would, behind the panel's back
     panel = window.notes_panel
     panel.tags_edit.setFocus()
     QApplication.processEvents()

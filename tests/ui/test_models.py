@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QModelIndex, Qt
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import QuantityRole
+from fypdesk.domain.notes import Note
 from fypdesk.ui.notes_panel import NotesListModel
-from fypdesk.ui.notes_port import NoteHit, NoteView
 from fypdesk.ui.quantity_model import (
     Columns,
     QuantityTableModel,
@@ -17,6 +19,8 @@ from fypdesk.ui.quantity_model import (
 from fypdesk.ui.quantity_proxy import QuantityFilterProxy
 from fypdesk.ui.search import ResultRow, SearchResultsModel
 from tests.ui.conftest import ModelCheck
+
+_WHEN = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def test_quantity_model_passes_the_model_tester(
@@ -37,10 +41,10 @@ def test_quantity_model_passes_the_model_tester(
 
 def test_notes_and_search_models_pass_the_model_tester(check_model: ModelCheck) -> None:
     notes = NotesListModel()
-    notes.set_notes([NoteView("n1", "ict", "first line\nsecond", ("5g",))])
+    notes.set_notes([Note("n1", "ict", "first line\nsecond", ("5g",), _WHEN, _WHEN)])
     check_model(notes)
     assert notes.index(0).data() == "first line  #5g"
-    notes.replace_note(NoteView("n2", "ict", ""))
+    notes.replace_note(Note("n2", "ict", "", (), _WHEN, _WHEN))
     check_model(notes)
     results = SearchResultsModel()
     results.set_rows([ResultRow("ict", "<b>ICT</b>", "an <b>ICT</b> snippet", False, "Plan")])
@@ -48,4 +52,3 @@ def test_notes_and_search_models_pass_the_model_tester(check_model: ModelCheck) 
     assert results.index(0).data(Qt.ItemDataRole.AccessibleTextRole) == "ICT"
     assert results.index(0).data().startswith("<b>Plan:</b> <b>ICT</b>")
     assert results.rowCount(QModelIndex()) == 1
-    _ = NoteHit

@@ -18,39 +18,46 @@ from pytestqt.qtbot import QtBot
 from fypdesk import db
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import NotesUnavailableError
-from fypdesk.notes import maintenance
-from fypdesk.notes.maintenance import MaintenanceStep
-from fypdesk.notes.store import check_notes
+from fypdesk.notes.sqlite import maintenance
+from fypdesk.notes.sqlite.backend import SqliteNotes
+from fypdesk.notes.sqlite.maintenance import MaintenanceStep
+from fypdesk.notes.sqlite.store import check_notes
 from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.deferred_notes import DeferredNotes
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import DeferredNotes
-from fypdesk.ui.notes_store_adapter import IdleMaintenance, StoreNotes
+from fypdesk.ui.notes_upkeep import IdleMaintenance, keep_tidy
 from tests.ui.conftest import FakeDialogs, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
 
 
-OpenStore = Callable[[int], StoreNotes]
+OpenStore = Callable[[int], SqliteNotes]
+#: The upkeep of each store the fixture opened.
+_UPKEEPS: dict[int, IdleMaintenance] = {}
 
 
 @pytest.fixture
 def open_store(data_dir: Path) -> Iterator[OpenStore]:
     """Opens the store in the data folder with an idle delay (ms); closed after the test."""
-    opened: list[StoreNotes] = []
+    opened: list[SqliteNotes] = []
 
-    def _open(idle_delay_ms: int) -> StoreNotes:
-        store = StoreNotes.open(data_dir / "notes.db", idle_delay_ms=idle_delay_ms)
+    def _open(idle_delay_ms: int) -> SqliteNotes:
+        store = SqliteNotes.open(data_dir / "notes.db")
+        upkeep = keep_tidy(store, idle_delay_ms)
+        assert upkeep is not None  # there is a Qt application
+        _UPKEEPS[id(store)] = upkeep
         opened.append(store)
         return store
 
     yield _open
     for store in opened:
         store.close()
+        _UPKEEPS.pop(id(store))
 
 
 def _window(
     qtbot: QtBot,
-    store: StoreNotes,
+    store: SqliteNotes,
     content: ContentRepository,
     dialogs: FakeDialogs,
     settings_path: Path,
@@ -63,12 +70,11 @@ def _window(
     return window
 
 
-def _upkeep(store: StoreNotes) -> IdleMaintenance:
-    assert store.maintenance is not None
-    return store.maintenance
+def _upkeep(store: SqliteNotes) -> IdleMaintenance:
+    return _UPKEEPS[id(store)]
 
 
-def _segments(store: StoreNotes) -> dict[str, int]:
+def _segments(store: SqliteNotes) -> dict[str, int]:
     connection = sqlite3.connect(db.sqlite_uri(store.path, mode="ro"), uri=True)
     try:
         return maintenance.segment_counts(connection)
@@ -111,11 +117,11 @@ def test_typed_saves_are_tidied_once_the_user_pauses(
 def test_every_write_puts_the_upkeep_off(qtbot: QtBot, open_store: OpenStore) -> None:
     store = open_store(1500)
     upkeep = _upkeep(store)
-    note = store.save(FIVE_G, None, "first")
+    note = store.add_note(FIVE_G, "first")
     with qtbot.assertNotEmitted(upkeep.stepped, wait=0):
         for i in range(10):  # a save every 0.1 s for a second: never 1.5 s without a write
             qtbot.wait(100)
-            note = store.save(FIVE_G, note.id, f"first, then {i}")
+            note = store.save_note(note.uuid, f"first, then {i}")
             assert upkeep.active
     with qtbot.waitSignal(upkeep.caught_up, timeout=10_000):
         pass
@@ -153,17 +159,17 @@ def test_a_write_from_a_worker_thread_arms_the_upkeep_on_its_own_thread(
 
     store = open_store(60_000)
     saved: list[str] = []
-    worker = threading.Thread(target=lambda: saved.append(store.save(FIVE_G, None, "x").id))
+    worker = threading.Thread(target=lambda: saved.append(store.add_note(FIVE_G, "x").uuid))
     worker.start()
     worker.join()
     qtbot.wait(50)  # the queued write is delivered (without a warning from Qt)
-    assert [note.id for note in store.notes_for(FIVE_G)] == saved
+    assert [note.uuid for note in store.notes_for(FIVE_G)] == saved
 
 
 def test_closing_the_store_stops_the_upkeep(qtbot: QtBot, open_store: OpenStore) -> None:
     store = open_store(50)
     upkeep = _upkeep(store)
-    store.save(FIVE_G, None, "written, then the window closes")
+    store.add_note(FIVE_G, "written, then the window closes")
     store.close()
     assert not upkeep.active
     upkeep.postpone()  # a write queued by a worker just before the close
@@ -184,7 +190,7 @@ def test_a_failing_upkeep_is_logged_and_waits_for_the_next_write(
     upkeep = IdleMaintenance(run_step, idle_delay_ms=10)
     upkeep.postpone()
     with (
-        caplog.at_level(logging.WARNING, logger="fypdesk.ui.notes_store_adapter"),
+        caplog.at_level(logging.WARNING, logger="fypdesk.ui.notes_upkeep"),
         qtbot.waitSignal(upkeep.caught_up, timeout=5000),
     ):
         pass
@@ -194,9 +200,9 @@ def test_a_failing_upkeep_is_logged_and_waits_for_the_next_write(
 
 def test_back_up_now_tidies_the_store_first(qtbot: QtBot, open_store: OpenStore) -> None:
     store = open_store(60_000)
-    note = store.save(FIVE_G, None, "backed up")
+    note = store.add_note(FIVE_G, "backed up")
     for i in range(12):
-        note = store.save(FIVE_G, note.id, f"backed up, version {i}")
+        note = store.save_note(note.uuid, f"backed up, version {i}")
     assert store.repository.upkeep_pending
     info = store.backup_now()
     assert not store.repository.upkeep_pending

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from fypdesk.domain.notes import BackupInfo, RecoveryReport
-from fypdesk.notes import backup
+from fypdesk.notes.sqlite import backup
 from fypdesk.ui.app import recovery_message
 
 FIVE_G = "ict/targets/5g-usage-rate"

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -19,15 +20,16 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
-from fypdesk.domain.notes import BackupInfo, NotesUnavailableError
-from fypdesk.notes import backup
+from fypdesk.domain.notes import BackupInfo, Note, NoteNotFoundError, NotesUnavailableError
+from fypdesk.notes.sqlite import backup
+from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.deferred_notes import DeferredNotes
 from fypdesk.ui.main_window import MainWindow
 from fypdesk.ui.navigator_model import NodeRoles
 from fypdesk.ui.notes_file_actions import NotesFileActions
-from fypdesk.ui.notes_port import DeferredNotes, InMemoryNotes, NoteView
-from fypdesk.ui.notes_store_adapter import StoreNotes
 from fypdesk.ui.settings import UiSettings
+from tests.fake_notes import InMemoryNotes
 from tests.ui.conftest import FakeDialogs, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -42,18 +44,18 @@ class StoreWindows:
     dialogs: FakeDialogs
     data_dir: Path
     settings_path: Path
-    stores: list[StoreNotes] = field(default_factory=list)
+    stores: list[SqliteNotes] = field(default_factory=list)
 
     @property
     def db_path(self) -> Path:
         return self.data_dir / "notes.db"
 
-    def open_store(self) -> StoreNotes:
-        store = StoreNotes.open(self.db_path)
+    def open_store(self) -> SqliteNotes:
+        store = SqliteNotes.open(self.db_path)
         self.stores.append(store)
         return store
 
-    def window(self, store: StoreNotes, select: str | None = None) -> MainWindow:
+    def window(self, store: SqliteNotes, select: str | None = None) -> MainWindow:
         """A window shown over ``store``; the store is handed over once it is on screen."""
         window, notes = self.shown_without_store(select)
         attach_store(window, notes, store, self.content, self.dialogs, self._settings())
@@ -92,22 +94,23 @@ def _file_actions(window: MainWindow) -> NotesFileActions:
 def test_adapter_round_trip(windows: StoreWindows) -> None:
     store = windows.open_store()
     try:
-        note = store.save(FIVE_G, None, "first words", node_hash="a" * 64)
-        note = store.save(FIVE_G, note.id, "first words, more")
-        tagged = store.set_tags(note.id, [" telecom ", "", "5g", "telecom"])
+        note = store.add_note(FIVE_G, "first words", node_hash="a" * 64)
+        note = store.save_note(note.uuid, "first words, more")
+        tagged = store.set_note_tags(note.uuid, [" telecom ", "5g", "telecom"])
         assert tagged.tags == ("5g", "telecom")
-        other = store.save("green", None, "green note")
-        assert store.toggle_star(FIVE_G) is True
-        assert store.toggle_follow_up("green") is True
-        assert store.toggle_follow_up("green") is False
-        assert dict(store.counts_by_node()) == {FIVE_G: 1, "green": 1}
-        assert list(store.tags()) == ["5g", "telecom"]
+        other = store.add_note("green", "green note")
+        assert store.toggle_marks(FIVE_G, star=True).starred is True
+        assert store.toggle_marks("green", follow_up=True).follow_up is True
+        assert store.toggle_marks("green", follow_up=True).follow_up is False
+        assert dict(store.note_counts_by_node()) == {FIVE_G: 1, "green": 1}
+        assert [tag.name for tag in store.tags()] == ["5g", "telecom"]
         hits = store.search("more", limit=5)
-        assert [(h.note_id, h.node_id) for h in hits] == [(note.id, FIVE_G)]
-        assert "<b>" in hits[0].snippet
+        assert [(h.uuid, h.node_id) for h in hits] == [(note.uuid, FIVE_G)]
+        assert "<b>" in hits[0].snippet_html
         assert store.search("(x NEAR", limit=5) == ()
-        store.delete(other.id)
-        store.delete(other.id)  # already gone: nothing to do, no error
+        store.delete_note(other.uuid)
+        with pytest.raises(NoteNotFoundError):  # the panel takes "already gone" as done
+            store.delete_note(other.uuid)
     finally:
         store.close()
     again = windows.open_store()
@@ -118,7 +121,7 @@ def test_adapter_round_trip(windows: StoreWindows) -> None:
             ("5g", "telecom"),
             "a" * 64,
         )
-        assert [n.id for n in again.all_notes()] == [note.id]
+        assert [n.uuid for n in again.all_notes()] == [note.uuid]
         assert again.starred_ids() == {FIVE_G} and again.follow_up_ids() == frozenset()
     finally:
         again.close()
@@ -145,7 +148,7 @@ def test_the_store_arriving_after_the_first_paint_keeps_what_was_typed(
     windows: StoreWindows, dialogs: FakeDialogs
 ) -> None:
     earlier = windows.open_store()
-    earlier.save(FIVE_G, None, "written last week")
+    earlier.add_note(FIVE_G, "written last week")
     earlier.close()
     window, notes = windows.shown_without_store(select=FIVE_G)
     panel = window.notes_panel
@@ -298,12 +301,17 @@ class _FullDisk(InMemoryNotes):
 
     full = True
 
-    def save(
-        self, node_id: str, note_id: str | None, body: str, node_hash: str | None = None
-    ) -> NoteView:
+    def add_note(self, node_id: str, body: str, **options: Any) -> Note:
+        self._refuse_when_full()
+        return super().add_note(node_id, body, **options)
+
+    def save_note(self, note_uuid: str, body: str, **options: Any) -> Note:
+        self._refuse_when_full()
+        return super().save_note(note_uuid, body, **options)
+
+    def _refuse_when_full(self) -> None:
         if self.full:
             raise NotesUnavailableError("cannot save to the notes database: disk is full")
-        return super().save(node_id, note_id, body, node_hash)
 
 
 def test_a_refused_save_keeps_the_text_and_says_so(
@@ -348,7 +356,7 @@ def test_a_tag_with_a_comma_is_not_split_by_focusing_the_tags_field(
 
 
 def test_typing_into_a_note_another_process_deleted_is_kept(windows: StoreWindows) -> None:
-    from fypdesk.notes.store import open_notes
+    from fypdesk.notes.sqlite.store import open_notes
 
     store = windows.open_store()
     window = windows.window(store, select=FIVE_G)
@@ -358,10 +366,12 @@ def test_typing_into_a_note_another_process_deleted_is_kept(windows: StoreWindow
     (note,) = store.notes_for(FIVE_G)
     elsewhere = open_notes(windows.db_path, auto_backup=False)  # e.g. `fypdesk notes rm`
     try:
-        elsewhere.delete_note(note.id)
+        elsewhere.delete_note(note.uuid)
     finally:
         elsewhere.close()
     QTest.keyClicks(panel.editor, " and more")
     panel.flush()
     assert panel.status_label.text() == "Saved"
-    assert [(n.id, n.body) for n in store.notes_for(FIVE_G)] == [(note.id, "first words and more")]
+    assert [(n.uuid, n.body) for n in store.notes_for(FIVE_G)] == [
+        (note.uuid, "first words and more")
+    ]

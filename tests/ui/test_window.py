@@ -242,7 +242,7 @@ def test_typed_note_is_autosaved(window: MainWindow, qtbot: QtBot, notes: object
     with qtbot.waitSignal(panel.note_saved, timeout=2000) as saved:
         QTest.keyClicks(panel.editor, "Check the 56% against MIIT data")
     assert saved.args[0].body == "Check the 56% against MIIT data"
-    from fypdesk.ui.notes_port import InMemoryNotes
+    from tests.fake_notes import InMemoryNotes
 
     assert isinstance(notes, InMemoryNotes)
     assert [n.body for n in notes.notes_for(FIVE_G)] == ["Check the 56% against MIIT data"]
@@ -258,7 +258,7 @@ def test_typed_note_is_autosaved(window: MainWindow, qtbot: QtBot, notes: object
 def test_note_is_saved_on_selection_change_and_close(
     make_window: WindowFactory, qtbot: QtBot, notes: object
 ) -> None:
-    from fypdesk.ui.notes_port import InMemoryNotes
+    from tests.fake_notes import InMemoryNotes
 
     assert isinstance(notes, InMemoryNotes)
     window = make_window(select="ict")
@@ -271,7 +271,7 @@ def test_note_is_saved_on_selection_change_and_close(
 
 
 def test_star_and_follow_up(window: MainWindow, qtbot: QtBot, notes: object) -> None:
-    from fypdesk.ui.notes_port import InMemoryNotes
+    from tests.fake_notes import InMemoryNotes
 
     assert isinstance(notes, InMemoryNotes)
     window.show_node(FIVE_G)

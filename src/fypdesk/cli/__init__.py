@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from fypdesk import __version__
+from fypdesk.cli.context import CommandContext
 from fypdesk.domain.errors import FypdeskError
 
 PROG = "fypdesk"
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(gui_only=_opens_the_window(arguments))
     args = parser.parse_args(arguments)
-    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    handler: Callable[[CommandContext], int] | None = getattr(args, "handler", None)
     if handler is None:
         if args.command is None:
             # No command: open the window, as a double-clicked app would.
@@ -88,7 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unknown command {args.command!r}")
     try:
         _check_text_arguments(args)
-        code = handler(args)
+        with CommandContext(args) as context:  # what the command opens, it closes
+            code = handler(context)
         if sys.stdout is not None:
             sys.stdout.flush()  # surface a closed pipe here, not at interpreter exit
         return code

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from fypdesk import paths
 from fypdesk.cli import output
+from fypdesk.cli.context import CommandContext
 from fypdesk.cli.output import visible
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
@@ -93,19 +94,14 @@ def bounded_int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def open_content(args: argparse.Namespace) -> ContentRepository:
-    """The content database named by ``--content``, or the bundled one."""
-    path: Path = args.content if args.content is not None else paths.bundled_content_path()
-    return ContentRepository.open(path)
-
-
 def _base_year(repository: ContentRepository) -> int:
     return repository.briefing().period_start - 1
 
 
-def run_plans(args: argparse.Namespace) -> int:
+def run_plans(ctx: CommandContext) -> int:
     """``fypdesk plans``."""
-    repository = open_content(args)
+    args = ctx.args
+    repository = ctx.content()
     plans = repository.plans()
     if args.format == "json":
         output.write_json([plan_record(plan) for plan in plans])
@@ -124,9 +120,10 @@ def run_plans(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_show(args: argparse.Namespace) -> int:
+def run_show(ctx: CommandContext) -> int:
     """``fypdesk show ID``."""
-    repository = open_content(args)
+    args = ctx.args
+    repository = ctx.content()
     detail = repository.detail(args.id)
     base_year = _base_year(repository)
     if args.format == "json":
@@ -160,9 +157,10 @@ def _detail_lines(detail: NodeDetail) -> list[str]:
     return lines
 
 
-def run_quantities(args: argparse.Namespace) -> int:
+def run_quantities(ctx: CommandContext) -> int:
     """``fypdesk targets`` and ``fypdesk figures``."""
-    repository = open_content(args)
+    args = ctx.args
+    repository = ctx.content()
     role: QuantityRole = args.role
     quantities = repository.quantities(role, args.plan)
     base_year = _base_year(repository)
@@ -199,9 +197,10 @@ def _quantity_table(quantities: tuple[Quantity, ...]) -> list[str]:
     return output.table(headers, rows, wrap_column=1)
 
 
-def run_search(args: argparse.Namespace) -> int:
+def run_search(ctx: CommandContext) -> int:
     """``fypdesk search QUERY``."""
-    repository = open_content(args)
+    args = ctx.args
+    repository = ctx.content()
     hits = repository.search(args.query, limit=args.limit)
     if args.format == "json":
         output.write_json([hit_record(hit) for hit in hits])
@@ -219,8 +218,9 @@ def run_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_build(args: argparse.Namespace) -> int:
+def run_build(ctx: CommandContext) -> int:
     """``fypdesk build-db``: validate the source and write the database."""
+    args = ctx.args
     from fypdesk.content.build import build_database
 
     source_dir: Path = args.source_dir or paths.default_source_dir()

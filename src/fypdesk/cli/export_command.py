@@ -12,15 +12,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from fypdesk.cli import output
-from fypdesk.cli.content_commands import open_content
-from fypdesk.cli.notes_commands import existing_notes_store, notes_db_path, notes_store
+from fypdesk.cli.context import CommandContext
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import (
     Annotations,
-    BriefNote,
     BriefOptions,
     BriefScope,
     BriefSpec,
@@ -32,17 +30,13 @@ from fypdesk.domain.notes import SavedBrief
 from fypdesk.domain.saved_brief import (
     InvalidBriefNameError,
     InvalidSavedBriefError,
-    brief_note,
     check_brief_name,
     saved_brief,
     spec_from_saved_brief,
 )
 from fypdesk.export.compose import BriefContent, compose
 from fypdesk.export.write import atomic_write
-from fypdesk.notes.reader import SnapshotUnavailableError, read_snapshot
-
-if TYPE_CHECKING:
-    from fypdesk.notes.repository import NotesRepository
+from fypdesk.notes.interface import NotesStore, brief_annotations
 
 FORMATS = (".pdf", ".md")
 
@@ -199,58 +193,29 @@ def _given(value: _T | None, default: _T) -> _T:
     return default if value is None else value
 
 
-def load_annotations(args: argparse.Namespace) -> tuple[tuple[BriefNote, ...], frozenset[str]]:
+def load_annotations(ctx: CommandContext) -> Annotations:
     """The user's notes (every one, also those on items the content no longer has) and starred
-    node ids, from the notes store of ``--data-dir`` / ``$FYPDESK_DATA_DIR``.
-
-    Without a notes database there is nothing to read, and none is created. A damaged database
-    is repaired from its newest backup, with a message on stderr, as every notes command does.
-
-    The notes are read directly with ``sqlite3`` (:mod:`fypdesk.notes.reader`, no SQLAlchemy or
-    Alembic to import) whenever opening the full store would only have read them; otherwise
-    (another schema revision, damage, a backup due, any error) the full store opens as before.
-    """
-    try:
-        snapshot = read_snapshot(notes_db_path(args))
-    except SnapshotUnavailableError:
-        pass  # the full store below migrates, repairs, backs up or explains, as it always did
-    else:
-        if snapshot is None:
-            return (), frozenset()
-        return tuple(brief_note(note) for note in snapshot.notes), snapshot.starred
-    with existing_notes_store(args) as repository:
-        if repository is None:
-            return (), frozenset()
-        return annotations_in(repository)
+    node ids, read as :meth:`CommandContext.notes_to_read` reads them; none without a notes
+    database (and none is created)."""
+    notes = ctx.notes_to_read()
+    return Annotations() if notes is None else brief_annotations(notes)
 
 
-def annotations_in(repository: NotesRepository) -> tuple[tuple[BriefNote, ...], frozenset[str]]:
-    """Every note and every starred node id in an open notes store, as a brief takes them."""
-    # All notes, unfiltered: the scope and the notes option choose among them in composition,
-    # and detached notes (their node gone after a content update) get their own section there.
-    notes = tuple(brief_note(note) for note in repository.all_notes())
-    return notes, repository.marks.starred_ids()
-
-
-def load_saved_spec(args: argparse.Namespace, name: str) -> BriefSpec:
-    """The specification of the saved brief ``name``.
+def load_saved_spec(notes: NotesStore | None, name: str) -> BriefSpec:
+    """The specification of the saved brief ``name`` in ``notes``.
 
     Raises:
         UnknownBriefError: no brief of that name (also when there is no notes database yet).
         InvalidSavedBriefError: the stored brief is malformed.
     """
-    with existing_notes_store(args) as repository:
-        found = None if repository is None else _saved_briefs(repository).get(name)
+    found = None if notes is None else _saved_briefs(notes).get(name)
     if found is None:
         raise UnknownBriefError(name)
     return spec_from_saved_brief(found)
 
 
-def _saved_briefs(repository: NotesRepository) -> dict[str, SavedBrief]:
-    # Read all (a user has a handful) rather than get(): get() reports a missing name as a plain
-    # NotesError, not told apart by type from the store's other failures, and a missing name
-    # needs its own message pointing to 'fypdesk briefs'.
-    return {brief.name: brief for brief in repository.briefs.all()}
+def _saved_briefs(notes: NotesStore) -> dict[str, SavedBrief]:
+    return {brief.name: brief for brief in notes.saved_briefs()}
 
 
 def load_content(repository: ContentRepository) -> BriefContent:
@@ -263,8 +228,9 @@ def load_content(repository: ContentRepository) -> BriefContent:
     )
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """``fypdesk export OUT``."""
+def run_export(ctx: CommandContext) -> int:
+    """``fypdesk export OUT``: the content and the notes are each opened once."""
+    args = ctx.args
     out: Path = args.out
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
@@ -277,15 +243,17 @@ def run_export(args: argparse.Namespace) -> int:
             check_brief_name(args.save_brief)
         except InvalidBriefNameError as exc:
             raise FypdeskError(f"--save-brief: {exc}") from None
-    base = load_saved_spec(args, args.brief) if args.brief is not None else None
+    # Saving a brief writes: then the full store serves the saved brief and the notes too (a
+    # store that does not exist yet is created only once the file is written).
+    store = ctx.notes() if args.save_brief is not None and ctx.notes_path.exists() else None
+    if args.brief is not None:
+        store = store or ctx.existing_notes()
+        base = load_saved_spec(store, args.brief)
+    else:
+        base = None
     spec = spec_from_args(args, base)
-    repository = open_content(args)
-    try:
-        content = load_content(repository)
-    finally:
-        repository.close()
-    notes, starred = load_annotations(args)
-    document = compose(spec, content, Annotations(notes, starred))
+    content = load_content(ctx.content())
+    document = compose(spec, content, load_annotations(ctx))
     counts = document.counts
     if suffix == ".pdf":
         from fypdesk.export.pdf import render_pdf  # reportlab loads here, and only here
@@ -304,18 +272,17 @@ def run_export(args: argparse.Namespace) -> int:
     ]
     if args.save_brief is not None:
         # Saved only after the file is written: a brief that could not be exported is not kept.
-        with notes_store(args) as store:
-            store.briefs.save(saved_brief(args.save_brief, spec))
+        ctx.notes().save_brief(saved_brief(args.save_brief, spec))
         report.append(f"Saved the brief as {output.visible(args.save_brief)!r}.")
     output.write_lines(report)
     return 0
 
 
-def run_briefs(args: argparse.Namespace) -> int:
+def run_briefs(ctx: CommandContext) -> int:
     """``fypdesk briefs [--format text|json]``."""
-    with existing_notes_store(args) as repository:
-        briefs = () if repository is None else repository.briefs.all()
-    if args.format == "json":
+    notes = ctx.existing_notes()
+    briefs = () if notes is None else notes.saved_briefs()
+    if ctx.args.format == "json":
         output.write_json([_brief_record(brief) for brief in briefs])
         return 0
     if not briefs:

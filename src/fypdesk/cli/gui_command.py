@@ -6,6 +6,8 @@ import argparse
 import re
 from pathlib import Path
 
+from fypdesk.cli.context import CommandContext
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``gui`` command."""
@@ -48,8 +50,8 @@ def _shown(text: str) -> str:
     return visible(text)
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(ctx: CommandContext) -> int:
     """Open the window (imports Qt only now)."""
     from fypdesk.ui.app import run
 
-    return run(args)
+    return run(ctx.args, content_path=ctx.content_path, notes_path=ctx.notes_path)

@@ -1,8 +1,9 @@
 """Commands on the user's notes: notes add/list/edit/rm/export/import, star, unstar, tags,
 backup, restore and check.
 
-The notes store (SQLAlchemy, Alembic) is imported inside the handlers only: every command's parser
-is built at start-up, and ``fypdesk targets`` must not pay for the notes machinery.
+The notes store (SQLAlchemy, Alembic) is opened through the command's
+:class:`~fypdesk.cli.context.CommandContext`, and only by the handlers that need it: every
+command's parser is built at start-up, and ``fypdesk targets`` must not pay for the notes machinery.
 """
 
 from __future__ import annotations
@@ -11,22 +12,17 @@ import argparse
 import os
 import sqlite3
 import stat
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from fypdesk import db, paths
+from fypdesk import db
 from fypdesk.cli import output
-from fypdesk.cli.content_commands import open_content
+from fypdesk.cli.context import CommandContext
 from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
-from fypdesk.domain.notes import Note, NotesError, RecoveryReport, node_text_hash
-
-if TYPE_CHECKING:
-    from fypdesk.notes.repository import NotesRepository
+from fypdesk.domain.notes import Note, NotesError, node_text_hash
 
 
 class CheckFailedError(FypdeskError):
@@ -86,53 +82,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
 
 
-def notes_db_path(args: argparse.Namespace) -> Path:
-    """The notes database of ``--data-dir`` / ``$FYPDESK_DATA_DIR`` / the user data folder."""
-    # Built from paths, not the store: asking where the notes are must not import SQLAlchemy.
-    return paths.user_data_dir(args.data_dir) / paths.NOTES_DB_NAME
-
-
-def _report_recovery(report: RecoveryReport) -> None:
-    if sys.stderr is not None:
-        print(f"fypdesk: warning: {output.visible(report.message())}", file=sys.stderr)
-
-
-@contextmanager
-def notes_store(
-    args: argparse.Namespace, *, auto_backup: bool = True, read_only: bool = False
-) -> Iterator[NotesRepository]:
-    """The user's notes store, created if missing, repaired and migrated as needed; closed after.
-
-    A repair of a damaged database is reported on stderr.
-    """
-    from fypdesk.notes import store
-
-    if read_only:  # the notes can still be read (and copied elsewhere) from a full disk
-        repository = store.open_notes_to_read(notes_db_path(args), on_recovery=_report_recovery)
-    else:
-        repository = store.open_notes(
-            notes_db_path(args), on_recovery=_report_recovery, auto_backup=auto_backup
-        )
-    try:
-        yield repository
-    finally:
-        repository.close()
-
-
-@contextmanager
-def existing_notes_store(args: argparse.Namespace) -> Iterator[NotesRepository | None]:
-    """The user's notes store as :func:`notes_store` opens it, or ``None`` when there is none yet.
-
-    For commands that only read notes (``export``, ``briefs``): a user who never wrote a note must
-    not find an empty database, and a data folder, left behind by reading.
-    """
-    if not notes_db_path(args).exists():
-        yield None
-        return
-    with notes_store(args, read_only=True) as repository:
-        yield repository
-
-
 def _node_hash(content: ContentRepository, node_id: str) -> str:
     if not content.has_node(node_id):
         raise UnknownNodeError(node_id)
@@ -149,22 +98,20 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else "--"
 
 
-def run_add(args: argparse.Namespace) -> int:
+def run_add(ctx: CommandContext) -> int:
     """``fypdesk notes add ID TEXT [--tag T]...``."""
-    content = open_content(args)
-    node_hash = _node_hash(content, args.id)
-    with notes_store(args) as notes:
-        note = notes.add_note(args.id, _text(args.text), tags=args.tag, node_hash=node_hash)
+    args = ctx.args
+    node_hash = _node_hash(ctx.content(), args.id)
+    note = ctx.notes().add_note(args.id, _text(args.text), tags=args.tag, node_hash=node_hash)
     output.write_lines([f"Added note {note.uuid} on {output.visible(note.node_id)}."])
     return 0
 
 
-def run_list(args: argparse.Namespace) -> int:
+def run_list(ctx: CommandContext) -> int:
     """``fypdesk notes list``."""
-    content = open_content(args)
+    args, content = ctx.args, ctx.content()
     content.check_plan(args.plan)
-    with notes_store(args, read_only=True) as notes:
-        found = notes.all_notes(tag=args.tag, plan=args.plan, node=args.node)
+    found = ctx.notes(read_only=True).all_notes(tag=args.tag, plan=args.plan, node=args.node)
     existing = content.existing_ids(note.node_id for note in found)
     if args.format == "json":
         output.write_json([_note_record(note, note.node_id not in existing) for note in found])
@@ -185,7 +132,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def _note_record(note: Note, detached: bool) -> dict[str, object]:
-    from fypdesk.notes.schema import format_time
+    from fypdesk.notes.sqlite.schema import format_time
 
     return {
         "id": note.uuid,
@@ -198,49 +145,35 @@ def _note_record(note: Note, detached: bool) -> dict[str, object]:
     }
 
 
-def run_edit(args: argparse.Namespace) -> int:
+def run_edit(ctx: CommandContext) -> int:
     """``fypdesk notes edit UUID TEXT``."""
-    with notes_store(args) as notes:
-        note = notes.save_note(args.uuid, _text(args.text))
+    note = ctx.notes().save_note(ctx.args.uuid, _text(ctx.args.text))
     output.write_lines([f"Saved note {output.visible(note.uuid)}."])
     return 0
 
 
-def run_rm(args: argparse.Namespace) -> int:
+def run_rm(ctx: CommandContext) -> int:
     """``fypdesk notes rm UUID``."""
-    with notes_store(args) as notes:
-        notes.delete_note(args.uuid)
-    output.write_lines([f"Removed note {output.visible(args.uuid)}."])
+    ctx.notes().delete_note(ctx.args.uuid)
+    output.write_lines([f"Removed note {output.visible(ctx.args.uuid)}."])
     return 0
 
 
-def run_export(args: argparse.Namespace) -> int:
+def run_export(ctx: CommandContext) -> int:
     """``fypdesk notes export FILE.json|FILE.md``: a new file is private (``0600``: it holds
     the user's notes); a file written over keeps its permissions."""
-    from fypdesk.notes import exchange
-
-    path: Path = args.file
+    path: Path = ctx.args.file
     suffix = path.suffix.lower()
     if suffix not in {".json", ".md"}:
         raise NotesError(f"export to a .json or .md file, not {path.name!r}")
-    with notes_store(args, read_only=True) as notes:
-        if suffix == ".json":
-            with _private_new_file(path):
-                count = exchange.export_json(notes, path, notes.clock)
-        else:
-            from fypdesk.export.notes_markdown import write_notes_markdown
+    notes = ctx.notes(read_only=True)
+    if suffix == ".json":
+        with _private_new_file(path):
+            count = notes.export_json(path)
+    else:
+        from fypdesk.export.notes_markdown import export_notes_markdown
 
-            content = open_content(args)
-            found = notes.all_notes()
-            existing = content.existing_ids(note.node_id for note in found)
-            write_notes_markdown(
-                found,
-                path,
-                plan_titles={plan.slug: plan.title for plan in content.plans()},
-                node_titles={i: content.node(i).title for i in existing},
-                exported=notes.clock(),
-            )
-            count = len(found)
+        count = export_notes_markdown(notes, ctx.content(), path, notes.clock())
     output.write_lines([f"Exported {count} notes to {output.visible(str(path))}."])
     return 0
 
@@ -266,33 +199,28 @@ def _private_new_file(path: Path) -> Iterator[None]:
             path.chmod(kept)
 
 
-def run_import(args: argparse.Namespace) -> int:
+def run_import(ctx: CommandContext) -> int:
     """``fypdesk notes import FILE.json [--dry-run]``."""
-    from fypdesk.notes import exchange
-
-    with notes_store(args) as notes:
-        report = exchange.import_json(notes, args.file, dry_run=args.dry_run)
+    report = ctx.notes().import_json(ctx.args.file, dry_run=ctx.args.dry_run)
     prefix = "Dry run, nothing changed: " if report.dry_run else "Imported: "
     output.write_lines([prefix + report.summary() + "."])
     return 0
 
 
-def run_star(args: argparse.Namespace) -> int:
+def run_star(ctx: CommandContext) -> int:
     """``fypdesk star ID`` and ``fypdesk unstar ID``."""
-    content = open_content(args)
-    if not content.has_node(args.id):
+    args = ctx.args
+    if not ctx.content().has_node(args.id):
         raise UnknownNodeError(args.id)
-    with notes_store(args) as notes:
-        notes.marks.set(args.id, starred=args.starred)
+    ctx.notes().set_marks(args.id, starred=args.starred)
     output.write_lines([f"{'Starred' if args.starred else 'Unstarred'} {output.visible(args.id)}."])
     return 0
 
 
-def run_tags(args: argparse.Namespace) -> int:
+def run_tags(ctx: CommandContext) -> int:
     """``fypdesk tags``."""
-    with notes_store(args, read_only=True) as notes:
-        tags = notes.tags()
-        counts = notes.tag_counts()
+    notes = ctx.notes(read_only=True)
+    tags, counts = notes.tags(), notes.tag_counts()
     if not tags:
         output.write_lines(["No tags."])
         return 0
@@ -301,26 +229,20 @@ def run_tags(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_backup(args: argparse.Namespace) -> int:
+def run_backup(ctx: CommandContext) -> int:
     """``fypdesk backup``."""
-    from fypdesk.notes import store
-
-    path = notes_db_path(args)
-    with notes_store(args, auto_backup=False):
-        pass  # opening repairs and migrates first, so the backup is of a healthy current file
-    info = store.backup_now(path)
+    # Opening repairs and migrates first, so the backup is of a healthy current file.
+    info = ctx.notes(auto_backup=False).backup_now()
     output.write_lines([f"Backed up the notes to {output.visible(str(info.path))}."])
     return 0
 
 
-def run_restore(args: argparse.Namespace) -> int:
+def run_restore(ctx: CommandContext) -> int:
     """``fypdesk restore [BACKUP]``."""
-    from fypdesk.notes import store
+    from fypdesk.notes.sqlite import store
 
-    path = notes_db_path(args)
-    info = store.restore(path, args.backup)
-    with notes_store(args):
-        pass  # bring an older backup's schema up to date now rather than at the next command
+    info = store.restore(ctx.notes_path, ctx.args.backup)
+    ctx.notes()  # bring an older backup's schema up to date now rather than at the next command
     taken = info.taken.strftime("%Y-%m-%d %H:%M UTC")
     output.write_lines(
         [
@@ -331,15 +253,13 @@ def run_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_check(args: argparse.Namespace) -> int:
+def run_check(ctx: CommandContext) -> int:
     """``fypdesk check``: both databases, the search indexes, foreign keys, detached notes."""
-    from fypdesk.notes import store
-
-    content = open_content(args)
+    content = ctx.content()
     problems = _content_problems(content.path)
-    with notes_store(args) as notes:
-        problems += store.check_notes(notes)
-        detached = notes.detached_notes(content.existing_ids)
+    notes = ctx.notes()
+    problems += notes.check()
+    detached = notes.detached_notes(content.existing_ids)
     lines = [
         f"Content: {output.visible(str(content.path))}",
         f"Notes:   {output.visible(str(notes.path))}",

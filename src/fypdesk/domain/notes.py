@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+import re
+import unicodedata
+import uuid as uuid_module
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -53,6 +56,83 @@ def plan_of(node_id: str) -> str | None:
     if node_id == "briefing" or not node_id:
         return None
     return node_id.split("/", 1)[0]
+
+
+# -- the rules every notes backend enforces ----------------------------------------------------
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def is_colour(text: str) -> bool:
+    """Whether ``text`` is a ``#rrggbb`` colour."""
+    return _COLOUR.fullmatch(text) is not None
+
+
+def new_note_uuid() -> str:
+    """A fresh note identity (the window may create one before the first autosave)."""
+    return str(uuid_module.uuid4())
+
+
+def normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
+    """Tag names trimmed, de-duplicated and sorted.
+
+    Raises:
+        NotesError: an empty name, or one with control characters.
+    """
+    result = set()
+    for name in names:
+        cleaned = name.strip()
+        if not cleaned:
+            raise NotesError("a tag name cannot be empty")
+        if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in cleaned):
+            raise NotesError(f"a tag name cannot contain control characters: {cleaned!r}")
+        if len(cleaned) > MAX_TAG_CHARS:
+            raise NotesError(f"a tag name cannot be longer than {MAX_TAG_CHARS} characters")
+        result.add(cleaned)
+    if len(result) > MAX_TAGS_PER_NOTE:
+        raise NotesError(f"a note can carry at most {MAX_TAGS_PER_NOTE} tags")
+    return tuple(sorted(result))
+
+
+def check_storable(body: str) -> None:
+    """Refuse a body that cannot be stored (unpaired surrogates) or is over the size limit.
+
+    Raises:
+        NotesError: with the reason.
+    """
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise NotesError(
+            "the note contains characters that cannot be stored (unpaired surrogates)"
+        ) from exc
+    if len(body) > MAX_BODY_CHARS:
+        raise NotesError(
+            f"the note is too long to store: {len(body):,} characters (at most"
+            f" {MAX_BODY_CHARS:,}); split it into several notes"
+        )
+
+
+def check_node_id(node_id: str) -> None:
+    """Refuse a node id no content can have: empty, over-long, or with control characters or
+    unpaired surrogates (ids come from imported files too, and are printed in terminals).
+
+    Raises:
+        NotesError: with the reason.
+    """
+    if not node_id:
+        raise NotesError("an item id cannot be empty")
+    if len(node_id) > MAX_NODE_ID_CHARS:
+        raise NotesError(f"an item id cannot be longer than {MAX_NODE_ID_CHARS} characters")
+    if any(unicodedata.category(ch) in {"Cc", "Cs", "Cf"} for ch in node_id):
+        raise NotesError(f"an item id cannot contain control characters: {node_id!r}")
+
+
+def check_uuid(note_uuid: str) -> None:
+    try:
+        uuid_module.UUID(note_uuid)
+    except ValueError:
+        raise NotesError(f"not a note id: {note_uuid!r}") from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import Note, plan_of
 from fypdesk.export.markdown import escape
 from fypdesk.export.text import clean, one_line
 from fypdesk.export.write import atomic_write
+from fypdesk.notes.interface import NotesReader
 
 _BACKTICKS = re.compile(r"`+")
 
@@ -105,3 +107,20 @@ def _code(text: str) -> str:
     if text.startswith("`") or text.endswith("`"):
         text = f" {text} "  # CommonMark strips one space each side of a padded span
     return f"{fence}{text}{fence}" if text else escape("(no id)")
+
+
+def export_notes_markdown(
+    notes: NotesReader, content: ContentRepository, path: Path, exported: datetime
+) -> int:
+    """Every note of ``notes`` to ``path`` as Markdown, titled from ``content`` (File → Export
+    notes… and ``fypdesk notes export FILE.md``); the number of notes written."""
+    found = notes.all_notes()
+    existing = content.existing_ids(note.node_id for note in found)
+    write_notes_markdown(
+        found,
+        path,
+        plan_titles={plan.slug: plan.title for plan in content.plans()},
+        node_titles={node_id: content.node(node_id).title for node_id in existing},
+        exported=exported,
+    )
+    return len(found)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk.domain.content import PlanSummary
-from fypdesk.ui.notes_port import NoteView
+from fypdesk.domain.notes import Note
 from fypdesk.ui.plan_combo import plan_combo
 from fypdesk.ui.roles import ItemRoles
 
@@ -50,7 +50,7 @@ NoteRoles = ItemRoles  # the name the views and tests use for this model's roles
 class NoteRow:
     """A note with the title and plan of its node (``detached``: the node no longer exists)."""
 
-    note: NoteView
+    note: Note
     item_title: str
     plan: str | None
     plan_title: str
@@ -221,7 +221,7 @@ class AllNotesView(QWidget):
 
     def set_notes(
         self,
-        notes: Sequence[NoteView],
+        notes: Sequence[Note],
         title_of: Callable[[str], str | None],
         tags: Sequence[str],
     ) -> None:

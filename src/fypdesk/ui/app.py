@@ -43,24 +43,25 @@ from fypdesk.content import checksum
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
+from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.brief_export import BriefExporter
 from fypdesk.ui.bundled_fonts import register_bundled_fonts
+from fypdesk.ui.deferred_notes import DeferredNotes
 from fypdesk.ui.dialogs import Dialogs, QtDialogs
 from fypdesk.ui.first_paint import after_first_paint
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import DeferredNotes, InMemoryNotes, NotesPort
 from fypdesk.ui.settings import UiSettings
 from fypdesk.ui.theme import apply_theme
 
 if TYPE_CHECKING:  # imported when the store opens, after the first paint
+    from fypdesk.notes.sqlite.backend import SqliteNotes
     from fypdesk.ui.notes_file_actions import NotesFileActions
-    from fypdesk.ui.notes_store_adapter import StoreNotes
 
 APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, *, content_path: Path, notes_path: Path) -> int:
     """Start the app; with ``--screenshot``, render once and exit.
 
     Raises:
@@ -71,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
     if not _display_available():
         _print_error("no display found; for headless use set QT_QPA_PLATFORM=offscreen")
         return 1
-    content_path: Path = args.content if args.content is not None else paths.bundled_content_path()
     screenshot: Path | None = args.screenshot
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         qInstallMessageHandler(_quiet_offscreen_messages)
@@ -90,19 +90,18 @@ def run(args: argparse.Namespace) -> int:
         check = checksum.BackgroundCheck(content_path)
     except ContentUnavailableError as exc:
         return _content_unavailable(exc, dialogs, screenshot=screenshot is not None)
-    opened: list[StoreNotes] = []
+    opened: list[SqliteNotes] = []
     try:
         if args.select and not content.has_node(args.select):
             raise UnknownNodeError(args.select)
-        notes_path = paths.user_data_dir(getattr(args, "data_dir", None)) / paths.NOTES_DB_NAME
         # Screenshots must not depend on (or change) the user's remembered session.
         settings = UiSettings(None if screenshot is not None else _settings_store())
         if args.theme:
             settings.theme = args.theme
-        # A screenshot never creates a notes store: without one it shows no notes.
+        # A screenshot never creates a notes store: without one it shows no notes (the
+        # stand-in is never given a store).
         with_store = screenshot is None or notes_path.exists()
-        deferred = DeferredNotes() if with_store else None
-        notes: NotesPort = deferred if deferred is not None else InMemoryNotes()
+        notes = DeferredNotes()
         window = build_window(content, notes, settings, dialogs, lambda t: apply_theme(app, t))
         dialogs.set_parent(window)
         window.resize(QSize(*(args.size or (1280, 800))))
@@ -119,15 +118,15 @@ def run(args: argparse.Namespace) -> int:
         fonts = paths.resources_dir() / "fonts"
         if screenshot is not None:
             register_bundled_fonts(fonts)
-            if deferred is not None and not startup.open(deferred, screenshot=True):
+            if with_store and not startup.open(notes, screenshot=True):
                 return 1
             return _screenshot(app, window, screenshot)
 
         def after_paint() -> None:
             # Fonts before notes: notes in any script the PDF prints show in the window too.
             register_bundled_fonts(fonts)
-            if deferred is not None:  # always, without --screenshot
-                startup.open(deferred, screenshot=False)
+            if with_store:  # always, without --screenshot
+                startup.open(notes, screenshot=False)
 
         after_first_paint(window, after_paint)
         code = app.exec()
@@ -153,7 +152,7 @@ def _content_unavailable(
 
 def build_window(
     content: ContentRepository,
-    notes: NotesPort,
+    notes: NotesStore,
     settings: UiSettings,
     dialogs: Dialogs,
     set_theme: Callable[[str], None],
@@ -170,7 +169,7 @@ def build_window(
 def attach_store(
     window: MainWindow,
     notes: DeferredNotes,
-    store: StoreNotes,
+    store: SqliteNotes,
     content: ContentRepository,
     dialogs: Dialogs,
     settings: UiSettings,
@@ -195,7 +194,7 @@ class _NotesStartup:
         content: ContentRepository,
         dialogs: Dialogs,
         settings: UiSettings,
-        opened: list[StoreNotes],
+        opened: list[SqliteNotes],
     ) -> None:
         self._window = window
         self._path = path
@@ -209,11 +208,14 @@ class _NotesStartup:
 
         A screenshot reads the notes; it takes no backup, so it changes nothing in the folder.
         """
-        from fypdesk.ui.notes_store_adapter import StoreNotes
+        from fypdesk.notes.sqlite.backend import SqliteNotes
+        from fypdesk.ui.notes_upkeep import keep_tidy
 
         recoveries: list[RecoveryReport] = []
         try:
-            store = StoreNotes.open(self._path, recoveries.append, auto_backup=not screenshot)
+            store = SqliteNotes.open(
+                self._path, on_recovery=recoveries.append, auto_backup=not screenshot
+            )
         except NotesUnavailableError as exc:
             if screenshot:
                 _print_error(str(exc))
@@ -221,6 +223,7 @@ class _NotesStartup:
                 self._dialogs.error("fypdesk cannot open your notes", str(exc))
                 QApplication.exit(1)
             return False
+        keep_tidy(store)
         self._opened.append(store)
         attach_store(self._window, notes, store, self._content, self._dialogs, self._settings)
         for report in recoveries:

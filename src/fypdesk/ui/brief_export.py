@@ -22,11 +22,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QProgressDialog
 
 from fypdesk.content.repository import ContentRepository
-from fypdesk.domain.brief import Annotations, BriefNote, BriefSpec
+from fypdesk.domain.brief import Annotations, BriefSpec
 from fypdesk.domain.errors import FypdeskError
+from fypdesk.notes.interface import NotesReader, brief_annotations
 from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_port import NotesPort
 from fypdesk.ui.settings import UiSettings
 
 if TYPE_CHECKING:
@@ -114,14 +114,6 @@ class _ExportJob(QRunnable):
             self.signals.succeeded.emit(self._path, size)
 
 
-def brief_notes(notes: NotesPort) -> tuple[BriefNote, ...]:
-    """Every note as a brief takes it (detached ones included: composition places them)."""
-    return tuple(
-        BriefNote(node_id=n.node_id, body=n.body, tags=n.tags, updated=n.updated)
-        for n in notes.all_notes()
-    )
-
-
 def _compose(spec: BriefSpec, content: BriefContent, annotations: Annotations) -> BriefDocument:
     from fypdesk.export.compose import compose
 
@@ -151,7 +143,7 @@ class BriefExporter(QObject):
         self,
         window: MainWindow,
         content: ContentRepository,
-        notes: NotesPort,
+        notes: NotesReader,
         dialogs: Dialogs,
         settings: UiSettings,
         renderers: Mapping[str, Renderer] = DEFAULT_RENDERERS,
@@ -197,9 +189,9 @@ class BriefExporter(QObject):
     def _on_action_triggered(self) -> None:
         if self.busy:
             return
-        self._window.notes_panel.flush()  # what was just typed belongs in the brief
+        self._window.flush_notes()  # what was just typed belongs in the brief
         content = self._brief_content()
-        annotations = Annotations(brief_notes(self._notes), self._notes.starred_ids())
+        annotations = brief_annotations(self._notes)
         dialog = self._dialog(content, annotations)
         try:
             if not self._dialogs.run_dialog(dialog):

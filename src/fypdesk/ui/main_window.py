@@ -24,7 +24,8 @@ from fypdesk import __version__
 from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
-from fypdesk.domain.notes import node_text_hash
+from fypdesk.domain.notes import NoteHit, node_text_hash
+from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.actions import Actions
 from fypdesk.ui.all_notes import AllNotesView
 from fypdesk.ui.annotation_counts import AnnotationCounts
@@ -33,8 +34,7 @@ from fypdesk.ui.first_paint import after_first_paint
 from fypdesk.ui.history import History
 from fypdesk.ui.navigator import Navigator
 from fypdesk.ui.navigator_model import NodeTreeModel
-from fypdesk.ui.notes_panel import NotesPanel
-from fypdesk.ui.notes_port import NoteHit, NotesPort
+from fypdesk.ui.notes_panel import NotesPanel, tags_in_use
 from fypdesk.ui.quantity_model import build_rows
 from fypdesk.ui.reading_pane import Page, ReadingPane
 from fypdesk.ui.search import SearchBox
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         content: ContentRepository,
-        notes: NotesPort,
+        notes: NotesStore,
         settings: UiSettings,
         dialogs: Dialogs,
         set_theme: Callable[[str], None],
@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
             self.show_node(node_id, record=False)
         self._refresh_annotations()
 
+    def flush_notes(self) -> None:
+        """Save what is being typed now (before the notes are read elsewhere, e.g. a brief)."""
+        self.notes_panel.flush()
+
     def notes_opened(self) -> None:
         """Show the notes of a store that has just arrived (see ``DeferredNotes``).
 
@@ -239,7 +243,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_annotations(self) -> None:
         """Count every note again: at start and when notes were replaced under us."""
-        counts = self._notes.counts_by_node()
+        counts = self._notes.note_counts_by_node()
         shown = self._annotations
         shown.reset(
             counts,
@@ -286,7 +290,7 @@ class MainWindow(QMainWindow):
     def _refresh_all_notes(self) -> None:
         # Only the visible list is kept current; switching to the tab refreshes it.
         if self.tabs.currentWidget() is self.all_notes_view:
-            tags = self._notes.tags()
+            tags = tags_in_use(self._notes)
             self.all_notes_view.set_notes(self._notes.all_notes(), self._existing_title, tags)
 
     def _existing_title(self, node_id: str) -> str | None:

@@ -13,9 +13,9 @@ from PySide6.QtGui import QAction
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import BackupInfo, ImportReport, NotesError
+from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_store_adapter import StoreNotes
 from fypdesk.ui.settings import UiSettings
 
 NOTES_FILTER = "Notes as JSON (*.json);;Notes as Markdown (*.md)"
@@ -45,7 +45,7 @@ class NotesFileActions(QObject):
     def __init__(
         self,
         window: MainWindow,
-        notes: StoreNotes,
+        notes: SqliteNotes,
         content: ContentRepository,
         dialogs: Dialogs,
         settings: UiSettings,
@@ -101,13 +101,9 @@ class NotesFileActions(QObject):
     def _export(self, path: Path) -> int:
         if path.suffix.lower() == ".json":
             return self._notes.export_json(path)
-        content = self._content
-        node_ids = {note.node_id for note in self._notes.all_notes()}
-        return self._notes.export_markdown(
-            path,
-            plan_titles={plan.slug: plan.title for plan in content.plans()},
-            node_titles={i: content.node(i).title for i in content.existing_ids(node_ids)},
-        )
+        from fypdesk.export.notes_markdown import export_notes_markdown  # escapes, as briefs do
+
+        return export_notes_markdown(self._notes, self._content, path, self._notes.clock())
 
     def _on_import_action_triggered(self) -> None:
         title = "Import notes"

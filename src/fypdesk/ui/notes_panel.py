@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
@@ -34,7 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk.domain.errors import FypdeskError
-from fypdesk.ui.notes_port import NotesPort, NoteView
+from fypdesk.domain.notes import Note, NoteNotFoundError
+from fypdesk.notes.interface import NotesStore
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -55,24 +57,24 @@ def parse_tags(text: str, current: Sequence[str] = ()) -> list[str]:
 
 
 class NotesListModel(QAbstractListModel):
-    """The notes of one node; ``UserRole`` gives the :class:`NoteView`."""
+    """The notes of one node; ``UserRole`` gives the :class:`Note`."""
 
     ROW = Qt.ItemDataRole.UserRole
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._notes: tuple[NoteView, ...] = ()
+        self._notes: tuple[Note, ...] = ()
 
-    def set_notes(self, notes: Sequence[NoteView]) -> None:
+    def set_notes(self, notes: Sequence[Note]) -> None:
         """Replace every note."""
         self.beginResetModel()
         self._notes = tuple(notes)
         self.endResetModel()
 
-    def replace_note(self, note: NoteView) -> int:
+    def replace_note(self, note: Note) -> int:
         """Update (or append) ``note``; returns its row."""
         for row, old in enumerate(self._notes):
-            if old.id == note.id:
+            if old.uuid == note.uuid:
                 self._notes = (*self._notes[:row], note, *self._notes[row + 1 :])
                 self.dataChanged.emit(self.index(row), self.index(row))
                 return row
@@ -82,7 +84,7 @@ class NotesListModel(QAbstractListModel):
         self.endInsertRows()
         return row
 
-    def notes(self) -> tuple[NoteView, ...]:
+    def notes(self) -> tuple[Note, ...]:
         """Every note shown."""
         return self._notes
 
@@ -103,10 +105,10 @@ class NotesListModel(QAbstractListModel):
 
 
 class NotesPanel(QWidget):
-    """Notes of the current node against a :class:`NotesPort`.
+    """Notes of the current node against a :class:`NotesStore`.
 
     Signals:
-        note_saved: a note was written to the store (the :class:`NoteView`).
+        note_saved: a note was written to the store (the :class:`Note`).
         save_failed: the store refused a write (the message); the text stays in the editor.
         annotations_changed: note counts or stars changed (badges need refreshing).
     """
@@ -115,7 +117,7 @@ class NotesPanel(QWidget):
     save_failed = Signal(str)
     annotations_changed = Signal()
 
-    def __init__(self, notes: NotesPort, parent: QWidget | None = None) -> None:
+    def __init__(self, notes: NotesStore, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notesPanel")
         self._notes = notes
@@ -289,13 +291,13 @@ class NotesPanel(QWidget):
         if self._note_id is None and not body.strip() and not keep_empty:
             return
         try:
-            note = self._notes.save(self._node_id, self._note_id, body, self._node_hash)
+            note = self._write(body)
         except FypdeskError as exc:
             self._dirty = True  # kept in the editor; the next pause or selection change retries
             self._report_failure(exc)
             return
         created = self._note_id is None
-        self._note_id = note.id
+        self._note_id = note.uuid
         row = self.list_model.replace_note(note)
         self.list_view.setVisible(True)
         if created:
@@ -324,16 +326,26 @@ class NotesPanel(QWidget):
             widget.setEnabled(enabled)
         self._set_note_controls(None)
 
+    def _write(self, body: str) -> Note:
+        assert self._node_id is not None
+        if self._note_id is None:
+            return self._notes.add_note(self._node_id, body, node_hash=self._node_hash)
+        # With its node: a note another process deleted while it was being edited here is stored
+        # again under the same identity, so the typing is never lost.
+        return self._notes.save_note(
+            self._note_id, body, node_id=self._node_id, node_hash=self._node_hash
+        )
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.tags_edit and event.type() == QEvent.Type.FocusIn:
             self._refresh_tags()
         return super().eventFilter(watched, event)
 
     def _refresh_tags(self) -> None:
-        self._tag_model.setStringList(list(self._notes.tags()))
+        self._tag_model.setStringList(tags_in_use(self._notes))
 
-    def _load(self, note: NoteView | None) -> None:
-        self._note_id = note.id if note else None
+    def _load(self, note: Note | None) -> None:
+        self._note_id = note.uuid if note else None
         document = self.editor.document()
         blank = document.isEmpty() and not document.isUndoAvailable()
         if note is not None or not blank:  # an untouched empty editor needs no reset (or repaint)
@@ -344,7 +356,7 @@ class NotesPanel(QWidget):
         self._dirty = False
         self._set_note_controls(note)
 
-    def _set_note_controls(self, note: NoteView | None) -> None:
+    def _set_note_controls(self, note: Note | None) -> None:
         self.delete_button.setEnabled(note is not None)
         self.tags_edit.setEnabled(note is not None or self._node_id is not None)
         self.stale_label.setVisible(
@@ -359,7 +371,7 @@ class NotesPanel(QWidget):
         if selected.isEmpty():
             return
         note = selected.indexes()[0].data(NotesListModel.ROW)
-        if isinstance(note, NoteView):
+        if isinstance(note, Note):
             self._load(note)
 
     def _on_editor_text_changed(self) -> None:
@@ -371,7 +383,7 @@ class NotesPanel(QWidget):
         if not self.tags_edit.isModified():
             return  # focus came and went: nothing typed, nothing to save (or to split)
         self.tags_edit.setModified(False)
-        current = next((n.tags for n in self.list_model.notes() if n.id == self._note_id), ())
+        current = next((n.tags for n in self.list_model.notes() if n.uuid == self._note_id), ())
         tags = parse_tags(self.tags_edit.text(), current)
         if self._note_id is None:
             if not tags:
@@ -382,7 +394,7 @@ class NotesPanel(QWidget):
         if self._note_id is None:
             return
         try:
-            note = self._notes.set_tags(self._note_id, tags)
+            note = self._notes.set_note_tags(self._note_id, [t for t in tags if t.strip()])
         except FypdeskError as exc:
             self._report_failure(exc)
             return
@@ -403,7 +415,7 @@ class NotesPanel(QWidget):
     def _on_follow_up_box_toggled(self, _checked: bool) -> None:
         if self._node_id is None:
             return
-        marked = self._notes.toggle_follow_up(self._node_id)
+        marked = self._notes.toggle_marks(self._node_id, follow_up=True).follow_up
         with QSignalBlocker(self.follow_up_box):
             self.follow_up_box.setChecked(marked)
         self.annotations_changed.emit()
@@ -411,7 +423,7 @@ class NotesPanel(QWidget):
     def _on_star_button_toggled(self, _checked: bool) -> None:
         if self._node_id is None:
             return
-        starred = self._notes.toggle_star(self._node_id)
+        starred = self._notes.toggle_marks(self._node_id, star=True).starred
         with QSignalBlocker(self.star_button):
             self.star_button.setChecked(starred)
         self.star_button.setText("★" if starred else "☆")
@@ -421,9 +433,15 @@ class NotesPanel(QWidget):
         if self._note_id is None or self._node_id is None:
             return
         self._timer.stop()
-        self._notes.delete(self._note_id)
+        with contextlib.suppress(NoteNotFoundError):  # already gone: the wish is fulfilled
+            self._notes.delete_note(self._note_id)
         self._dirty = False
         node_id, title, node_hash = self._node_id, self.title_label.text(), self._node_hash
         self._node_id = None
         self.set_node(node_id, title, node_hash)
         self.annotations_changed.emit()
+
+
+def tags_in_use(notes: NotesStore) -> list[str]:
+    """The names of the tags some note carries, sorted (what the tag field completes)."""
+    return sorted(name for name, count in notes.tag_counts().items() if count > 0)

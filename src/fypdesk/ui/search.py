@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk.domain.content import NodeKind, SearchHit
-from fypdesk.ui.notes_port import NoteHit
+from fypdesk.domain.notes import NoteHit
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -219,7 +219,8 @@ class SearchBox(QLineEdit):
         ]
         for hit in note_hits:
             title = self._title_of(hit.node_id)
-            rows.append(ResultRow(hit.node_id, html.escape(title), hit.snippet, True, "Note on"))
+            row = ResultRow(hit.node_id, html.escape(title), hit.snippet_html, True, "Note on")
+            rows.append(row)
         self.results_model.set_rows(rows)
         # Placed first, so the list lays its rows out once, at their final width.
         self._place_results()

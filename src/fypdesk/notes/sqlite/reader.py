@@ -1,11 +1,12 @@
 """A read-only snapshot of the notes database in plain ``sqlite3``: every note and starred node id.
 
 ``fypdesk export`` only reads the user's notes, and opening the full store
-(:func:`fypdesk.notes.store.open_notes`) costs well over half a second before the first query:
+(:func:`fypdesk.notes.sqlite.store.open_notes`) costs well over half a second before the first
+query:
 SQLAlchemy and Alembic are imported, and the Alembic script directory is loaded to learn the head
 revision. This module imports neither, directly or indirectly (as
 :mod:`fypdesk.content.repository` does for the content); the head revision comes from
-:data:`fypdesk.notes.constants.HEAD_REVISION`, which a test checks against the migrations.
+:data:`fypdesk.notes.sqlite.constants.HEAD_REVISION`, which a test checks against the migrations.
 
 It is a fast path, never a second store. :func:`read_snapshot` returns data only when opening the
 full store would have done nothing more than read it; in every other case it raises
@@ -13,15 +14,16 @@ full store would have done nothing more than read it; in every other case it rai
 backs up and reports exactly as before. It refuses when:
 
 - the schema is not :data:`HEAD_REVISION` (the store would migrate, or refuse a newer schema);
-- the file fails any of the checks :func:`fypdesk.notes.backup.diagnose` makes when the store
+- the file fails any of the checks :func:`fypdesk.notes.sqlite.backup.diagnose` makes when the store
   opens (header, length, a pending write-ahead log's frames, ``quick_check``), or SQLite reports
   any error, or the file cannot be read (the store would repair it from a backup, or say why not);
 - the notes changed since the newest backup (the store would take an automatic backup).
 
 The file is opened with ``mode=ro``, not ``immutable``: the window may be writing at the same time,
-and a WAL reader sees one consistent snapshot. All rows are read in one transaction. Values are
-built exactly as :class:`fypdesk.notes.repository.NotesRepository` builds them (a test compares the
-two on hostile data).
+and a WAL reader sees one consistent snapshot. All rows are read in one transaction. Values
+are
+built exactly as :class:`fypdesk.notes.sqlite.repository.NotesRepository` builds them (a test
+compares the two on hostile data).
 """
 
 from __future__ import annotations
@@ -33,15 +35,15 @@ from pathlib import Path
 
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import Note
-from fypdesk.notes import backup
-from fypdesk.notes.constants import HEAD_REVISION as HEAD_REVISION
-from fypdesk.notes.constants import REVISION_KEY
+from fypdesk.notes.sqlite import backup
+from fypdesk.notes.sqlite.constants import HEAD_REVISION as HEAD_REVISION
+from fypdesk.notes.sqlite.constants import REVISION_KEY
 
 #: How long to wait for a lock before leaving the file to the full store, which waits longer.
 BUSY_TIMEOUT_S = 1.0
 
-# Mirrors of fypdesk.notes.backup and fypdesk.notes.schema, which import SQLAlchemy; tests check
-# that each agrees with its original.
+# Mirrors of fypdesk.notes.sqlite.backup and fypdesk.notes.sqlite.schema, which import SQLAlchemy;
+# tests check that each agrees with its original.
 
 _NOTES = "SELECT uuid, node_id, body, created, updated, node_hash FROM notes ORDER BY created, uuid"
 _NOTE_TAGS = "SELECT nt.note_uuid, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id"
@@ -63,6 +65,16 @@ class NotesSnapshot:
 
     notes: tuple[Note, ...]
     starred: frozenset[str]
+
+    # -- NotesReader: what a brief reads -------------------------------------------------------
+
+    def all_notes(self) -> tuple[Note, ...]:
+        """Every note, oldest first."""
+        return self.notes
+
+    def starred_ids(self) -> frozenset[str]:
+        """The ids of the starred nodes."""
+        return self.starred
 
 
 def read_snapshot(path: Path) -> NotesSnapshot | None:
@@ -88,7 +100,7 @@ def read_snapshot(path: Path) -> NotesSnapshot | None:
 
 
 def _check_file(path: Path) -> None:
-    """Refuse what :func:`fypdesk.notes.backup.diagnose` would find before opening the file."""
+    """Refuse what :func:`fypdesk.notes.sqlite.backup.diagnose` would find before opening."""
     problem = backup.file_problem(path)
     if problem is not None:
         raise SnapshotUnavailableError(problem)
@@ -145,7 +157,7 @@ def _revision(connection: sqlite3.Connection) -> int:
 
 
 def _time(value: str) -> datetime:
-    """As :class:`fypdesk.notes.schema.UtcDateTime` reads it back."""
+    """As :class:`fypdesk.notes.sqlite.schema.UtcDateTime` reads it back."""
     return datetime.fromisoformat(value).astimezone(UTC)
 
 

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from fypdesk.db import sqlite_uri
 from fypdesk.domain.notes import BackupError, BackupInfo, Clock, NotesUnavailableError
-from fypdesk.notes.constants import REVISION_KEY, as_revision
-from fypdesk.notes.wal import wal_problem
+from fypdesk.notes.sqlite.constants import REVISION_KEY, as_revision
+from fypdesk.notes.sqlite.wal import wal_problem
 
 BACKUP_DIR_NAME = "backups"
 KEEP_DAILY = 7
@@ -93,7 +93,8 @@ def diagnose(path: Path) -> str | None:
     Checks the header and the file length against the page count the header records (when no WAL
     is pending, since a crash in the middle of a checkpoint legitimately leaves the file short
     until the WAL is replayed), checks a pending WAL's frames before SQLite replays them
-    (:mod:`fypdesk.notes.wal`), then opens it and runs ``quick_check``. Only corruption counts as
+    (:mod:`fypdesk.notes.sqlite.wal`), then opens it and runs ``quick_check``. Only corruption
+    counts as
     damage: a busy or unreadable file raises instead, so a healthy database that another process
     holds is never mistaken for a damaged one and moved aside.
 
@@ -146,8 +147,10 @@ def _quick_check(path: Path, mode: str) -> str | None:
 def file_problem(path: Path) -> str | None:
     """The damage visible without opening the file with SQLite, or ``None``: an empty file, a
     header that is not SQLite's, a file shorter than its header says (unless a WAL is pending), or
-    a pending WAL with damaged frames (checked before SQLite would replay it and silently cut it
-    short). Shared with :mod:`fypdesk.notes.reader`, which must refuse exactly what this finds.
+    a pending WAL with damaged frames (checked before SQLite would replay it and silently cut
+    it
+    short). Shared with :mod:`fypdesk.notes.sqlite.reader`, which must refuse exactly what this
+    finds.
 
     Raises:
         OSError: the file or its WAL cannot be read.

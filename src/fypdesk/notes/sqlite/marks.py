@@ -7,8 +7,8 @@ from collections.abc import Callable
 from sqlalchemy import select
 
 from fypdesk.domain.notes import Clock, NodeMarks
-from fypdesk.notes.briefs import SessionFactory
-from fypdesk.notes.schema import NodeMarkRow
+from fypdesk.notes.sqlite.briefs import SessionFactory
+from fypdesk.notes.sqlite.schema import NodeMarkRow
 
 
 class NodeMarksStore:

@@ -11,7 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 #: Where Alembic finds the scripts: a package resource, so installed and frozen builds work too.
-SCRIPT_LOCATION = "fypdesk.notes:migrations"
+SCRIPT_LOCATION = "fypdesk.notes.sqlite:migrations"
 
 
 def _config() -> Config:

@@ -11,7 +11,7 @@ from datetime import UTC
 from pathlib import Path
 
 from fypdesk.domain.notes import Clock, NotesUnavailableError, RecoveryReport
-from fypdesk.notes.backup import backup_dir, diagnose, list_backups, stage_copy
+from fypdesk.notes.sqlite.backup import backup_dir, diagnose, list_backups, stage_copy
 
 _COMPANIONS = ("-wal", "-shm", "-journal")
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fypdesk.domain.notes import Clock, NotesError, SavedBrief
-from fypdesk.notes.schema import SavedBriefRow, stored_text
+from fypdesk.notes.sqlite.schema import SavedBriefRow, stored_text
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 

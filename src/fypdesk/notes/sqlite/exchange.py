@@ -36,20 +36,20 @@ from fypdesk.domain.notes import (
     NotesError,
     NotesUnavailableError,
     Tag,
-    utc_now,
-)
-from fypdesk.notes import backup, search
-from fypdesk.notes.repository import (
-    NotesRepository,
     check_node_id,
     check_storable,
     is_colour,
-    mark_unchanged,
     new_note_uuid,
     normalise_tags,
+    utc_now,
+)
+from fypdesk.notes.sqlite import backup, search
+from fypdesk.notes.sqlite.repository import (
+    NotesRepository,
+    mark_unchanged,
     tag_names,
 )
-from fypdesk.notes.schema import (
+from fypdesk.notes.sqlite.schema import (
     DeletedNoteRow,
     NodeMarkRow,
     NoteRow,

@@ -4,16 +4,14 @@ Every public method is one use case with its own short session; every write is o
 (``BEGIN IMMEDIATE``, committed with ``synchronous=FULL`` before the method returns), so a
 debounced autosave can call :meth:`NotesRepository.save_note` on every pause in typing. Methods
 return frozen domain values, never ORM rows. Open a store with
-:func:`fypdesk.notes.store.open_notes`.
+:func:`fypdesk.notes.sqlite.store.open_notes`; callers outside this package use
+:class:`fypdesk.notes.sqlite.backend.SqliteNotes`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import sqlite3
-import unicodedata
-import uuid as uuid_module
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -27,25 +25,26 @@ from sqlalchemy.orm import Session
 from fypdesk import db
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
-    MAX_BODY_CHARS,
-    MAX_NODE_ID_CHARS,
-    MAX_TAG_CHARS,
-    MAX_TAGS_PER_NOTE,
     Clock,
     Note,
     NoteHit,
     NoteNotFoundError,
     NotesError,
     NotesUnavailableError,
-    RecoveryReport,
     Tag,
+    check_node_id,
+    check_storable,
+    check_uuid,
+    is_colour,
+    new_note_uuid,
+    normalise_tags,
     utc_now,
 )
-from fypdesk.notes import backup, maintenance, search
-from fypdesk.notes.briefs import SavedBriefs
-from fypdesk.notes.constants import REVISION_WRAP, as_revision
-from fypdesk.notes.marks import NodeMarksStore
-from fypdesk.notes.schema import (
+from fypdesk.notes.sqlite import backup, maintenance, search
+from fypdesk.notes.sqlite.briefs import SavedBriefs
+from fypdesk.notes.sqlite.constants import REVISION_WRAP, as_revision
+from fypdesk.notes.sqlite.marks import NodeMarksStore
+from fypdesk.notes.sqlite.schema import (
     REVISION_KEY,
     DeletedNoteRow,
     NoteRow,
@@ -56,7 +55,6 @@ from fypdesk.notes.schema import (
 )
 
 _log = logging.getLogger(__name__)
-_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _CHUNK = 500
 #: Set in ``session.info`` by a write that found nothing to change: the revision stays as it is.
 _NO_CHANGE = "fypdesk_no_change"
@@ -91,31 +89,16 @@ class NotesRepository:
         #: Whether this repository has committed a write (then it tidies up when it closes).
         self._wrote = False
         self._upkeep = maintenance.Upkeep()
+        #: Called after every committed write (the window's idle-time upkeep listens).
+        self.on_commit: Callable[[], None] | None = None
         self.marks = NodeMarksStore(self.write_transaction, self.read_session, clock)
         self.briefs = SavedBriefs(self.write_transaction, self.read_session, clock)
-
-    @classmethod
-    def open(
-        cls,
-        path: Path,
-        *,
-        clock: Clock = utc_now,
-        on_recovery: Callable[[RecoveryReport], None] | None = None,
-        auto_backup: bool = True,
-    ) -> NotesRepository:
-        """Open the store at ``path``: repair, migrate and back up as needed.
-
-        The same as :func:`fypdesk.notes.store.open_notes`, which documents the start-up sequence.
-        """
-        from fypdesk.notes.store import open_notes  # the store module builds repositories
-
-        return open_notes(path, clock=clock, on_recovery=on_recovery, auto_backup=auto_backup)
 
     def close(self) -> None:
         """Release the database file (the last connection's close checkpoints the WAL).
 
         After writes, first merges what the search indexes need for up to
-        :data:`~fypdesk.notes.maintenance.CLOSE_SECONDS`, so that a store used only in short
+        :data:`~fypdesk.notes.sqlite.maintenance.CLOSE_SECONDS`, so that a store used only in short
         sessions (commands, a window open for a minute) is kept tidy too.
         """
         if self._wrote:
@@ -135,7 +118,8 @@ class NotesRepository:
     def maintain(self, seconds: float = maintenance.STEP_SECONDS) -> maintenance.MaintenanceStep:
         """One bounded step of the upkeep that saves leave for idle time (search index merges
         in one short transaction, or a checkpoint of the log); see
-        :mod:`fypdesk.notes.maintenance`. Call it again while the step says there is ``more``.
+        :mod:`fypdesk.notes.sqlite.maintenance`. Call it again while the step says there is
+        ``more``.
 
         Raises:
             NotesUnavailableError: the database cannot be written.
@@ -194,6 +178,8 @@ class NotesRepository:
                 )
             self._wrote = True
             self._upkeep.wrote()
+            if self.on_commit is not None:
+                self.on_commit()
         except DBAPIError as exc:
             if _is_busy(exc):
                 raise NotesUnavailableError(
@@ -205,9 +191,10 @@ class NotesRepository:
             ) from exc
 
     def backup_before(self, reason: str) -> None:
-        """Take a special backup (``reason``: :data:`~fypdesk.notes.backup.PRE_DELETE`,
-        :data:`~fypdesk.notes.backup.PRE_IMPORT`) of the notes as they are, before a change the
-        user may want to undo the same day; nothing when the newest backup of that kind already
+        """Take a special backup (``reason``:
+        :data:`~fypdesk.notes.sqlite.backup.PRE_DELETE`,
+        :data:`~fypdesk.notes.sqlite.backup.PRE_IMPORT`) of the notes as they are, before a change
+        the user may want to undo the same day; nothing when the newest backup of that kind already
         holds them. (A routine backup of the same notes is no substitute: routine ones rotate.)
 
         A backup that fails is logged and does not stop the change: the store's own commit
@@ -275,7 +262,7 @@ class NotesRepository:
             if row is None:
                 if node_id is None:
                     raise NoteNotFoundError(note_uuid)
-                _check_uuid(note_uuid)
+                check_uuid(note_uuid)
                 check_node_id(node_id)
                 # A note written again after a deletion elsewhere is no longer deleted.
                 session.execute(delete(DeletedNoteRow).where(DeletedNoteRow.uuid == note_uuid))
@@ -451,71 +438,6 @@ def mark_unchanged(session: Session) -> None:
     session.info[_NO_CHANGE] = True
 
 
-def is_colour(text: str) -> bool:
-    """Whether ``text`` is a ``#rrggbb`` colour."""
-    return _COLOUR.fullmatch(text) is not None
-
-
-def new_note_uuid() -> str:
-    """A fresh note identity (the window may create one before the first autosave)."""
-    return str(uuid_module.uuid4())
-
-
-def normalise_tags(names: Iterable[str]) -> tuple[str, ...]:
-    """Tag names trimmed, de-duplicated and sorted.
-
-    Raises:
-        NotesError: an empty name, or one with control characters.
-    """
-    result = set()
-    for name in names:
-        cleaned = name.strip()
-        if not cleaned:
-            raise NotesError("a tag name cannot be empty")
-        if any(unicodedata.category(ch) in {"Cc", "Cs"} for ch in cleaned):
-            raise NotesError(f"a tag name cannot contain control characters: {cleaned!r}")
-        if len(cleaned) > MAX_TAG_CHARS:
-            raise NotesError(f"a tag name cannot be longer than {MAX_TAG_CHARS} characters")
-        result.add(cleaned)
-    if len(result) > MAX_TAGS_PER_NOTE:
-        raise NotesError(f"a note can carry at most {MAX_TAGS_PER_NOTE} tags")
-    return tuple(sorted(result))
-
-
-def check_storable(body: str) -> None:
-    """Refuse a body that cannot be stored (unpaired surrogates) or is over the size limit.
-
-    Raises:
-        NotesError: with the reason.
-    """
-    try:
-        body.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise NotesError(
-            "the note contains characters that cannot be stored (unpaired surrogates)"
-        ) from exc
-    if len(body) > MAX_BODY_CHARS:
-        raise NotesError(
-            f"the note is too long to store: {len(body):,} characters (at most"
-            f" {MAX_BODY_CHARS:,}); split it into several notes"
-        )
-
-
-def check_node_id(node_id: str) -> None:
-    """Refuse a node id no content can have: empty, over-long, or with control characters or
-    unpaired surrogates (ids come from imported files too, and are printed in terminals).
-
-    Raises:
-        NotesError: with the reason.
-    """
-    if not node_id:
-        raise NotesError("an item id cannot be empty")
-    if len(node_id) > MAX_NODE_ID_CHARS:
-        raise NotesError(f"an item id cannot be longer than {MAX_NODE_ID_CHARS} characters")
-    if any(unicodedata.category(ch) in {"Cc", "Cs", "Cf"} for ch in node_id):
-        raise NotesError(f"an item id cannot contain control characters: {node_id!r}")
-
-
 def _is_busy(exc: DBAPIError) -> bool:
     name = getattr(exc.orig, "sqlite_errorname", "") or ""
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
@@ -526,13 +448,6 @@ def _just_after(moment: datetime) -> datetime:
         return moment + timedelta(microseconds=1)
     except OverflowError:
         return moment
-
-
-def _check_uuid(note_uuid: str) -> None:
-    try:
-        uuid_module.UUID(note_uuid)
-    except ValueError:
-        raise NotesError(f"not a note id: {note_uuid!r}") from None
 
 
 def _note(row: NoteRow, tags: tuple[str, ...]) -> Note:

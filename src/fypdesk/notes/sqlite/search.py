@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from fypdesk import fts
 from fypdesk.domain.notes import NoteHit
-from fypdesk.notes.schema import FTS_TABLES, TRIGRAM_TABLE, WORDS_TABLE
+from fypdesk.notes.sqlite.schema import FTS_TABLES, TRIGRAM_TABLE, WORDS_TABLE
 
 #: Notes per statement when many are reindexed at once (well under SQLite's variable limit).
 _CHUNK = 500

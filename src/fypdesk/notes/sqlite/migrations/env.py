@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from fypdesk.notes.schema import Base
+from fypdesk.notes.sqlite.schema import Base
 
 
 def _run() -> None:

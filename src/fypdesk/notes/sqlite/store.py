@@ -7,11 +7,12 @@ The start-up sequence of :func:`open_notes`:
    the caller through ``on_recovery``;
 3. migrate the schema to this fypdesk's revision, after a backup of the old one;
 4. store the search indexes' merge settings if they are not there yet (saves leave merging to
-   idle time: :mod:`fypdesk.notes.maintenance`);
+   idle time: :mod:`fypdesk.notes.sqlite.maintenance`);
 5. back up automatically if the notes changed since the newest backup, and rotate old backups.
 
-Alembic (:mod:`fypdesk.notes.migrate`) is imported only when step 3 has work to do: a store already
-at :data:`~fypdesk.notes.constants.HEAD_REVISION` is recognised with one query, which keeps
+Alembic (:mod:`fypdesk.notes.sqlite.migrate`) is imported only when step 3 has work to do: a store
+already
+at :data:`~fypdesk.notes.sqlite.constants.HEAD_REVISION` is recognised with one query, which keeps
 Alembic's import (0.2 s or more) off every start of the window and of the notes commands.
 """
 
@@ -36,9 +37,9 @@ from fypdesk.domain.notes import (
     RecoveryReport,
     utc_now,
 )
-from fypdesk.notes import backup, maintenance, recovery, search
-from fypdesk.notes.constants import HEAD_REVISION, REVISION_WRAP
-from fypdesk.notes.repository import NotesRepository
+from fypdesk.notes.sqlite import backup, maintenance, recovery, search
+from fypdesk.notes.sqlite.constants import HEAD_REVISION, REVISION_WRAP
+from fypdesk.notes.sqlite.repository import NotesRepository
 from fypdesk.paths import NOTES_DB_NAME as NOTES_DB_NAME  # re-exported: its old home
 
 _log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def _migrate(engine: Engine, path: Path, clock: Clock) -> None:
     if stored_revision(engine) == HEAD_REVISION:
         return  # the usual case: nothing to migrate, and no need to load Alembic to know it
     _refuse_odd_version_table(engine, path)
-    from fypdesk.notes import migrate  # Alembic: only when there is a migration to run
+    from fypdesk.notes.sqlite import migrate  # Alembic: only when there is a migration to run
 
     current = migrate.current_revision(engine)
     head = migrate.head_revision()

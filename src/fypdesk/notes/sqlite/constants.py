@@ -17,7 +17,8 @@ def as_revision(value: object) -> int | None:
     return int(value)
 
 
-#: The Alembic revision of the newest notes schema (the head of :mod:`fypdesk.notes.migrations`;
+#: The Alembic revision of the newest notes schema (the head of
+#: :mod:`fypdesk.notes.sqlite.migrations`;
 #: a test keeps the two equal). Lets a caller see that a store is current without importing
 #: Alembic, whose script directory costs a noticeable part of start-up to load.
 HEAD_REVISION = "0004"

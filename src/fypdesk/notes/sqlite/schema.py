@@ -1,6 +1,6 @@
 """The notes database's tables (SQLAlchemy 2.0 declarative) and the names of its FTS5 tables.
 
-The tables are created by the Alembic migrations in :mod:`fypdesk.notes.migrations`, never by
+The tables are created by the Alembic migrations in :mod:`fypdesk.notes.sqlite.migrations`, never by
 ``metadata.create_all``: the migrations are the single source of the schema on disk, and these
 classes must match them (a test compares the two).
 """
@@ -14,7 +14,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from fypdesk.notes.constants import REVISION_KEY as REVISION_KEY
+from fypdesk.notes.sqlite.constants import REVISION_KEY as REVISION_KEY
 
 #: Word index (unicode61) over note bodies and tags: ranked word and prefix search.
 WORDS_TABLE = "notes_fts_words"
@@ -22,8 +22,8 @@ WORDS_TABLE = "notes_fts_words"
 TRIGRAM_TABLE = "notes_fts_trigram"
 FTS_TABLES = (WORDS_TABLE, TRIGRAM_TABLE)
 
-# REVISION_KEY lives in fypdesk.notes.constants, so that backup checks and the read-only reader
-# need not import SQLAlchemy; it is re-exported here for the store's own modules.
+# REVISION_KEY lives in fypdesk.notes.sqlite.constants, so that backup checks and the read-only
+# reader need not import SQLAlchemy; it is re-exported here for the store's own modules.
 
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f+00:00"
 #: What a stored time that cannot be read comes back as.

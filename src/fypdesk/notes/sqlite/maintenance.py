@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from fypdesk.notes.schema import FTS_TABLES
+from fypdesk.notes.sqlite.schema import FTS_TABLES
 
 #: Segments on one level of an index before a save merges them (FTS5: 4 by default, 64 at most).
 AUTOMERGE = 16

@@ -1,4 +1,0 @@
-"""Alembic migrations of the notes database, run in-process by :mod:`fypdesk.notes.migrate`.
-
-They live inside the package so that wheels and frozen builds carry them.
-"""
