@@ -3,8 +3,8 @@
 ``python -m benchmarks.ui_bench CONTENT_DB [NOTES_DB]`` prints one JSON line per phase, samples
 in milliseconds:
 
-- ``window_ms``: constructing the real :class:`~fypdesk.ui.main_window.MainWindow`, restoring its
-  session and showing it, up to its first processed paint;
+- ``window_ms``: constructing the real :class:`~fypdesk.ui.window.main_window.MainWindow`,
+  restoring its session and showing it, up to its first processed paint;
 - ``expand``: expanding a plan and then one of its sections in the navigator that were never
   expanded before (fetch, layout and repaint of the tree);
 - ``nav_filter``: each keystroke typed into the navigator's filter box (the first one loads the
@@ -50,12 +50,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fypdesk.content.repository import ContentRepository
-from fypdesk.ui.deferred_notes import DeferredNotes
-from fypdesk.ui.dialogs import QtDialogs
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.navigator_model import NodeRoles
-from fypdesk.ui.quantity_model import Columns
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.dialogs import QtDialogs
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.navigator.model import NodeRoles
+from fypdesk.ui.notes.deferred import DeferredNotes
+from fypdesk.ui.quantities.model import Columns
+from fypdesk.ui.window.main_window import MainWindow
 
 WORDS = ("energy", "revenue", "5g", "carbon")
 SEARCH_WORDS = ("5G", "carbon", "solid waste")

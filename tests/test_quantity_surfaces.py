@@ -108,7 +108,7 @@ def test_reading_pane_of_each_quantity(
 ) -> None:
     from PySide6.QtGui import QPalette
 
-    from fypdesk.ui.reading_pane import Page, render
+    from fypdesk.ui.reading.pane import Page, render
 
     briefing, plans = repository.briefing(), repository.plans()
     mismatches: Mismatches = []
@@ -130,7 +130,7 @@ def test_plan_page_tables(
 ) -> None:
     from PySide6.QtGui import QPalette
 
-    from fypdesk.ui.reading_pane import Page, node_url, render
+    from fypdesk.ui.reading.pane import Page, node_url, render
 
     briefing, plans = repository.briefing(), repository.plans()
     pages = {
@@ -152,7 +152,7 @@ def test_plan_page_tables(
 def test_targets_and_figures_tables(
     qtbot: QtBot, repository: ContentRepository, quantities: tuple[Quantity, ...]
 ) -> None:
-    from fypdesk.ui.quantity_model import Columns, QuantityTableModel, build_rows
+    from fypdesk.ui.quantities.model import Columns, QuantityTableModel, build_rows
 
     titles = {plan.slug: plan.short_title for plan in repository.plans()}
     base_year = repository.briefing().period_start - 1
@@ -334,7 +334,7 @@ def test_pdf_brief(
 
 def test_the_value_column_sorts_as_it_reads(qtbot: QtBot, repository: ContentRepository) -> None:
     """Sorting by value orders the numbers a reader sees: the decreases (−18, −13.5, −10) first."""
-    from fypdesk.ui.quantity_model import Columns, QuantityTableModel, build_rows
+    from fypdesk.ui.quantities.model import Columns, QuantityTableModel, build_rows
 
     model = QuantityTableModel(QuantityRole.TARGET)
     model.set_rows(build_rows(repository.quantities(QuantityRole.TARGET), {}, 2020))

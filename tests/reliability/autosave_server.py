@@ -54,8 +54,8 @@ from fypdesk.content.source import BRIEFING_ID
 from fypdesk.domain.notes import Note
 from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.app import build_window
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.window.main_window import MainWindow
 from tests.reliability.silent_dialogs import SilentDialogs
 
 #: What gets typed: words of the briefing, markup-like text, Chinese and symbols.

@@ -28,8 +28,8 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import Note
 from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.app import attach_store, build_window
-from fypdesk.ui.deferred_notes import DeferredNotes
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.notes.deferred import DeferredNotes
 from tests.conftest import CONTENT_DB
 from tests.reliability.silent_dialogs import SilentDialogs
 

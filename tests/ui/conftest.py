@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.window.main_window import MainWindow
 from tests.conftest import CONTENT_DB
 from tests.fake_notes import InMemoryNotes
 

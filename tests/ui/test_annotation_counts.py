@@ -19,12 +19,12 @@ from pytestqt.qtbot import QtBot
 from fypdesk.content.repository import ContentRepository
 from fypdesk.notes.interface import NotesStore
 from fypdesk.notes.sqlite.backend import SqliteNotes
-from fypdesk.ui.annotation_counts import AnnotationCounts, NodeChange
 from fypdesk.ui.app import attach_store, build_window
-from fypdesk.ui.deferred_notes import DeferredNotes
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.navigator_model import Marks, NodeRoles, NodeTreeModel
-from fypdesk.ui.navigator_outline import OutlineIndex
+from fypdesk.ui.navigator.annotation_counts import AnnotationCounts, NodeChange
+from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
+from fypdesk.ui.navigator.outline import OutlineIndex
+from fypdesk.ui.notes.deferred import DeferredNotes
+from fypdesk.ui.window.main_window import MainWindow
 from tests.fake_notes import InMemoryNotes
 from tests.ui.conftest import FakeDialogs, WindowFactory, make_settings, show_window
 

@@ -18,10 +18,10 @@ from pytestqt.qtbot import QtBot
 from fypdesk.content.repository import ContentRepository
 from fypdesk.export.document import BriefDocument
 from fypdesk.ui.app import build_window
-from fypdesk.ui.brief_dialog import BriefDialog
-from fypdesk.ui.brief_export import BriefExporter, Renderer, suggested_name
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.commands.brief_dialog import BriefDialog
+from fypdesk.ui.commands.brief_export import BriefExporter, Renderer, suggested_name
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.window.main_window import MainWindow
 from tests.fake_notes import InMemoryNotes
 from tests.ui.conftest import FakeDialogs, make_settings, show_window
 

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter
 from pytestqt.qtbot import QtBot
 
 from fypdesk import paths
-from fypdesk.ui.bundled_fonts import register_bundled_fonts
+from fypdesk.ui.common.bundled_fonts import register_bundled_fonts
 
 FONTS = paths.resources_dir() / "fonts"
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.window.main_window import MainWindow
 from tests.fake_notes import InMemoryNotes, highlight
 from tests.ui.conftest import ModelCheck
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from fypdesk.ui import first_paint
+from fypdesk.ui.common import first_paint
 
 
 def test_runs_once_after_the_first_paint(qtbot: QtBot) -> None:

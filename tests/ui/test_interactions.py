@@ -9,9 +9,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_panel import NotesPanel
-from fypdesk.ui.search import HtmlDelegate
+from fypdesk.ui.notes.panel import NotesPanel
+from fypdesk.ui.search.popup import HtmlDelegate
+from fypdesk.ui.window.main_window import MainWindow
 from tests.fake_notes import InMemoryNotes
 
 FIVE_G = "ict/targets/5g-usage-rate"

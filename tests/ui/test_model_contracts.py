@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
-from fypdesk.ui.plan_combo import ALL_PLANS, PlanChoices, plan_combo
+from fypdesk.ui.common.plan_combo import ALL_PLANS, PlanChoices, plan_combo
 from tests.ui.conftest import ModelCheck
 
 

@@ -9,15 +9,15 @@ from PySide6.QtCore import QModelIndex, Qt
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import QuantityRole
 from fypdesk.domain.notes import Note
-from fypdesk.ui.notes_panel import NotesListModel
-from fypdesk.ui.quantity_model import (
+from fypdesk.ui.notes.panel import NotesListModel
+from fypdesk.ui.quantities.model import (
     Columns,
     QuantityTableModel,
     Roles,
     build_rows,
 )
-from fypdesk.ui.quantity_proxy import QuantityFilterProxy
-from fypdesk.ui.search import ResultRow, SearchResultsModel
+from fypdesk.ui.quantities.proxy import QuantityFilterProxy
+from fypdesk.ui.search.popup import ResultRow, SearchResultsModel
 from tests.ui.conftest import ModelCheck
 
 _WHEN = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -12,10 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository, Outline, read_outline
 from fypdesk.domain.content import NodeKind, NodeRef, QuantityRole
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.navigator import Navigator, _badges
-from fypdesk.ui.navigator_model import Marks, NodeRoles, NodeTreeModel
-from fypdesk.ui.navigator_outline import OutlineIndex
+from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
+from fypdesk.ui.navigator.outline import OutlineIndex
+from fypdesk.ui.navigator.tree_view import Navigator, _badges
+from fypdesk.ui.window.main_window import MainWindow
 from tests.ui.conftest import ModelCheck, WindowFactory
 
 FIVE_G = "ict/targets/5g-usage-rate"

@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import Outline
 from fypdesk.domain.content import Node, NodeKind, NodeRef
-from fypdesk.ui.navigator import Navigator
-from fypdesk.ui.navigator_model import Index, NodeRoles, NodeTreeModel
+from fypdesk.ui.navigator.model import Index, NodeRoles, NodeTreeModel
+from fypdesk.ui.navigator.tree_view import Navigator
 
 SECTIONS = 3
 ITEMS = 2

@@ -23,9 +23,9 @@ from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.notes.sqlite.maintenance import MaintenanceStep
 from fypdesk.notes.sqlite.store import check_notes
 from fypdesk.ui.app import attach_store, build_window
-from fypdesk.ui.deferred_notes import DeferredNotes
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.notes_upkeep import IdleMaintenance, keep_tidy
+from fypdesk.ui.notes.deferred import DeferredNotes
+from fypdesk.ui.notes.upkeep import IdleMaintenance, keep_tidy
+from fypdesk.ui.window.main_window import MainWindow
 from tests.ui.conftest import FakeDialogs, make_settings, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -190,7 +190,7 @@ def test_a_failing_upkeep_is_logged_and_waits_for_the_next_write(
     upkeep = IdleMaintenance(run_step, idle_delay_ms=10)
     upkeep.postpone()
     with (
-        caplog.at_level(logging.WARNING, logger="fypdesk.ui.notes_upkeep"),
+        caplog.at_level(logging.WARNING, logger="fypdesk.ui.notes.upkeep"),
         qtbot.waitSignal(upkeep.caught_up, timeout=5000),
     ):
         pass

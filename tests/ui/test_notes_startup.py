@@ -79,7 +79,7 @@ _INTERACTIVE = """
 import json, sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from fypdesk.ui import dialogs
+from fypdesk.ui.common import dialogs
 
 said = []
 def error(self, title, message):
@@ -144,7 +144,7 @@ _IMPORTS = """
 import json, sys
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
-from fypdesk.ui.main_window import MainWindow
+from fypdesk.ui.window.main_window import MainWindow
 
 HEAVY = ("sqlalchemy", "alembic", "reportlab")
 # The window's start needs none of the other commands' modules (cli.build_parser(gui_only=True)).

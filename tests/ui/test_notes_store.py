@@ -24,11 +24,11 @@ from fypdesk.domain.notes import BackupInfo, Note, NoteNotFoundError, NotesUnava
 from fypdesk.notes.sqlite import backup
 from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.ui.app import attach_store, build_window
-from fypdesk.ui.deferred_notes import DeferredNotes
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.navigator_model import NodeRoles
-from fypdesk.ui.notes_file_actions import NotesFileActions
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.commands.notes_file_actions import NotesFileActions
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.navigator.model import NodeRoles
+from fypdesk.ui.notes.deferred import DeferredNotes
+from fypdesk.ui.window.main_window import MainWindow
 from tests.fake_notes import InMemoryNotes
 from tests.ui.conftest import FakeDialogs, make_settings, show_window
 

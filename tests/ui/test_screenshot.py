@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QImage
 
 from fypdesk.ui.app import render_to_file
-from fypdesk.ui.main_window import MainWindow
+from fypdesk.ui.window.main_window import MainWindow
 from tests.conftest import REPO_ROOT
 from tests.ui.conftest import WindowFactory
 

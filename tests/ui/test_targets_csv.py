@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import QuantityRole
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.quantity_model import build_rows
-from fypdesk.ui.targets_view import QuantitiesView
+from fypdesk.ui.quantities.model import build_rows
+from fypdesk.ui.quantities.view import QuantitiesView
+from fypdesk.ui.window.main_window import MainWindow
 from tests.ui.conftest import FakeDialogs
 
 FIVE_G = "ict/targets/5g-usage-rate"

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import QuantityRole
-from fypdesk.ui.quantity_model import (
+from fypdesk.ui.quantities.model import (
     Columns,
     QuantityRow,
     QuantityTableModel,
@@ -25,8 +25,8 @@ from fypdesk.ui.quantity_model import (
     display,
     sort_key,
 )
-from fypdesk.ui.quantity_proxy import QuantityFilterProxy
-from fypdesk.ui.targets_view import CellDelegate, QuantitiesView
+from fypdesk.ui.quantities.proxy import QuantityFilterProxy
+from fypdesk.ui.quantities.view import CellDelegate, QuantitiesView
 from tests.ui.conftest import ModelCheck
 
 FIVE_G = "ict/targets/5g-usage-rate"

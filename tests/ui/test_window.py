@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import QuantityRole
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.navigator_model import NodeRoles
-from fypdesk.ui.quantity_model import Columns, QuantityRow, Roles
-from fypdesk.ui.reading_pane import MAX_CHILDREN_LISTED, Page, render
-from fypdesk.ui.search import SearchResultsModel
+from fypdesk.ui.navigator.model import NodeRoles
+from fypdesk.ui.quantities.model import Columns, QuantityRow, Roles
+from fypdesk.ui.reading.pane import MAX_CHILDREN_LISTED, Page, render
+from fypdesk.ui.search.popup import SearchResultsModel
+from fypdesk.ui.window.main_window import MainWindow
 from tests.ui.conftest import FakeDialogs, WindowFactory
 
 FIVE_G = "ict/targets/5g-usage-rate"

@@ -9,11 +9,12 @@ carriage return that would end the quote are all shown as text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
-from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.content import Node, PlanSummary
 from fypdesk.domain.notes import Note, plan_of
 from fypdesk.export.markdown import escape
 from fypdesk.export.text import clean, one_line
@@ -109,8 +110,19 @@ def _code(text: str) -> str:
     return f"{fence}{text}{fence}" if text else escape("(no id)")
 
 
+class ContentTitles(Protocol):
+    """What titling the notes takes from the content (a content repository has it); the export
+    stays free of the database code behind it."""
+
+    def plans(self) -> Sequence[PlanSummary]: ...
+
+    def existing_ids(self, node_ids: Iterable[str]) -> Iterable[str]: ...
+
+    def node(self, node_id: str) -> Node: ...
+
+
 def export_notes_markdown(
-    notes: NotesReader, content: ContentRepository, path: Path, exported: datetime
+    notes: NotesReader, content: ContentTitles, path: Path, exported: datetime
 ) -> int:
     """Every note of ``notes`` to ``path`` as Markdown, titled from ``content`` (File → Export
     notes… and ``fypdesk notes export FILE.md``); the number of notes written."""

@@ -44,18 +44,18 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
 from fypdesk.notes.interface import NotesStore
-from fypdesk.ui.brief_export import BriefExporter
-from fypdesk.ui.bundled_fonts import register_bundled_fonts
-from fypdesk.ui.deferred_notes import DeferredNotes
-from fypdesk.ui.dialogs import Dialogs, QtDialogs
-from fypdesk.ui.first_paint import after_first_paint
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
-from fypdesk.ui.theme import apply_theme
+from fypdesk.ui.commands.brief_export import BriefExporter
+from fypdesk.ui.common.bundled_fonts import register_bundled_fonts
+from fypdesk.ui.common.dialogs import Dialogs, QtDialogs
+from fypdesk.ui.common.first_paint import after_first_paint
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.common.theme import apply_theme
+from fypdesk.ui.notes.deferred import DeferredNotes
+from fypdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:  # imported when the store opens, after the first paint
     from fypdesk.notes.sqlite.backend import SqliteNotes
-    from fypdesk.ui.notes_file_actions import NotesFileActions
+    from fypdesk.ui.commands.notes_file_actions import NotesFileActions
 
 APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
@@ -176,7 +176,7 @@ def attach_store(
 ) -> NotesFileActions:
     """Hand the opened ``store`` to a window built over ``notes``: the window shows its notes
     and the File menu gains the notes export, import, backup and restore commands."""
-    from fypdesk.ui.notes_file_actions import NotesFileActions
+    from fypdesk.ui.commands.notes_file_actions import NotesFileActions
 
     notes.attach(store)
     actions = NotesFileActions(window, store, content, dialogs, settings)
@@ -209,7 +209,7 @@ class _NotesStartup:
         A screenshot reads the notes; it takes no backup, so it changes nothing in the folder.
         """
         from fypdesk.notes.sqlite.backend import SqliteNotes
-        from fypdesk.ui.notes_upkeep import keep_tidy
+        from fypdesk.ui.notes.upkeep import keep_tidy
 
         recoveries: list[RecoveryReport] = []
         try:

@@ -1,7 +1,7 @@
 """The proxy that filters the Targets and Figures tables by plan and text and sorts them.
 
 A flat proxy over a list of source row numbers: the model sorts and filters them in plain Python
-over keys it computed once (see :mod:`fypdesk.ui.quantity_model`), and the proxy presents each new
+over keys it computed once (see :mod:`fypdesk.ui.quantities.model`), and the proxy presents each new
 order as one layout change. :class:`QSortFilterProxyModel` would instead make a Python
 ``filterAcceptsRow`` call per row on every keystroke and a Python ``lessThan`` call per comparison
 on every sort: seconds for ×1000 content.
@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from fypdesk.ui.quantity_model import (
+from fypdesk.ui.quantities.model import (
     ANSWERED_ROLES,
     COLUMN_COUNT,
     DISPLAY_ROLE,

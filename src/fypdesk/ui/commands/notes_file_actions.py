@@ -14,9 +14,9 @@ from PySide6.QtGui import QAction
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import BackupInfo, ImportReport, NotesError
 from fypdesk.notes.sqlite.backend import SqliteNotes
-from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.window.main_window import MainWindow
 
 NOTES_FILTER = "Notes as JSON (*.json);;Notes as Markdown (*.md)"
 

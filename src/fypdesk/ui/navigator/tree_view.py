@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fypdesk.ui.navigator_model import Marks, NodeRoles, NodeTreeModel
-from fypdesk.ui.navigator_outline import FilterResult
+from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
+from fypdesk.ui.navigator.outline import FilterResult
 
 _STAR = "★"
 

@@ -26,20 +26,20 @@ from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
 from fypdesk.domain.notes import NoteHit, node_text_hash
 from fypdesk.notes.interface import NotesStore
-from fypdesk.ui.actions import Actions
-from fypdesk.ui.all_notes import AllNotesView
-from fypdesk.ui.annotation_counts import AnnotationCounts
-from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
-from fypdesk.ui.first_paint import after_first_paint
-from fypdesk.ui.history import History
-from fypdesk.ui.navigator import Navigator
-from fypdesk.ui.navigator_model import NodeTreeModel
-from fypdesk.ui.notes_panel import NotesPanel, tags_in_use
-from fypdesk.ui.quantity_model import build_rows
-from fypdesk.ui.reading_pane import Page, ReadingPane
-from fypdesk.ui.search import SearchBox
-from fypdesk.ui.settings import UiSettings
-from fypdesk.ui.targets_view import QuantitiesView
+from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
+from fypdesk.ui.common.first_paint import after_first_paint
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.navigator.annotation_counts import AnnotationCounts
+from fypdesk.ui.navigator.model import NodeTreeModel
+from fypdesk.ui.navigator.tree_view import Navigator
+from fypdesk.ui.notes.all_notes import AllNotesView
+from fypdesk.ui.notes.panel import NotesPanel, tags_in_use
+from fypdesk.ui.quantities.model import build_rows
+from fypdesk.ui.quantities.view import QuantitiesView
+from fypdesk.ui.reading.pane import Page, ReadingPane
+from fypdesk.ui.search.popup import SearchBox
+from fypdesk.ui.window.actions import Actions
+from fypdesk.ui.window.history import History
 
 ROOT_ID = "briefing"
 #: The table that lists a node of each kind.

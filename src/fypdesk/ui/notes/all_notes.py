@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from fypdesk.domain.content import PlanSummary
 from fypdesk.domain.notes import Note
-from fypdesk.ui.plan_combo import plan_combo
-from fypdesk.ui.roles import ItemRoles
+from fypdesk.ui.common.plan_combo import plan_combo
+from fypdesk.ui.common.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
 

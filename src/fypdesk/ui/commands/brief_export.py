@@ -25,14 +25,14 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import Annotations, BriefSpec
 from fypdesk.domain.errors import FypdeskError
 from fypdesk.notes.interface import NotesReader, brief_annotations
-from fypdesk.ui.dialogs import Dialogs, confirm_overwrite
-from fypdesk.ui.main_window import MainWindow
-from fypdesk.ui.settings import UiSettings
+from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
+from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
     from fypdesk.export.compose import BriefContent
     from fypdesk.export.document import BriefDocument
-    from fypdesk.ui.brief_dialog import BriefDialog
+    from fypdesk.ui.commands.brief_dialog import BriefDialog
 
 #: Writes a document to a stream; returns its size (pages or lines).
 Renderer = Callable[["BriefDocument", BinaryIO], int]
@@ -218,7 +218,7 @@ class BriefExporter(QObject):
         self.start(_compose(spec, content, annotations), path, render)
 
     def _dialog(self, content: BriefContent, annotations: Annotations) -> BriefDialog:
-        from fypdesk.ui.brief_dialog import BriefDialog
+        from fypdesk.ui.commands.brief_dialog import BriefDialog
 
         return BriefDialog(
             content.plans,

@@ -1,4 +1,4 @@
-"""Targets and figures as a table model (sorted and filtered by :mod:`fypdesk.ui.quantity_proxy`).
+"""Targets and figures as a table model (sorted and filtered by :mod:`fypdesk.ui.quantities.proxy`).
 
 The tables hold up to tens of thousands of rows, and every keystroke in the filter box and every
 click on a header must answer within a frame. So the model computes each row's filter text when
@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 from fypdesk.domain.content import Quantity, QuantityRole
 from fypdesk.domain.growth import ImpliedChange, format_absolute_change, implied_change
 from fypdesk.domain.quantity_text import baseline_text, quantity_text, signed_value
-from fypdesk.ui.roles import ItemRoles
+from fypdesk.ui.common.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
 SortKey = tuple[int, float | str]

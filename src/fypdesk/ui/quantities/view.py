@@ -35,8 +35,8 @@ from fypdesk.domain.content import PlanSummary, QuantityKind, QuantityRole
 from fypdesk.domain.serialise import FIGURE_FIELDS, TARGET_FIELDS, quantity_record
 from fypdesk.export.csv_cells import csv_text
 from fypdesk.export.write import atomic_write
-from fypdesk.ui.plan_combo import plan_combo
-from fypdesk.ui.quantity_model import (
+from fypdesk.ui.common.plan_combo import plan_combo
+from fypdesk.ui.quantities.model import (
     NUMERIC_COLUMNS,
     RIGHT_ALIGNED,
     Columns,
@@ -46,7 +46,7 @@ from fypdesk.ui.quantity_model import (
     display,
     headers,
 )
-from fypdesk.ui.quantity_proxy import QuantityFilterProxy
+from fypdesk.ui.quantities.proxy import QuantityFilterProxy
 
 Feature = QStyleOptionViewItem.ViewItemFeature
 #: Rows sampled to size a column to its contents, and the longest of their texts measured.

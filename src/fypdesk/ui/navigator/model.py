@@ -8,7 +8,7 @@ inserted rows made Qt lay out the whole tree again, every sibling of the plan th
 model (12,000 calls per expand with 6,000 plans); each row instead knows from the start whether it
 has children, read with its level (:meth:`ContentRepository.child_branches`). A filter
 text swaps in a small tree built from the in-memory outline (see
-:mod:`fypdesk.ui.navigator_outline`): the matches and their ancestors. Switching is a model reset,
+:mod:`fypdesk.ui.navigator.outline`): the matches and their ancestors. Switching is a model reset,
 which a view handles in one layout pass; filtering through a ``QSortFilterProxyModel`` instead made
 the view re-map every expanded row on every keystroke (minutes at ×100).
 """
@@ -26,7 +26,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 
 from fypdesk.content.repository import Outline
 from fypdesk.domain.content import Node, NodeKind, NodeRef
-from fypdesk.ui.navigator_outline import FilterResult, OutlineIndex
+from fypdesk.ui.navigator.outline import FilterResult, OutlineIndex
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -1,7 +1,7 @@
 """The Export brief dialog: cover, paper, scope and options, with a live count of what goes in.
 
 The dialog only edits a :class:`BriefSpec`; composing and writing belong to
-:mod:`fypdesk.ui.brief_export`. Its settings round-trip through plain JSON values so the window
+fypdesk.ui.commands.brief_export. Its settings round-trip through plain JSON values so the window
 can remember them (:attr:`UiSettings.brief`).
 """
 

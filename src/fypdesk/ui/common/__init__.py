@@ -1,0 +1,1 @@
+"""What every screen area shares: settings, dialogs, theme, fonts, item roles, the plan chooser."""

@@ -1,0 +1,1 @@
+"""The main window: its layout of panes, its actions and shortcuts, and the back/forward history."""
