@@ -1,7 +1,6 @@
 """The store's upkeep (fypdesk.notes.sqlite.maintenance): saves leave index merges and checkpoints
-to it;
-it tidies the search indexes and the log in bounded steps without changing what is found, never
-waits for a lock, and runs at close after writes."""
+to it; it tidies the search indexes and the log in bounded steps without changing what is found,
+never waits for a lock, and runs at close after writes."""
 
 from __future__ import annotations
 

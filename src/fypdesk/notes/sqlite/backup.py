@@ -94,9 +94,8 @@ def diagnose(path: Path) -> str | None:
     is pending, since a crash in the middle of a checkpoint legitimately leaves the file short
     until the WAL is replayed), checks a pending WAL's frames before SQLite replays them
     (:mod:`fypdesk.notes.sqlite.wal`), then opens it and runs ``quick_check``. Only corruption
-    counts as
-    damage: a busy or unreadable file raises instead, so a healthy database that another process
-    holds is never mistaken for a damaged one and moved aside.
+    counts as damage: a busy or unreadable file raises instead, so a healthy database that
+    another process holds is never mistaken for a damaged one and moved aside.
 
     Only for a file this process holds no connection to (see the module); a live store is
     checked with ``quick_check`` alone (:func:`live_problem`).
@@ -147,8 +146,7 @@ def _quick_check(path: Path, mode: str) -> str | None:
 def file_problem(path: Path) -> str | None:
     """The damage visible without opening the file with SQLite, or ``None``: an empty file, a
     header that is not SQLite's, a file shorter than its header says (unless a WAL is pending), or
-    a pending WAL with damaged frames (checked before SQLite would replay it and silently cut
-    it
+    a pending WAL with damaged frames (checked before SQLite would replay it and silently cut it
     short). Shared with :mod:`fypdesk.notes.sqlite.reader`, which must refuse exactly what this
     finds.
 

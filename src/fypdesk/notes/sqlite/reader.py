@@ -2,9 +2,8 @@
 
 ``fypdesk export`` only reads the user's notes, and opening the full store
 (:func:`fypdesk.notes.sqlite.store.open_notes`) costs well over half a second before the first
-query:
-SQLAlchemy and Alembic are imported, and the Alembic script directory is loaded to learn the head
-revision. This module imports neither, directly or indirectly (as
+query: SQLAlchemy and Alembic are imported, and the Alembic script directory is loaded to learn
+the head revision. This module imports neither, directly or indirectly (as
 :mod:`fypdesk.content.repository` does for the content); the head revision comes from
 :data:`fypdesk.notes.sqlite.constants.HEAD_REVISION`, which a test checks against the migrations.
 
@@ -20,8 +19,7 @@ backs up and reports exactly as before. It refuses when:
 - the notes changed since the newest backup (the store would take an automatic backup).
 
 The file is opened with ``mode=ro``, not ``immutable``: the window may be writing at the same time,
-and a WAL reader sees one consistent snapshot. All rows are read in one transaction. Values
-are
+and a WAL reader sees one consistent snapshot. All rows are read in one transaction. Values are
 built exactly as :class:`fypdesk.notes.sqlite.repository.NotesRepository` builds them (a test
 compares the two on hostile data).
 """

@@ -119,7 +119,7 @@ class NotesRepository:
         """One bounded step of the upkeep that saves leave for idle time (search index merges
         in one short transaction, or a checkpoint of the log); see
         :mod:`fypdesk.notes.sqlite.maintenance`. Call it again while the step says there is
-        ``more``.
+        ``more`` to do.
 
         Raises:
             NotesUnavailableError: the database cannot be written.
@@ -191,11 +191,10 @@ class NotesRepository:
             ) from exc
 
     def backup_before(self, reason: str) -> None:
-        """Take a special backup (``reason``:
-        :data:`~fypdesk.notes.sqlite.backup.PRE_DELETE`,
-        :data:`~fypdesk.notes.sqlite.backup.PRE_IMPORT`) of the notes as they are, before a change
-        the user may want to undo the same day; nothing when the newest backup of that kind already
-        holds them. (A routine backup of the same notes is no substitute: routine ones rotate.)
+        """Take a special backup (``reason``: :data:`~.backup.PRE_DELETE`,
+        :data:`~.backup.PRE_IMPORT`) of the notes as they are, before a change the user may want
+        to undo the same day; nothing when the newest backup of that kind already holds them. (A
+        routine backup of the same notes is no substitute: routine ones rotate.)
 
         A backup that fails is logged and does not stop the change: the store's own commit
         still protects it, and a full disk fails the change itself with a clear message.

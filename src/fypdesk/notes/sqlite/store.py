@@ -11,9 +11,8 @@ The start-up sequence of :func:`open_notes`:
 5. back up automatically if the notes changed since the newest backup, and rotate old backups.
 
 Alembic (:mod:`fypdesk.notes.sqlite.migrate`) is imported only when step 3 has work to do: a store
-already
-at :data:`~fypdesk.notes.sqlite.constants.HEAD_REVISION` is recognised with one query, which keeps
-Alembic's import (0.2 s or more) off every start of the window and of the notes commands.
+already at :data:`~.constants.HEAD_REVISION` is recognised with one query, which keeps Alembic's
+import (0.2 s or more) off every start of the window and of the notes commands.
 """
 
 from __future__ import annotations
