@@ -23,6 +23,7 @@ a restriction could put the wrong notes in front of a meeting.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Mapping
 
@@ -144,6 +145,76 @@ def saved_brief(name: str, spec: BriefSpec) -> SavedBrief:
             "citations": options.citations,
             "toc": options.toc,
         },
+    )
+
+
+def brief_record(brief: SavedBrief) -> dict[str, object]:
+    """A saved brief as plain JSON values, every field, nothing interpreted.
+
+    The same fields as ``fypdesk briefs --json`` lists: ``name``, ``title``, ``subtitle``,
+    ``author``, ``organisation``, ``meeting_date`` (ISO or ``None``), ``marking``, ``paper``,
+    ``plans`` (the scope) and ``options``.
+    """
+    return {
+        "name": brief.name,
+        "title": brief.title,
+        "subtitle": brief.subtitle,
+        "author": brief.author,
+        "organisation": brief.organisation,
+        "meeting_date": None if brief.meeting_date is None else brief.meeting_date.isoformat(),
+        "marking": brief.marking,
+        "paper": brief.paper,
+        "plans": list(brief.scope),
+        "options": dict(brief.options),
+    }
+
+
+class InvalidBriefRecordError(FypdeskError):
+    """A brief record (see :func:`brief_record`) of the wrong shape."""
+
+
+def brief_from_record(record: Mapping[str, object]) -> SavedBrief:
+    """The saved brief :func:`brief_record` made ``record`` from (missing keys: defaults).
+
+    Raises:
+        InvalidBriefRecordError: a field has the wrong type, or the date is not an ISO date.
+    """
+
+    def text(key: str, default: str = "") -> str:
+        value = record.get(key, default)
+        if not isinstance(value, str):
+            raise InvalidBriefRecordError(f"a brief's {key!r} is {value!r}, not text")
+        return value
+
+    name = record.get("name")
+    if not isinstance(name, str):
+        raise InvalidBriefRecordError(f"a brief's name is {name!r}, not text")
+    when = record.get("meeting_date")
+    meeting_date: dt.date | None = None
+    if when is not None:
+        if not isinstance(when, str):
+            raise InvalidBriefRecordError(f"a brief's meeting date is {when!r}, not a date")
+        try:
+            meeting_date = dt.date.fromisoformat(when)
+        except ValueError as exc:
+            raise InvalidBriefRecordError(f"a brief's meeting date {when!r} is not a date") from exc
+    plans = record.get("plans", [])
+    if not isinstance(plans, list | tuple) or not all(isinstance(p, str) for p in plans):
+        raise InvalidBriefRecordError(f"a brief's plans are {plans!r}, not a list of ids")
+    options = record.get("options", {})
+    if not isinstance(options, Mapping):
+        raise InvalidBriefRecordError(f"a brief's options are {options!r}, not an object")
+    return SavedBrief(
+        name=name,
+        title=text("title"),
+        subtitle=text("subtitle"),
+        author=text("author"),
+        organisation=text("organisation"),
+        meeting_date=meeting_date,
+        marking=text("marking"),
+        paper=text("paper", "A4"),
+        scope=tuple(plans),
+        options=dict(options),
     )
 
 

@@ -2,11 +2,14 @@
 
 The dialog only edits a :class:`BriefSpec`; composing and writing belong to
 fypdesk.ui.commands.brief_export. Its settings round-trip through plain JSON values so the window
-can remember them (:attr:`UiSettings.brief`).
+can remember them (:attr:`UiSettings.brief`, as a :class:`SavedBrief`; the plain values dict of
+earlier versions is still read). Given the notes store, the dialog lists its saved briefs (the ones
+``fypdesk export --save-brief`` keeps) and saves the form as one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 
@@ -26,6 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -40,7 +44,20 @@ from fypdesk.domain.brief import (
     Paper,
 )
 from fypdesk.domain.content import PlanSummary
+from fypdesk.domain.errors import FypdeskError
+from fypdesk.domain.notes import SavedBrief
+from fypdesk.domain.saved_brief import (
+    InvalidSavedBriefError,
+    check_brief_name,
+    saved_brief,
+    spec_from_saved_brief,
+)
 from fypdesk.export.document import Counts
+from fypdesk.notes.interface import NotesStore
+from fypdesk.ui.common.dialogs import Dialogs
+
+#: The first entry of the saved-brief chooser: the form as it is.
+CURRENT_SETTINGS = "(current settings)"
 
 #: Which items of the chosen plans the brief covers.
 ITEMS = ("all", "starred", "annotated", "tagged")
@@ -57,22 +74,37 @@ class BriefDialog(QDialog):
     Args:
         plans: the plans to choose from, in order.
         count: composes a spec (cheaply) and returns what it holds.
-        saved: the settings :meth:`values` returned last time (missing keys: defaults).
+        saved: the brief remembered last time, or the settings :meth:`values` returned (earlier
+            versions; missing keys: defaults).
+        store: the notes store whose saved briefs the dialog lists and saves to (none: no list).
+        dialogs: where errors of saving a brief are shown (besides the dialog's status line).
     """
 
     def __init__(
         self,
         plans: Sequence[PlanSummary],
         count: Callable[[BriefSpec], Counts],
-        saved: Mapping[str, object],
+        saved: SavedBrief | Mapping[str, object],
         parent: QWidget | None = None,
+        *,
+        store: NotesStore | None = None,
+        dialogs: Dialogs | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("briefDialog")
         self.setWindowTitle("Export brief")
         self._count = count
+        self._store = store
+        self._dialogs = dialogs
+        self._briefs: dict[str, SavedBrief] = {}
         self._build(plans)
-        self._restore(saved)
+        if isinstance(saved, SavedBrief):
+            self._restore({})
+            with contextlib.suppress(InvalidSavedBriefError):  # damaged: the defaults
+                self.apply_spec(spec_from_saved_brief(saved))
+        else:
+            self._restore(saved)
+        self._reload_briefs()
         self._connect()
         self._on_form_changed()
 
@@ -174,8 +206,29 @@ class BriefDialog(QDialog):
         )
         self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.export_button.setText("Export…")
+        self.briefs_combo = QComboBox(self)
+        self.briefs_combo.setObjectName("briefSaved")
+        self.briefs_combo.setAccessibleName("Saved brief")
+        self.brief_name_edit = self._line("briefName", "name to save the brief under")
+        self.brief_name_edit.setAccessibleName("Name of the brief to save")
+        self.save_brief_button = QPushButton("Save as brief…", self)
+        self.save_brief_button.setObjectName("briefSave")
+        self.brief_status = QLabel(self)
+        self.brief_status.setObjectName("briefStatus")
+        self.brief_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.brief_status.setWordWrap(True)
+        saved_row = QHBoxLayout()
+        saved_row.addWidget(QLabel("Saved &brief", self))
+        saved_row.addWidget(self.briefs_combo, 1)
+        saved_row.addWidget(self.brief_name_edit, 1)
+        saved_row.addWidget(self.save_brief_button)
+        for widget in (self.briefs_combo, self.brief_name_edit, self.save_brief_button):
+            widget.setEnabled(self._store is not None)
+
         self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
+        layout.addLayout(saved_row)
+        layout.addWidget(self.brief_status)
         layout.addLayout(cover)
         layout.addWidget(scope_box)
         layout.addWidget(options_box)
@@ -202,6 +255,9 @@ class BriefDialog(QDialog):
         self.items_group.buttonToggled.connect(self._on_items_group_button_toggled)
         self.notes_combo.currentIndexChanged.connect(self._on_form_changed)
         self.paper_combo.currentIndexChanged.connect(self._on_form_changed)
+        self.briefs_combo.activated.connect(self._on_briefs_combo_activated)
+        self.save_brief_button.clicked.connect(self._on_save_brief_button_clicked)
+        self.brief_name_edit.returnPressed.connect(self._on_save_brief_button_clicked)
 
     # -- values ----------------------------------------------------------------------------
 
@@ -323,6 +379,109 @@ class BriefDialog(QDialog):
         self.charts_box.setChecked(flag("charts"))
         self.citations_box.setChecked(flag("citations"))
         self.toc_box.setChecked(flag("toc"))
+
+    def apply_spec(self, spec: BriefSpec) -> None:
+        """Fill the form from ``spec`` (a scope of several kinds shows its first: tags, starred,
+        annotated)."""
+        self.title_edit.setText(spec.title)
+        self.subtitle_edit.setText(spec.subtitle)
+        self.author_edit.setText(spec.author)
+        self.organisation_edit.setText(spec.organisation)
+        self.marking_edit.setText(spec.marking)
+        if spec.meeting_date is not None:
+            when = spec.meeting_date
+            self.date_edit.setDate(QDate(when.year, when.month, when.day))
+        self.date_box.setChecked(spec.meeting_date is not None)
+        self.paper_combo.setCurrentIndex(max(0, self.paper_combo.findData(spec.paper.value)))
+        chosen = set(spec.scope.plans)
+        for row in range(self.plans_list.count()):
+            item = self.plans_list.item(row)
+            on = not chosen or item.data(Qt.ItemDataRole.UserRole) in chosen
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        scope = spec.scope
+        self.scope_tags_edit.setText(", ".join(scope.tags))
+        self.set_items_mode(
+            "tagged"
+            if scope.tags
+            else "starred"
+            if scope.starred
+            else "annotated"
+            if scope.annotated
+            else "all"
+        )
+        options = spec.options
+        self.notes_combo.setCurrentIndex(max(0, self.notes_combo.findData(options.notes.value)))
+        self.note_tags_edit.setText(", ".join(options.note_tags))
+        self.annex_box.setChecked(options.targets_annex)
+        self.charts_box.setChecked(options.charts)
+        self.citations_box.setChecked(options.citations)
+        self.toc_box.setChecked(options.toc)
+
+    # -- saved briefs ----------------------------------------------------------------------
+
+    def saved_brief_names(self) -> tuple[str, ...]:
+        """The names the saved-brief chooser lists, in order (after "(current settings)")."""
+        return tuple(self._briefs)
+
+    def _reload_briefs(self, select: str | None = None) -> None:
+        self._briefs = {}
+        if self._store is not None:
+            try:
+                self._briefs = {b.name: b for b in self._store.saved_briefs()}
+            except FypdeskError as exc:
+                self.brief_status.setText(f"Saved briefs cannot be listed: {exc}")
+        self.briefs_combo.blockSignals(True)
+        self.briefs_combo.clear()
+        self.briefs_combo.addItem(CURRENT_SETTINGS, None)
+        for name in self._briefs:
+            self.briefs_combo.addItem(name, name)
+        self.briefs_combo.setCurrentIndex(max(0, self.briefs_combo.findData(select)))
+        self.briefs_combo.blockSignals(False)
+
+    def choose_brief(self, name: str) -> bool:
+        """Fill the form from the saved brief ``name``; whether it could be used (if not, the
+        status line says why and the form is unchanged)."""
+        saved = self._briefs.get(name)
+        if saved is None:
+            self.brief_status.setText(f"There is no saved brief {name!r}.")
+            return False
+        try:
+            spec = spec_from_saved_brief(saved)
+        except InvalidSavedBriefError as exc:
+            self.brief_status.setText(f"{exc}.")
+            return False
+        self.briefs_combo.setCurrentIndex(max(0, self.briefs_combo.findData(name)))
+        self.brief_name_edit.setText(name)
+        self.apply_spec(spec)
+        self.brief_status.setText(f"Filled in from saved brief {name!r}.")
+        return True
+
+    def _on_briefs_combo_activated(self, index: int) -> None:
+        name = self.briefs_combo.itemData(index)
+        if isinstance(name, str):
+            self.choose_brief(name)
+
+    def save_as_brief(self, name: str) -> bool:
+        """Save the form in the notes store as brief ``name``; whether it was saved (if not, the
+        error is shown and nothing is lost)."""
+        try:
+            if self._store is None:
+                raise FypdeskError("there is no notes store to save the brief in")
+            check_brief_name(name)
+            self._store.save_brief(saved_brief(name, self.spec()))
+        except FypdeskError as exc:
+            problem = "; ".join(exc.problems) if isinstance(exc, InvalidBriefSpecError) else exc
+            message = f"The brief cannot be saved: {problem}."
+            self.brief_status.setText(message)
+            if self._dialogs is not None:
+                self._dialogs.error("Save brief", message)
+            return False
+        self._reload_briefs(select=name)
+        self.brief_status.setText(f"Saved as brief {name!r}.")
+        return True
+
+    def _on_save_brief_button_clicked(self) -> None:
+        self.save_as_brief(self.brief_name_edit.text().strip())
 
     # -- live count ------------------------------------------------------------------------
 

@@ -6,6 +6,9 @@ so only one export may run at a time. A progress dialog appears after half a sec
 discards the result (the file is written through :func:`atomic_write`, which leaves nothing behind
 when the job gives up). reportlab is imported by the first PDF export, never before; composition
 and the dialog when Export brief… is first chosen, so that the window's start does not pay for them.
+The window keeps one :class:`~fypdesk.export.pdf.PdfRenderer` (made by the first PDF export), so
+what it caches stays bounded however many briefs a long session writes; the one-thread pool is what
+keeps it on one thread at a time.
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from PySide6.QtWidgets import QProgressDialog
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import Annotations, BriefSpec
 from fypdesk.domain.errors import FypdeskError
-from fypdesk.notes.interface import NotesReader, brief_annotations
+from fypdesk.domain.saved_brief import saved_brief
+from fypdesk.notes.interface import NotesStore, brief_annotations
 from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.window.main_window import MainWindow
@@ -32,6 +36,7 @@ from fypdesk.ui.window.main_window import MainWindow
 if TYPE_CHECKING:
     from fypdesk.export.compose import BriefContent
     from fypdesk.export.document import BriefDocument
+    from fypdesk.export.pdf import PdfRenderer
     from fypdesk.ui.commands.brief_dialog import BriefDialog
 
 #: Writes a document to a stream; returns its size (pages or lines).
@@ -143,7 +148,7 @@ class BriefExporter(QObject):
         self,
         window: MainWindow,
         content: ContentRepository,
-        notes: NotesReader,
+        notes: NotesStore,
         dialogs: Dialogs,
         settings: UiSettings,
         renderers: Mapping[str, Renderer] = DEFAULT_RENDERERS,
@@ -155,7 +160,12 @@ class BriefExporter(QObject):
         self._notes = notes
         self._dialogs = dialogs
         self._settings = settings
-        self._renderers = renderers
+        # The default PDF renderer is the window's own, kept between exports.
+        self._renderers = {
+            suffix: self._render_pdf if render is render_pdf else render
+            for suffix, render in renderers.items()
+        }
+        self._pdf_renderer: PdfRenderer | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._job: _ExportJob | None = None
@@ -167,6 +177,17 @@ class BriefExporter(QObject):
         window.addAction(self.action)
         window.add_file_action(self.action)
         self.action.triggered.connect(self._on_action_triggered)
+
+    def _render_pdf(self, document: BriefDocument, out: BinaryIO) -> int:
+        """Render with the window's one renderer (made, and reportlab imported, on first use).
+
+        Runs on the pool's one thread, so the renderer is never used by two threads at once.
+        """
+        if self._pdf_renderer is None:
+            from fypdesk.export.pdf import PdfRenderer
+
+            self._pdf_renderer = PdfRenderer()
+        return self._pdf_renderer.render(document, out)
 
     @property
     def busy(self) -> bool:
@@ -196,8 +217,8 @@ class BriefExporter(QObject):
         try:
             if not self._dialogs.run_dialog(dialog):
                 return
-            self._settings.brief = dialog.values()
             spec = dialog.spec()
+            self._settings.brief = saved_brief("", spec)
         finally:
             dialog.deleteLater()
         folder = self._settings.last_folder
@@ -225,6 +246,8 @@ class BriefExporter(QObject):
             lambda spec: _compose(spec, content, annotations).counts,
             self._settings.brief,
             self._window,
+            store=self._notes,
+            dialogs=self._dialogs,
         )
 
     def start(self, document: BriefDocument, path: Path, render: Renderer) -> None:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from fypdesk.domain.notes import SavedBrief
+from fypdesk.domain.saved_brief import InvalidBriefRecordError, brief_from_record, brief_record
+
 
 class UiSettings:
     """Typed access to the reader window's settings.
@@ -70,17 +73,34 @@ class UiSettings:
         self._set("view/zoom", int(steps))
 
     @property
-    def brief(self) -> dict[str, object]:
-        """The export-brief dialog's last settings, as plain JSON values (empty: defaults)."""
+    def brief(self) -> SavedBrief | dict[str, object]:
+        """The export-brief dialog's last settings.
+
+        A :class:`SavedBrief` as the notes store keeps it (stored as its
+        :func:`~fypdesk.domain.saved_brief.brief_record`); when none was remembered yet, the plain
+        values dict earlier versions kept under ``export/brief`` (empty: defaults).
+        """
+        raw = self._get("export/last_brief")
+        if raw:
+            try:
+                value = json.loads(str(raw))
+                if isinstance(value, dict):
+                    return brief_from_record(value)
+            except (json.JSONDecodeError, InvalidBriefRecordError):
+                pass
         try:
-            value = json.loads(str(self._get("export/brief") or "{}"))
+            old = json.loads(str(self._get("export/brief") or "{}"))
         except json.JSONDecodeError:
             return {}
-        return value if isinstance(value, dict) else {}
+        return old if isinstance(old, dict) else {}
 
     @brief.setter
-    def brief(self, values: dict[str, object]) -> None:
-        self._set("export/brief", json.dumps(values, ensure_ascii=False, sort_keys=True))
+    def brief(self, brief: SavedBrief | dict[str, object]) -> None:
+        if isinstance(brief, SavedBrief):
+            record = brief_record(brief)
+            self._set("export/last_brief", json.dumps(record, ensure_ascii=False, sort_keys=True))
+        else:
+            self._set("export/brief", json.dumps(brief, ensure_ascii=False, sort_keys=True))
 
     @property
     def last_folder(self) -> Path | None:
