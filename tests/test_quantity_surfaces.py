@@ -34,6 +34,7 @@ from fypdesk.domain.content import (
 from fypdesk.domain.quantity_text import (
     eur_text,
     quantity_text,
+    unit_text,
     value_text,
     value_with_unit,
     with_eur,
@@ -143,8 +144,8 @@ def test_plan_page_tables(
         row = re.search(rf"<tr><td><a {link}>.*?</tr>", pages[q.plan], flags=re.S)
         assert row is not None, q.id
         _indicator, _baseline, value, unit, year = _table_cells(row.group(0))
-        _check(mismatches, q, "value", value, with_eur(value_text(q), q))
-        _check(mismatches, q, "unit", unit, q.unit)
+        _check(mismatches, q, "value", value, value_text(q))
+        _check(mismatches, q, "unit", unit, unit_text(q))
         _check(mismatches, q, "year", year, year_text(q))
     _assert_none(mismatches)
 
@@ -165,7 +166,7 @@ def test_targets_and_figures_tables(
             q = model.rows()[row].quantity
             value = model.index(row, Columns.VALUE).data()
             _check(mismatches, q, "value", value, quantity_text(q, unit=False))
-            _check(mismatches, q, "unit", model.index(row, Columns.UNIT).data(), q.unit)
+            _check(mismatches, q, "unit", model.index(row, Columns.UNIT).data(), unit_text(q))
             shown += 1
     assert shown == len(quantities)
     _assert_none(mismatches)
@@ -211,8 +212,8 @@ def test_cli_text_tables(
         role_quantities = repository.quantities(role)
         assert len(rows) == len(role_quantities)
         for q, row in zip(role_quantities, rows, strict=True):
-            _check(mismatches, q, "value", row["value"], with_eur(value_text(q), q))
-            _check(mismatches, q, "unit", row["unit"], q.unit)
+            _check(mismatches, q, "value", row["value"], value_text(q))
+            _check(mismatches, q, "unit", row["unit"], unit_text(q))
             _check(mismatches, q, "year", row["year"], year_text(q))
             shown += 1
     assert shown == len(quantities)
@@ -272,7 +273,7 @@ def test_cli_csv_carries_every_part_as_raw_numbers(
 
 def _annex_expectation(q: Quantity) -> tuple[str, str, str]:
     """The target, target-year and unit cells of a target's annex row."""
-    return with_eur(value_text(q), q), year_text(q), q.unit
+    return value_text(q), year_text(q), unit_text(q)
 
 
 def _fact_expectation(q: Quantity) -> str:

@@ -25,6 +25,7 @@ from fypdesk.domain.quantity_text import (
     period_text,
     quantity_text,
     signed_value,
+    unit_text,
     value_text,
     value_with_unit,
     with_eur,
@@ -127,7 +128,7 @@ def test_an_approximate_euro_amount_keeps_its_approx() -> None:
     assert with_eur(value_with_unit(REVENUE), REVENUE) == (
         "4.3 trillion CNY (approx. 597 billion EUR)"
     )
-    assert quantity_text(REVENUE, unit=False) == "4.3 (approx. 597 billion EUR) (2025)"
+    assert quantity_text(REVENUE, unit=False) == "4.3 (2025)"  # a table: euros in the unit cell
 
 
 def test_a_euro_amount_has_its_own_qualifier() -> None:
@@ -188,3 +189,11 @@ def test_the_formatter_is_pure_python() -> None:
         if isinstance(node, ast.Import):
             imported |= {alias.name for alias in node.names}
     assert imported <= {"__future__", "fypdesk.domain.content", "fypdesk.domain.growth"}
+
+
+def test_a_table_puts_the_euro_equivalent_after_the_unit() -> None:
+    # "4.3 | trillion CNY (approx. 597 billion EUR)": the value is never parted from its unit.
+    assert value_text(REVENUE) == "4.3"
+    assert unit_text(REVENUE) == "trillion CNY (approx. 597 billion EUR)"
+    assert quantity_text(REVENUE, unit=False) == "4.3 (2025)"
+    assert unit_text(DECREASE) == "%"

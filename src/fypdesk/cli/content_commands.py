@@ -17,8 +17,8 @@ from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
 from fypdesk.domain.quantity_text import (
     baseline_text,
     period_text,
+    unit_text,
     value_text,
-    with_eur,
     year_text,
 )
 from fypdesk.domain.serialise import (
@@ -188,8 +188,8 @@ def _quantity_table(quantities: tuple[Quantity, ...]) -> list[str]:
             q.plan,
             q.indicator if q.role is QuantityRole.TARGET else f"{q.indicator} (achieved)",
             baseline_text(q, unit=False) or NONE_MARK,
-            with_eur(value_text(q), q),
-            q.unit,
+            value_text(q),
+            unit_text(q),
             year_text(q),
         ]
         for q in quantities

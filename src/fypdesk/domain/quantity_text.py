@@ -106,10 +106,19 @@ def quantity_text(quantity: Quantity, *, unit: bool = True) -> str:
 
     Args:
         quantity: a target or a figure.
-        unit: whether to write the unit; a table with a unit column leaves it out.
+        unit: whether to write the unit and the euro equivalent; a table leaves both to its unit
+            column (:func:`unit_text`).
     """
-    value = value_with_unit(quantity) if unit else value_text(quantity)
-    return f"{with_eur(value, quantity)} ({year_text(quantity)})"
+    if not unit:
+        return f"{value_text(quantity)} ({year_text(quantity)})"
+    return f"{with_eur(value_with_unit(quantity), quantity)} ({year_text(quantity)})"
+
+
+def unit_text(quantity: Quantity) -> str:
+    """A table's unit cell: the unit, then the euro equivalent where the source gives one
+    (``trillion CNY (approx. 597 billion EUR)``). After the unit, so that a row reads "4.3 trillion
+    CNY (approx. 597 billion EUR)", never "4.3 (approx. 597 billion EUR) trillion CNY"."""
+    return with_eur(quantity.unit, quantity)
 
 
 def baseline_text(quantity: Quantity, *, unit: bool = True) -> str | None:

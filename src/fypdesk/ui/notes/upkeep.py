@@ -35,7 +35,7 @@ class IdleMaintenance(QObject):
         caught_up: nothing is left to do (or the store is busy: it waits for the next write).
 
     Args:
-        run_step: Takes one step (the repository's ``maintain``).
+        run_step: Takes one step (the store's ``maintain``).
         idle_delay_ms: How long without writes counts as idle.
     """
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 
 from fypdesk.domain.content import Quantity, QuantityRole
 from fypdesk.domain.growth import ImpliedChange, format_absolute_change, implied_change
-from fypdesk.domain.quantity_text import baseline_text, quantity_text, signed_value
+from fypdesk.domain.quantity_text import baseline_text, quantity_text, signed_value, unit_text
 from fypdesk.ui.common.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -313,7 +313,7 @@ def display(row: QuantityRow, column: Columns) -> str:
         case Columns.BAR:
             return ""
         case Columns.UNIT:
-            return q.unit
+            return unit_text(q)
         case Columns.CHANGE_ABS:
             return "" if change is None else format_absolute_change(change.absolute, q.unit)
         case Columns.CHANGE_REL:

@@ -24,9 +24,9 @@ from fypdesk.domain.quantity_text import (
     IMPLIED_YEAR_NOTE,
     baseline_text,
     eur_text,
+    unit_text,
     value_text,
     value_with_unit,
-    with_eur,
     year_text,
 )
 
@@ -147,8 +147,8 @@ def _table(quantities: Sequence[Quantity], value_heading: str) -> str:
         rows.append(
             f"<tr><td><a href='{node_url(q.id)}'>{esc(q.indicator)}</a></td>"
             f"<td align='right'>{esc(baseline)}</td>"
-            f"<td align='right'>{esc(with_eur(value_text(q), q))}</td>"
-            f"<td>{esc(q.unit)}</td>"
+            f"<td align='right'>{esc(value_text(q))}</td>"
+            f"<td>{esc(unit_text(q))}</td>"
             # A period (2016–2020) must not break in the middle of a year.
             f"<td class='year'>{esc(year_text(q))}</td></tr>"
         )
