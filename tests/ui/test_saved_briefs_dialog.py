@@ -122,6 +122,20 @@ def test_a_brief_saved_in_the_dialog_reads_back_equal(
     assert dialog.saved_brief_names() == ("monday",)
 
 
+def test_saving_over_a_saved_brief_asks_first(
+    qtbot: QtBot, content: ContentRepository, store: NotesStore
+) -> None:
+    store.save_brief(saved_brief("weekly", WEEKLY))
+    dialogs = FakeDialogs(confirm_answer=False)
+    dialog = _dialog(qtbot, content, {"title": "Something else"}, store, dialogs)
+    assert not dialog.save_as_brief("weekly")
+    assert "kept as it was" in dialog.brief_status.text()
+    assert spec_from_saved_brief(store.saved_briefs()[0]) == WEEKLY
+    dialogs.confirm_answer = True
+    assert dialog.save_as_brief("weekly")
+    assert spec_from_saved_brief(store.saved_briefs()[0]).title == "Something else"
+
+
 def test_a_bad_name_or_a_store_not_yet_open_is_an_error_and_loses_nothing(
     qtbot: QtBot, content: ContentRepository
 ) -> None:

@@ -30,6 +30,7 @@ from fypdesk.domain.notes import SavedBrief
 from fypdesk.domain.saved_brief import (
     InvalidBriefNameError,
     InvalidSavedBriefError,
+    brief_record,
     check_brief_name,
     saved_brief,
     spec_from_saved_brief,
@@ -283,7 +284,7 @@ def run_briefs(ctx: CommandContext) -> int:
     notes = ctx.existing_notes()
     briefs = () if notes is None else notes.saved_briefs()
     if ctx.args.format == "json":
-        output.write_json([_brief_record(brief) for brief in briefs])
+        output.write_json([brief_record(brief) for brief in briefs])
         return 0
     if not briefs:
         output.write_lines(["No saved briefs."])
@@ -291,22 +292,6 @@ def run_briefs(ctx: CommandContext) -> int:
     rows = [[brief.name, brief.title, _describe(brief)] for brief in briefs]
     output.write_lines(output.table(["name", "title", "contents"], rows, wrap_column=2))
     return 0
-
-
-def _brief_record(brief: SavedBrief) -> dict[str, object]:
-    """A saved brief as stored: structured, every field, nothing interpreted."""
-    return {
-        "name": brief.name,
-        "title": brief.title,
-        "subtitle": brief.subtitle,
-        "author": brief.author,
-        "organisation": brief.organisation,
-        "meeting_date": None if brief.meeting_date is None else brief.meeting_date.isoformat(),
-        "marking": brief.marking,
-        "paper": brief.paper,
-        "plans": list(brief.scope),
-        "options": dict(brief.options),
-    }
 
 
 def _describe(brief: SavedBrief) -> str:

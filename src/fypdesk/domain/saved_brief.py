@@ -151,9 +151,9 @@ def saved_brief(name: str, spec: BriefSpec) -> SavedBrief:
 def brief_record(brief: SavedBrief) -> dict[str, object]:
     """A saved brief as plain JSON values, every field, nothing interpreted.
 
-    The same fields as ``fypdesk briefs --json`` lists: ``name``, ``title``, ``subtitle``,
-    ``author``, ``organisation``, ``meeting_date`` (ISO or ``None``), ``marking``, ``paper``,
-    ``plans`` (the scope) and ``options``.
+    What ``fypdesk briefs --format json`` lists, and how the window remembers its last brief:
+    ``name``, ``title``, ``subtitle``, ``author``, ``organisation``, ``meeting_date`` (ISO or
+    ``None``), ``marking``, ``paper``, ``plans`` (the scope) and ``options``.
     """
     return {
         "name": brief.name,

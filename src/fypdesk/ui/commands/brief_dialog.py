@@ -211,14 +211,17 @@ class BriefDialog(QDialog):
         self.briefs_combo.setAccessibleName("Saved brief")
         self.brief_name_edit = self._line("briefName", "name to save the brief under")
         self.brief_name_edit.setAccessibleName("Name of the brief to save")
-        self.save_brief_button = QPushButton("Save as brief…", self)
+        # No ellipsis: the name is typed beside it, no further dialog follows.
+        self.save_brief_button = QPushButton("Sa&ve as brief", self)
         self.save_brief_button.setObjectName("briefSave")
         self.brief_status = QLabel(self)
         self.brief_status.setObjectName("briefStatus")
         self.brief_status.setTextFormat(Qt.TextFormat.PlainText)
         self.brief_status.setWordWrap(True)
         saved_row = QHBoxLayout()
-        saved_row.addWidget(QLabel("Saved &brief", self))
+        saved_label = QLabel("Saved &brief", self)
+        saved_label.setBuddy(self.briefs_combo)  # Alt+B, and the & is not shown
+        saved_row.addWidget(saved_label)
         saved_row.addWidget(self.briefs_combo, 1)
         saved_row.addWidget(self.brief_name_edit, 1)
         saved_row.addWidget(self.save_brief_button)
@@ -320,28 +323,6 @@ class BriefDialog(QDialog):
                 toc=self.toc_box.isChecked(),
             ),
         )
-
-    def values(self) -> dict[str, object]:
-        """The form as plain JSON values, to be remembered."""
-        return {
-            "title": self.title_edit.text(),
-            "subtitle": self.subtitle_edit.text(),
-            "author": self.author_edit.text(),
-            "organisation": self.organisation_edit.text(),
-            "marking": self.marking_edit.text(),
-            "date": self.date_edit.date().toString(Qt.DateFormat.ISODate),
-            "dated": self.date_box.isChecked(),
-            "paper": self.paper_combo.currentData(),
-            "plans": list(self.chosen_plans()),
-            "items": self.items_mode(),
-            "scope_tags": self.scope_tags_edit.text(),
-            "notes": self.notes_combo.currentData(),
-            "note_tags": self.note_tags_edit.text(),
-            "annex": self.annex_box.isChecked(),
-            "charts": self.charts_box.isChecked(),
-            "citations": self.citations_box.isChecked(),
-            "toc": self.toc_box.isChecked(),
-        }
 
     def _restore(self, saved: Mapping[str, object]) -> None:
         def text(key: str) -> str:
@@ -468,7 +449,11 @@ class BriefDialog(QDialog):
             if self._store is None:
                 raise FypdeskError("there is no notes store to save the brief in")
             check_brief_name(name)
-            self._store.save_brief(saved_brief(name, self.spec()))
+            brief = saved_brief(name, self.spec())
+            if not self._may_replace(name):
+                self.brief_status.setText(f"Not saved: the brief {name!r} is kept as it was.")
+                return False
+            self._store.save_brief(brief)
         except FypdeskError as exc:
             problem = "; ".join(exc.problems) if isinstance(exc, InvalidBriefSpecError) else exc
             message = f"The brief cannot be saved: {problem}."
@@ -479,6 +464,14 @@ class BriefDialog(QDialog):
         self._reload_briefs(select=name)
         self.brief_status.setText(f"Saved as brief {name!r}.")
         return True
+
+    def _may_replace(self, name: str) -> bool:
+        """Whether saving may replace a saved brief of that name (the user is asked)."""
+        if name not in self._briefs or self._dialogs is None:
+            return True
+        return self._dialogs.confirm(
+            "Save brief", f"A saved brief is named {name!r}. Replace it with these settings?"
+        )
 
     def _on_save_brief_button_clicked(self) -> None:
         self.save_as_brief(self.brief_name_edit.text().strip())
