@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fypdesk.domain.content import Direction, Quantity, QuantityKind, QuantityRole
-from fypdesk.domain.growth import format_absolute_change, format_number, implied_change
+from fypdesk.domain.growth import format_number, implied_change
+from fypdesk.domain.quantity_text import absolute_change_text, percent_text
 
 
 def _target(**fields: object) -> Quantity:
@@ -61,9 +62,22 @@ def test_numbers_print_as_the_source_writes_them(number: float, text: str) -> No
 
 @pytest.mark.parametrize(
     ("absolute", "unit", "text"),
-    [(41, "%", "+41 pp"), (1.66, "trillion CNY", "+1.66 trillion CNY"), (-3, "%", "-3 pp")],
+    [
+        (41, "%", "+41 pp"),
+        (1.66, "trillion CNY", "+1.66 trillion CNY"),
+        (-3, "%", "\u22123 pp"),  # the minus sign, as every other value is written
+        (0, "%", "0 pp"),
+    ],
 )
 def test_an_absolute_change_of_a_percentage_is_in_points(
     absolute: float, unit: str, text: str
 ) -> None:
-    assert format_absolute_change(absolute, unit) == text
+    assert absolute_change_text(absolute, unit) == text
+
+
+def test_a_relative_change_has_a_sign_and_the_minus_sign() -> None:
+    assert (percent_text(0.629), percent_text(-0.05), percent_text(0)) == (
+        "+62.9%",
+        "\u22125.0%",
+        "+0.0%",
+    )

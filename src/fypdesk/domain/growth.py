@@ -64,10 +64,3 @@ def format_number(number: Number) -> str:
 def with_unit(number_text: str, unit: str) -> str:
     """``80%`` but ``4.3 trillion CNY``: percent signs attach, other units are words."""
     return f"{number_text}{unit}" if unit in {"%", "‰"} else f"{number_text} {unit}".rstrip()
-
-
-def format_absolute_change(absolute: Number, unit: str) -> str:
-    """A signed change in the target's unit; a change of a percentage is in percentage points
-    (15% to 56% is "+41 pp", never "+41%", which would read as a relative change)."""
-    signed = ("+" if absolute > 0 else "") + format_number(absolute)
-    return f"{signed} pp" if unit == "%" else with_unit(signed, unit)

@@ -139,3 +139,17 @@ def signed_value(quantity: Quantity) -> Number:
     if quantity.kind is QuantityKind.CHANGE and quantity.direction is Direction.DECREASE:
         return -quantity.value
     return quantity.value
+
+
+def percent_text(ratio: float) -> str:
+    """A relative change or growth rate, signed, to one decimal (``+62.9%``, ``−5.0%``)."""
+    sign = MINUS if ratio < 0 else "+"
+    return f"{sign}{abs(ratio) * 100:.1f}%"
+
+
+def absolute_change_text(absolute: Number, unit: str) -> str:
+    """A signed change in the target's unit; a change of a percentage is in percentage points
+    (15% to 56% is "+41 pp", never "+41%", which would read as a relative change)."""
+    sign = "+" if absolute > 0 else MINUS if absolute < 0 else ""
+    signed = sign + format_number(abs(absolute))
+    return f"{signed} pp" if unit == "%" else with_unit(signed, unit)

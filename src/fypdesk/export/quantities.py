@@ -13,8 +13,8 @@ from fypdesk.domain.content import Quantity, QuantityKind, QuantityRole
 from fypdesk.domain.growth import format_number, implied_change
 from fypdesk.domain.quantity_text import (
     IMPLIED_YEAR_MARK,
-    MINUS,
     baseline_text,
+    percent_text,
     unit_text,
     value_text,
     value_with_unit,
@@ -45,20 +45,15 @@ def fact(quantity: Quantity, citation: int | None) -> Fact:
     return Fact(label="Reported", text=f"{value} ({year_text(quantity)})", citation=citation)
 
 
-def _percent(ratio: float) -> str:
-    sign = MINUS if ratio < 0 else "+"
-    return f"{sign}{abs(ratio) * 100:.1f}%"
-
-
 def change_text(quantity: Quantity, plan_base_year: int) -> str:
     """What a level target implies (``+62.9%, +10.5% a year``); a dash when it cannot be said."""
     change = implied_change(quantity, plan_base_year)
     if change is None or change.relative is None:
         return NONE_MARK
-    text = _percent(change.relative)
+    text = percent_text(change.relative)
     if change.annual_rate is not None:
         assumed = "*" if change.base_year_assumed else ""
-        text += f", {_percent(change.annual_rate)} a year{assumed}"
+        text += f", {percent_text(change.annual_rate)} a year{assumed}"
     return text
 
 

@@ -25,8 +25,15 @@ from PySide6.QtCore import (
 )
 
 from fypdesk.domain.content import Quantity, QuantityRole
-from fypdesk.domain.growth import ImpliedChange, format_absolute_change, implied_change
-from fypdesk.domain.quantity_text import baseline_text, quantity_text, signed_value, unit_text
+from fypdesk.domain.growth import ImpliedChange, implied_change
+from fypdesk.domain.quantity_text import (
+    absolute_change_text,
+    baseline_text,
+    percent_text,
+    quantity_text,
+    signed_value,
+    unit_text,
+)
 from fypdesk.ui.common.roles import ItemRoles
 
 Index = QModelIndex | QPersistentModelIndex
@@ -315,13 +322,15 @@ def display(row: QuantityRow, column: Columns) -> str:
         case Columns.UNIT:
             return unit_text(q)
         case Columns.CHANGE_ABS:
-            return "" if change is None else format_absolute_change(change.absolute, q.unit)
+            return "" if change is None else absolute_change_text(change.absolute, q.unit)
         case Columns.CHANGE_REL:
-            return "" if change is None or change.relative is None else f"{change.relative:+.1%}"
+            return (
+                "" if change is None or change.relative is None else percent_text(change.relative)
+            )
         case Columns.CAGR:
             if change is None or change.annual_rate is None:
                 return ""
-            return f"{change.annual_rate:+.1%}" + ("*" if change.base_year_assumed else "")
+            return percent_text(change.annual_rate) + ("*" if change.base_year_assumed else "")
         case Columns.NOTES:
             return str(row.notes) if row.notes else ""
         case Columns.STAR:

@@ -19,11 +19,13 @@ from fypdesk.domain.content import (
     QuantityRole,
     SectionKind,
 )
-from fypdesk.domain.growth import format_absolute_change, format_number, implied_change
+from fypdesk.domain.growth import format_number, implied_change
 from fypdesk.domain.quantity_text import (
     IMPLIED_YEAR_NOTE,
+    absolute_change_text,
     baseline_text,
     eur_text,
+    percent_text,
     unit_text,
     value_text,
     value_with_unit,
@@ -173,16 +175,16 @@ def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
     rows.append((label, f"{value_with_unit(q)} ({year_text(q)})"))
     change = implied_change(q, plan_base_year) if q.role is QuantityRole.TARGET else None
     if change is not None:
-        text = format_absolute_change(change.absolute, q.unit)
+        text = absolute_change_text(change.absolute, q.unit)
         if change.relative is not None:
-            text += f" ({change.relative:+.1%})"
+            text += f" ({percent_text(change.relative)})"
         rows.append(("Change", text))
         if change.annual_rate is not None:
             assumed = ", base year assumed" if change.base_year_assumed else ""
             rows.append(
                 (
                     "Implied annual growth",
-                    f"{change.annual_rate:+.1%} from {change.base_year}{assumed}",
+                    f"{percent_text(change.annual_rate)} from {change.base_year}{assumed}",
                 )
             )
     eur = eur_text(q)
