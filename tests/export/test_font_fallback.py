@@ -24,7 +24,7 @@ from fypdesk import paths
 from fypdesk.domain.brief import Annotations, BriefNote, BriefSpec
 from fypdesk.domain.content import Node, NodeKind, PlanSummary
 from fypdesk.export.compose import BriefContent, compose
-from fypdesk.export.fonts import (
+from fypdesk.export.font_table import (
     ARABIC,
     BENGALI,
     BOLD,
@@ -41,8 +41,8 @@ from fypdesk.export.fonts import (
     TAMIL,
     THAI,
     UPRIGHT,
-    Fonts,
 )
+from fypdesk.export.fonts import Fonts
 from tests.export.brief_samples import Extracted, embedded_fonts, extract, render, squash
 
 FOLDER = paths.resources_dir() / "fonts"

@@ -12,7 +12,8 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 from fypdesk import paths
 from fypdesk.export import pdf_styles as ps
 from fypdesk.export.document import Item
-from fypdesk.export.fonts import REGULAR, Fonts
+from fypdesk.export.font_table import REGULAR
+from fypdesk.export.fonts import Fonts
 from fypdesk.export.pdf import _story_item
 from fypdesk.export.pdf_pages import RenderContext
 

@@ -39,7 +39,7 @@ def _runs(flowables: list[Any], width: float = 450) -> list[Run]:
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Frame
 
-    from fypdesk.export.fonts import REGULAR
+    from fypdesk.export.font_table import REGULAR
 
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(width + 40, 800), initialFontName=REGULAR)

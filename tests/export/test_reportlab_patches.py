@@ -29,7 +29,8 @@ from reportlab.platypus.tableofcontents import drawPageNumbers
 
 from fypdesk import paths
 from fypdesk.export import reportlab_patches, shaping
-from fypdesk.export.fonts import DEVANAGARI, REGULAR, Fonts
+from fypdesk.export.font_table import DEVANAGARI, REGULAR
+from fypdesk.export.fonts import Fonts
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 

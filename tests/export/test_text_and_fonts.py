@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from fypdesk import paths
 from fypdesk.export.bidi import visual_order
-from fypdesk.export.fonts import FALLBACK, Fonts
+from fypdesk.export.font_table import FALLBACK
+from fypdesk.export.fonts import Fonts
 from fypdesk.export.text import clean, one_line
 
 

@@ -20,7 +20,7 @@ from reportlab.lib.units import mm
 from fypdesk.domain.growth import format_number
 from fypdesk.export import pdf_styles as ps
 from fypdesk.export.document import Chart
-from fypdesk.export.fonts import BOLD, REGULAR
+from fypdesk.export.font_table import BOLD, REGULAR
 from fypdesk.export.text import one_line
 
 LABEL_SIZE = 7.5

@@ -56,7 +56,8 @@ from fypdesk.export.document import (
     TargetTable,
     TextRole,
 )
-from fypdesk.export.fonts import REGULAR, Fonts
+from fypdesk.export.font_table import REGULAR
+from fypdesk.export.fonts import Fonts
 from fypdesk.export.pdf_long_text import note_paragraphs
 from fypdesk.export.pdf_pages import (
     BODY,

@@ -17,7 +17,8 @@ from reportlab.platypus import paragraph
 from reportlab.platypus.paraparser import ParaFrag
 
 from fypdesk.export import shaping
-from fypdesk.export.fonts import REGULAR, SCRIPT_BLOCKS, SHAPED, UPRIGHT, Fonts
+from fypdesk.export.font_table import REGULAR, SCRIPT_BLOCKS, SHAPED, UPRIGHT
+from fypdesk.export.fonts import Fonts
 from fypdesk.export.long_text import chunks, cut_long_words
 from fypdesk.export.pdf_pages import RenderContext
 

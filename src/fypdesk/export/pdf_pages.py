@@ -22,7 +22,8 @@ from reportlab.platypus.tableofcontents import drawPageNumbers
 
 from fypdesk.export import pdf_styles as ps
 from fypdesk.export.document import BriefDocument
-from fypdesk.export.fonts import BOLD, REGULAR, Fonts
+from fypdesk.export.font_table import BOLD, REGULAR
+from fypdesk.export.fonts import Fonts
 from fypdesk.export.pdf_paragraph import BriefParagraph, PlainLine, fits_one_line
 from fypdesk.export.text import one_line
 

@@ -30,7 +30,7 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.rl_config import _FUZZ
 
 from fypdesk.export.bidi import base_level, has_rtl
-from fypdesk.export.fonts import RIGHT_TO_LEFT, SHAPED
+from fypdesk.export.font_table import RIGHT_TO_LEFT, SHAPED
 from fypdesk.export.pdf_bidi import display_lines
 from fypdesk.export.pdf_styles import DerivedStyles, derive
 

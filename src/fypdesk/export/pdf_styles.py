@@ -16,7 +16,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
 from fypdesk.domain.brief import Paper
-from fypdesk.export.fonts import BOLD, ITALIC, REGULAR
+from fypdesk.export.font_table import BOLD, ITALIC, REGULAR
 
 PAGE_SIZES: dict[Paper, tuple[float, float]] = {Paper.A4: A4, Paper.LETTER: LETTER}
 

@@ -35,6 +35,7 @@ from reportlab.pdfgen import textobject
 from reportlab.platypus import paragraph
 
 from fypdesk.export import shaping
+from fypdesk.export.font_table import RIGHT_TO_LEFT, SHAPED
 
 #: The attribute each replacement carries, holding the reportlab function it replaced.
 ORIGINAL = "fypdesk_original"
@@ -153,9 +154,6 @@ def _patch_shape_frag_word() -> None:
     replaced = paragraph.shapeFragWord
     if _is_ours(replaced):
         return
-    # The fonts know which of them are shaped; they apply these patches, hence imported here.
-    from fypdesk.export.fonts import RIGHT_TO_LEFT, SHAPED
-
     shape_word = shaping.word_shaper(SHAPED, RIGHT_TO_LEFT, ttfonts.shapeFragWord)
     _mark(shape_word, replaced)
     paragraph.shapeFragWord = shape_word
