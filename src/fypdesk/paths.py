@@ -86,6 +86,12 @@ def user_data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def notes_db_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The user's notes database in :func:`user_data_dir` (``data_dir`` overrides it): the one
+    place that says where the notes are, for the command line and the window alike."""
+    return user_data_dir(data_dir) / NOTES_DB_NAME
+
+
 def user_cache_dir() -> Path:
     """The folder for what fypdesk can always make again (parsed fonts, checks already done):
     ``$FYPDESK_CACHE_DIR`` or the platform's user cache folder. Not created here; losing it only

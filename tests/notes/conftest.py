@@ -10,7 +10,8 @@ import pytest
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.notes.sqlite.repository import NotesRepository
-from fypdesk.notes.sqlite.store import notes_path, open_notes
+from fypdesk.notes.sqlite.store import open_notes
+from fypdesk.paths import notes_db_path
 
 from .helpers import CONTENT_DB, FakeClock
 
@@ -24,7 +25,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def db_path(data_dir: Path) -> Path:
     """The notes database path inside the awkwardly named data folder."""
-    return notes_path(data_dir)
+    return notes_db_path(data_dir)
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from fypdesk.cli import main
 from fypdesk.content.repository import ContentRepository
 from fypdesk.notes.sqlite.repository import NotesRepository
-from fypdesk.notes.sqlite.store import notes_path, open_notes
+from fypdesk.notes.sqlite.store import open_notes
+from fypdesk.paths import notes_db_path
 from tests.conftest import CONTENT_DB, NetworkAccessError
 from tests.notes.helpers import TARGET_ID
 from tests.reliability.conftest import CLI_EXAMPLES, EXAMPLES, Figures
@@ -129,7 +130,7 @@ def _report_tally(figures: Figures) -> Iterator[None]:
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder (odd name) with a few notes to search."""
     folder = tmp_path_factory.mktemp("hostile") / "data #1 % ü"
-    repository = open_notes(notes_path(folder))
+    repository = open_notes(notes_db_path(folder))
     try:
         for body in ["5G base stations", "growth of 中国制造", 'AND NEAR( quoted "x"']:
             repository.add_note(TARGET_ID, body, tags=["t"])
@@ -147,7 +148,7 @@ def content() -> Iterator[ContentRepository]:
 
 @pytest.fixture(scope="module")
 def notes(data: Path) -> Iterator[NotesRepository]:
-    repository = open_notes(notes_path(data), auto_backup=False)
+    repository = open_notes(notes_db_path(data), auto_backup=False)
     yield repository
     repository.close()
 
@@ -209,7 +210,7 @@ def test_note_bodies_and_tags_are_stored_verbatim_or_refused_clearly(
         assert body.strip() in {"-h", "--help"} or body.startswith(("-h", "--h")), out
         return
     note_uuid = out.split()[2]
-    repository = open_notes(notes_path(data), auto_backup=False)
+    repository = open_notes(notes_db_path(data), auto_backup=False)
     try:
         note = repository.note(note_uuid)
     finally:
@@ -383,7 +384,7 @@ def test_a_huge_file_imports(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     folder = tmp_path / "data"
     code, out, _err = run(capsys, "--data-dir", str(folder), "notes", "import", str(path))
     assert code == 0 and f"added {count}" in out
-    repository = open_notes(notes_path(folder), auto_backup=False)
+    repository = open_notes(notes_db_path(folder), auto_backup=False)
     try:
         assert len(repository.all_notes()) == count
         assert repository.note(str(uuid.UUID(int=1))).body == records[0]["body"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from fypdesk import paths
 from fypdesk.domain.notes import SavedBrief
 from fypdesk.notes.sqlite import store
 from tests.conftest import REPO_ROOT
@@ -121,7 +122,7 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
 
 
 def _seed(data_dir: Path) -> Path:
-    path = store.notes_path(data_dir)
+    path = paths.notes_db_path(data_dir)
     repository = store.open_notes(path)
     repository.add_note("ict", "a note on ict", tags=["risk"])
     repository.add_note("green", "a note on green")

@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fypdesk import paths
 from fypdesk.notes.sqlite import backup, store
 from tests.conftest import REPO_ROOT
 from tests.reliability.conftest import SOAK, Figures
@@ -125,7 +126,7 @@ def test_acknowledged_saves_survive_holders_commands_backups_and_restores(
     failures: list[str] = []
     for round_number in range(ROUNDS):
         data_dir = tmp_path / f"round {round_number}" / "data"
-        path = store.notes_path(data_dir)
+        path = paths.notes_db_path(data_dir)
         seed = store.open_notes(path)
         seed.add_note(NODE, "seed")
         seed.close()
@@ -178,7 +179,7 @@ def test_backups_taken_at_once_by_many_processes_all_land(tmp_path: Path) -> Non
     """0.1.0 gave backups of the same second one temporary name: 1,845 of them failed in 300 s
     and left -wal/-shm files behind."""
     data_dir = tmp_path / "data"
-    path = store.notes_path(data_dir)
+    path = paths.notes_db_path(data_dir)
     seed = store.open_notes(path)
     seed.add_note(NODE, "backed up many times at once")
     seed.close()

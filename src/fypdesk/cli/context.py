@@ -42,7 +42,7 @@ class CommandContext:
         content: Path | None = getattr(args, "content", None)
         self.content_path = content if content is not None else paths.bundled_content_path()
         data_dir: Path | None = getattr(args, "data_dir", None)
-        self.notes_path = paths.user_data_dir(data_dir) / paths.NOTES_DB_NAME
+        self.notes_path = paths.notes_db_path(data_dir)
         self._content: ContentRepository | None = None
         self._notes: SqliteNotes | None = None
         self._notes_read_only = False

@@ -39,14 +39,8 @@ from fypdesk.domain.notes import (
 from fypdesk.notes.sqlite import backup, maintenance, recovery, search
 from fypdesk.notes.sqlite.constants import HEAD_REVISION, REVISION_WRAP
 from fypdesk.notes.sqlite.repository import NotesRepository
-from fypdesk.paths import NOTES_DB_NAME as NOTES_DB_NAME  # re-exported: its old home
 
 _log = logging.getLogger(__name__)
-
-
-def notes_path(data_dir: Path) -> Path:
-    """The notes database in a user data folder."""
-    return data_dir / NOTES_DB_NAME
 
 
 def open_notes(
