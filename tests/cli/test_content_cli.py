@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -124,6 +125,32 @@ def test_build_db_reports_problems_and_writes_nothing(
     code, _, err = run(capsys, "build-db", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x.db"))
     assert code == 1 and "content source folder not found" in err
     assert not (tmp_path / "x.db").exists()
+
+
+def test_build_db_lists_each_problem_on_its_own_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "source"
+    shutil.copytree(SOURCE_DIR, source)
+    plan = source / "plans" / "ict.yaml"
+    text = plan.read_text("utf-8")
+    for old, new in (
+        ("        target: 56\n", "        target: 65\n"),
+        ("baseline: 15\n", "baseline: 16\n"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    plan.write_text(text, "utf-8")
+    code, _, err = run(capsys, "build-db", str(source), "-o", str(tmp_path / "x.db"))
+    lines = err.splitlines()
+    assert code == 1 and not (tmp_path / "x.db").exists()
+    assert "\\x0a" not in err  # not one line of escaped newlines
+    assert lines[0].startswith("  plans/ict.yaml: ict/targets/5g-usage-rate: target 65 is not")
+    assert lines[1].startswith("  plans/ict.yaml: ict/targets/5g-usage-rate: baseline 16 is not")
+    assert lines[2] == (
+        f"fypdesk: error: the content source has 2 problems, listed above; nothing was written"
+        f" to {tmp_path / 'x.db'}"
+    )
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:

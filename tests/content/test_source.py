@@ -118,6 +118,31 @@ def _break(source: Path, file: str, old: str, new: str) -> None:
             "  count: 3\n",
             "plans/ict.yaml: ict: lists 4 targets but states 3 in all",
         ),
+        (
+            "plans/ict.yaml",
+            "        target: 56\n",
+            "        target: 65\n",
+            "ict/targets/5g-usage-rate: target 65 is not a number of its source quote",
+        ),
+        (
+            "plans/ict.yaml",
+            "        baseline: 15\n",
+            "        baseline: 1.5\n",
+            "baseline 1.5 is not a number of its source quote",
+        ),
+        (
+            "plans/ict.yaml",
+            "          target: 597\n",
+            "          target: 5.97\n",
+            "eur target 5.97 is not a number of its source quote",
+        ),
+        (
+            "plans/ict.yaml",
+            "          unit: billion EUR\n",
+            "          unit: billion USD\n",
+            "'eur' amounts are in euros, but its unit 'billion USD' names no EUR",
+        ),
+        ("briefing.yaml", "period: {start: 2021, end: 2025}\n", "", "'period' is required"),
         ("briefing.yaml", "skills]", "skills, robots]", "plan 'robots' has no file"),
         ("plans/ict.yaml", "sections:", "sections: [oops", "not valid YAML"),
     ],
@@ -173,3 +198,19 @@ def test_quotes_are_found_wherever_they_start_and_end(source_text: str) -> None:
     assert text[at : at + 60] in index
     assert "shall be improved from 15% to 57%." not in index
     assert "improved from 15% to" not in QuoteIndex(text.replace("from 15%", "from  15%"))
+
+
+@pytest.mark.parametrize("typed", ["56", "56.000"])
+def test_a_number_typed_a_thousand_times_too_small_is_refused(tmp_path: Path, typed: str) -> None:
+    # "56.000" in a European-style quote is fifty-six thousand; YAML reads `56.000` as 56.0, and the
+    # window would have shown 56 as what the source says.
+    source = copy_source(tmp_path)
+    _break(source, "source.txt", "from 15% to 56%.", "from 15% to 56.000 terminals.")
+    _break(source, "plans/ict.yaml", "from 15% to 56%.", "from 15% to 56.000 terminals.")
+    _break(source, "plans/ict.yaml", "        target: 56\n", f"        target: {typed}\n")
+    with pytest.raises(SourceValidationError) as caught:
+        build_database(source, tmp_path / "out.db")
+    assert "target 56 is not a number of its source quote" in str(caught.value)
+    assert "the quote's numbers: 5, 15, 56.000" in str(caught.value)
+    _break(source, "plans/ict.yaml", f"        target: {typed}\n", "        target: 56000\n")
+    build_database(source, tmp_path / "out.db")  # typed as the quote states it: builds

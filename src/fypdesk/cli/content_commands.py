@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import html
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from fypdesk.cli.context import CommandContext
 from fypdesk.cli.output import visible
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
+from fypdesk.domain.errors import FypdeskError
 from fypdesk.domain.quantity_text import (
     baseline_text,
     period_text,
@@ -222,10 +224,22 @@ def run_build(ctx: CommandContext) -> int:
     """``fypdesk build-db``: validate the source and write the database."""
     args = ctx.args
     from fypdesk.content.build import build_database
+    from fypdesk.content.source import SourceValidationError
 
     source_dir: Path = args.source_dir or paths.default_source_dir()
     out: Path = args.output or source_dir.resolve().parent / paths.CONTENT_DB_NAME
-    report = build_database(source_dir, out)
+    try:
+        report = build_database(source_dir, out)
+    except SourceValidationError as exc:
+        # One problem a line (the error line alone would show them joined by escaped newlines).
+        if sys.stderr is not None:
+            for problem in exc.problems:
+                print(f"  {visible(str(problem))}", file=sys.stderr)
+        count = len(exc.problems)
+        raise FypdeskError(
+            f"the content source has {count} problem{'s' if count != 1 else ''}, listed above;"
+            f" nothing was written to {out}"
+        ) from None
     output.write_lines(
         [
             f"Built {report.path} ({report.size_bytes:,} bytes): {report.plans} plans, "

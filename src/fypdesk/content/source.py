@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from fypdesk.content import quote_numbers
 from fypdesk.content.quote_index import QuoteIndex
 from fypdesk.content.records import Problems, Record, SourceProblem
 from fypdesk.domain.content import (
@@ -25,6 +26,7 @@ from fypdesk.domain.content import (
     TargetsTotal,
 )
 from fypdesk.domain.errors import FypdeskError
+from fypdesk.domain.growth import format_number
 
 BRIEFING_FILE = "briefing.yaml"
 PLANS_DIR = "plans"
@@ -172,6 +174,12 @@ class _Loader:
         if record.record_id() != BRIEFING_ID:
             record.problem(f"the briefing's id must be {BRIEFING_ID!r}")
         period = record.sub("period")
+        if period is None:
+            # Without it every target year would be "implied" by a period of 0-0, and growth
+            # computed over two thousand years.
+            record.problem(
+                "'period' is required: the plan period, e.g. period: {start: 2021, end: 2025}"
+            )
         start = period.year("start") if period else 0
         end = period.year("end") if period else 0
         if period:
@@ -367,6 +375,7 @@ class _Loader:
         )
         if quantity.baseline_year is not None and quantity.baseline_year >= year:
             record.problem("the baseline year must come before the year of the value")
+        self._check_numbers_quoted(record, quantity)
         self.quantities.append(quantity)
         if is_target:
             self._targets_by_plan[plan] = self._targets_by_plan.get(plan, 0) + 1
@@ -398,10 +407,39 @@ class _Loader:
         )
         if equivalent.baseline is None and equivalent.value is None:
             eur.problem("'eur' must give a baseline or a value")
+        if equivalent.unit and "EUR" not in equivalent.unit.upper().replace("EURO", "EUR"):
+            # Shown as "In euros: …": an amount in another currency would be mislabelled.
+            eur.problem(
+                f"'eur' amounts are in euros, but its unit {equivalent.unit!r} names no EUR"
+            )
         eur.finish()
         return equivalent
 
     # -- checks --------------------------------------------------------------------------------
+
+    def _check_numbers_quoted(self, record: Record, quantity: Quantity) -> None:
+        """Every number of ``quantity`` must be one its quote states (see
+        :mod:`fypdesk.content.quote_numbers`): a number typed wrong, or read by YAML otherwise
+        than it was meant (``240.000``), would be shown as if the source said it."""
+        value_key = "target" if quantity.role is QuantityRole.TARGET else "value"
+        eur = quantity.eur
+        numbers = [
+            (value_key, quantity.value),
+            (f"{value_key}_max", quantity.value_max),
+            ("baseline", quantity.baseline),
+            (f"eur {value_key}", eur.value if eur else None),
+            ("eur baseline", eur.baseline if eur else None),
+        ]
+        by_name = dict(numbers)
+        for name in quote_numbers.missing(quantity.source, numbers):
+            number = by_name[name]
+            assert number is not None
+            written = ", ".join(quote_numbers.written_numbers(quantity.source)) or "none"
+            record.problem(
+                f"{name} {format_number(number)} is not a number of its source quote as the source"
+                f" writes it (the quote's numbers: {written}); a quote's 20,000 or 20.000 is typed"
+                " 20000"
+            )
 
     def _owned_id(self, record: Record, prefix: str) -> str:
         record_id = record.record_id()
