@@ -214,3 +214,25 @@ def test_a_number_typed_a_thousand_times_too_small_is_refused(tmp_path: Path, ty
     assert "the quote's numbers: 5, 15, 56.000" in str(caught.value)
     _break(source, "plans/ict.yaml", f"        target: {typed}\n", "        target: 56000\n")
     build_database(source, tmp_path / "out.db")  # typed as the quote states it: builds
+
+
+def test_a_yaml_syntax_error_is_one_problem_with_its_line_and_column(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    _break(source, "plans/ict.yaml", "sections:", "sections: [oops")
+    with pytest.raises(SourceValidationError) as caught:
+        build_database(source, tmp_path / "out.db")
+    (problem,) = caught.value.problems  # no "missing 'slug'", "missing 'id'"... after it
+    assert problem.file == "plans/ict.yaml"
+    assert problem.problem.startswith("not valid YAML at line ")
+    assert ", column " in problem.problem and "<unicode string>" not in problem.problem
+
+
+def test_a_quote_that_differs_says_where_and_shows_both_texts(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    _break(source, "plans/ict.yaml", "from 15% to 56%.", "from 15 % to 56%.")
+    with pytest.raises(SourceValidationError) as caught:
+        build_database(source, tmp_path / "out.db")
+    (problem,) = caught.value.problems
+    assert "it differs from the source at character" in problem.problem
+    assert "the quote has 'ber) shall be improved from 15 % to 56%.'" in problem.problem
+    assert "the source 'ber) shall be improved from 15% to 56%." in problem.problem

@@ -109,6 +109,45 @@ def load_source(source_dir: Path) -> AuthoredContent:
     return content
 
 
+def yaml_problem(error: yaml.YAMLError) -> str:
+    """A YAML syntax error in one line: where (line and column, counted from 1) and what."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    context = getattr(error, "context", None)
+    context_mark = getattr(error, "context_mark", None)
+    started = ""
+    if context and context_mark is not None:
+        started = (
+            f" ({context} from line {context_mark.line + 1}, column {context_mark.column + 1})"
+        )
+    return f"not valid YAML{where}: {problem}{started}"
+
+
+def quote_mismatch(quote: str, source: str, around: int = 30) -> str:
+    """Where ``quote`` (normalised, not in ``source``) parts from the source: the longest start
+    of the quote that the source has, and what each says next.
+
+    ``'The 5G usage rate … improved from 15 %' differs at character 87: the quote has '15 %
+    to 56%', the source '15% to 56%.'``. Without a start in common, the quote's beginning.
+    """
+    low, high = 0, len(quote)  # the source has quote[:low], not quote[:high + 1]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if quote[:middle] in source:
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return f"no part of its start is: {quote[:60]!r}"
+    at = source.find(quote[:low])
+    start = max(0, low - around)
+    return (
+        f"it differs from the source at character {low + 1}: the quote has"
+        f" {quote[start : low + around]!r}, the source {source[at + start : at + low + around]!r}"
+    )
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -127,14 +166,18 @@ class _Loader:
         self._ids: set[str] = set()
         self._positions: dict[str | None, int] = {}
         self._targets_by_plan: dict[str, int] = {}
+        self._source = ""
         self._quotes = QuoteIndex("")
         self._period_end = 0
 
     # -- files ---------------------------------------------------------------------------------
 
     def load(self) -> AuthoredContent:
-        self._quotes = QuoteIndex(normalise_quote(_read_text(self.dir / SOURCE_TEXT_FILE)))
+        self._source = normalise_quote(_read_text(self.dir / SOURCE_TEXT_FILE))
+        self._quotes = QuoteIndex(self._source)
         briefing_record = self._yaml_record(self.dir / BRIEFING_FILE, BRIEFING_ID)
+        if briefing_record is None:  # nothing else can be read without the briefing
+            raise SourceValidationError(self.problems.items)
         briefing, plan_slugs = self._briefing(briefing_record)
         self._period_end = briefing.period_end
         plan_files = {path.stem: path for path in sorted((self.dir / PLANS_DIR).glob("*.yaml"))}
@@ -145,7 +188,9 @@ class _Loader:
             if slug not in plan_files:
                 self.problems.add(BRIEFING_FILE, BRIEFING_ID, f"plan {slug!r} has no file")
                 continue
-            plans.append(self._plan(self._yaml_record(plan_files[slug], slug), slug))
+            plan_record = self._yaml_record(plan_files[slug], slug)
+            if plan_record is not None:  # a file that is not YAML was reported once, as such
+                plans.append(self._plan(plan_record, slug))
         self._closing(briefing_record, briefing)
         briefing_record.finish()
         return AuthoredContent(
@@ -156,16 +201,18 @@ class _Loader:
             source_hash=source_hash(self.dir),
         )
 
-    def _yaml_record(self, path: Path, name: str) -> Record:
+    def _yaml_record(self, path: Path, name: str) -> Record | None:
+        """The file's top record, or ``None`` (reported) when it cannot be read as YAML: then its
+        content is not checked key by key, which would only list every key as missing."""
         label = path.relative_to(self.dir).as_posix()
         try:
             data = yaml.load(_read_text(path), Loader=_YAML_LOADER)  # noqa: S506 -- a safe loader
         except yaml.YAMLError as exc:
-            self.problems.add(label, name, f"not valid YAML: {exc}")
-            data = {}
+            self.problems.add(label, name, yaml_problem(exc))
+            return None
         except FypdeskError as exc:
             self.problems.add(label, name, str(exc))
-            data = {}
+            return None
         return Record(data, label, name, self.problems)
 
     # -- records -------------------------------------------------------------------------------
@@ -470,8 +517,10 @@ class _Loader:
         return text
 
     def _check_quote(self, record: Record, key: str, text: str) -> None:
-        if text and normalise_quote(text) not in self._quotes:
-            record.problem(f"{key!r} is not found verbatim in the source: {text[:60]!r}")
+        quote = normalise_quote(text)
+        if text and quote not in self._quotes:
+            where = quote_mismatch(quote, self._source)
+            record.problem(f"{key!r} is not found verbatim in the source: {where}")
 
     def _month(self, record: Record, key: str) -> str:
         value = record.text(key)
