@@ -57,6 +57,16 @@ _TEXT_FIELDS = frozenset({"text", "source", "key_message", "title", "indicator"}
 #: A number written in the text: not part of a word ("5G", "14th"), with decimal or European
 #: thousands separators ("2.64", "20.000").
 _NUMBER = re.compile(r"(?<!\w)(?<!\d[.,])\d+(?:[.,]\d+)*(?![\w])")
+#: A number the source spells out before a magnitude ("two million workers"): scaled too, and
+#: then written in digits, or a scaled target (3) would contradict its quote ("two million").
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen twenty"
+)
+_SPELLED = _ONES.split(" ")
+_SPELLED_NUMBER = re.compile(
+    r"\b(" + "|".join(_SPELLED) + r")(?= (?:hundred|thousand|million|billion|trillion)\b)"
+)
 
 _PROVINCES = (
     "Anhui", "Beijing", "Chongqing", "Fujian", "Gansu", "Guangdong", "Guangxi", "Guizhou",
@@ -78,7 +88,15 @@ def generator_hash(notes: bool = False) -> str:
     digest = hashlib.sha256(__version__.encode())
     for function in code:
         digest.update(inspect.getsource(function).encode())
-    for constant in (DEFAULT_VARIANTS, _SCALED_FIELDS, _TEXT_FIELDS, _NUMBER.pattern, _PROVINCES):
+    constants = (
+        DEFAULT_VARIANTS,
+        _SCALED_FIELDS,
+        _TEXT_FIELDS,
+        _NUMBER.pattern,
+        _SPELLED_NUMBER.pattern,
+        _PROVINCES,
+    )
+    for constant in constants:
         value = sorted(constant) if isinstance(constant, frozenset) else constant
         digest.update(repr(value).encode())
     # The database's layout (tables, indexes, FTS options) comes from the content schema, and a
@@ -130,7 +148,8 @@ def scale_text(text: str, factor: Decimal) -> str:
     """Every number in ``text`` scaled (see :func:`scale_token`)."""
     if factor == 1:
         return text
-    return _NUMBER.sub(lambda m: scale_token(m.group(0), factor), text)
+    text = _NUMBER.sub(lambda m: scale_token(m.group(0), factor), text)
+    return _SPELLED_NUMBER.sub(lambda m: scale_token(str(_SPELLED.index(m.group(1))), factor), text)
 
 
 def scale_number(value: float | int, factor: Decimal) -> float | int:
