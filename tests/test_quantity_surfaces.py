@@ -301,7 +301,9 @@ def test_markdown_brief(
     mismatches: Mismatches = []
     for q in quantities:
         expected = _fact_expectation(q)
-        if not any(re.match(re.escape(expected) + r"(,| \[|$)", fact) for fact in facts):
+        # A quantity under an item of another title is named first ("Indicator: 30% by 2030").
+        named = rf"(?:{re.escape(q.indicator)}: )?{re.escape(expected)}(,| \[|$)"
+        if not any(re.match(named, fact) for fact in facts):
             mismatches.append(f"{q.id} (fact): no fact line reads {expected!r}")
         if q.role is QuantityRole.TARGET:
             cells = rows[q.indicator]

@@ -73,6 +73,26 @@ def test_every_quantity_is_cited_once_and_numbered_in_order(
     assert len(facts) > 0
 
 
+def test_a_quantity_under_an_item_of_another_title_says_what_it_measures(
+    content: BriefContent,
+) -> None:
+    document = compose(BriefSpec(), content, Annotations())
+    facts = {item.title: [f.text for f in item.facts] for item in _items(document)}
+    # Two figures under one item: each names its indicator, or "+3.3%" and "+1.9%" say nothing.
+    assert facts["An optimised industry landscape"] == [
+        "Share of high-tech manufacturers in large-scale manufacturers' industrial added value:"
+        " +3.3% (2016–2020)",
+        "Share of equipment manufacturers in large-scale manufacturers' industrial added value:"
+        " +1.9% (2016–2020)",
+    ]
+    # Not where the item is the target itself, nor where the unit names it already.
+    assert facts["High-skilled workers trained"] == ["2 million high-skilled workers by 2025"]
+    assert (
+        "2121 green factories (2016–2020)"
+        in facts["The basic establishment of a green manufacturing system"]
+    )
+
+
 def test_chosen_plans_leave_the_others_out(
     content: BriefContent, user_annotations: Annotations
 ) -> None:

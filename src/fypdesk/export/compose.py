@@ -207,7 +207,15 @@ def _story_item(c: _Composer, node: Node, depth: int, parent: Node) -> None:
         c.quantities[child.id] for child in quantity_children if child.id in c.quantities
     ]:
         citation = c.citations.cite(quantity.id, _where(c, quantity), quantity.source)
-        facts.append(qty.fact(quantity, citation))
+        # A target hung on an item of another title names what it measures, unless its unit
+        # already does ("2121 green factories").
+        indicator = quantity.indicator.casefold()
+        named = (
+            quantity is not own
+            and indicator != node.title.casefold()
+            and indicator not in quantity.unit.casefold()
+        )
+        facts.append(qty.fact(quantity, citation, named=named))
     text = _own_text(node) if shown else None
     if own is not None and text is not None and text.strip() == parent.source.strip():
         text = None  # the item above already quoted this very sentence

@@ -33,16 +33,23 @@ TABLE_FOOTNOTE = (
 NONE_MARK = "–"
 
 
-def fact(quantity: Quantity, citation: int | None) -> Fact:
-    """A target or figure as one line: ``Target: 4.3 trillion CNY by 2025, from 2.64 ...``."""
+def fact(quantity: Quantity, citation: int | None, *, named: bool = False) -> Fact:
+    """A target or figure as one line: ``Target: 4.3 trillion CNY by 2025, from 2.64 ...``.
+
+    ``named`` puts the indicator first (``Target ICT industry revenue: 4.3 ...``), for a
+    quantity printed under an item of another title: "Target 30% by 2030" alone says not of what.
+    """
     value = with_eur(value_with_unit(quantity), quantity)
     if quantity.role is QuantityRole.TARGET:
-        text = f"{value} by {quantity.year}"
+        label, text = "Target", f"{value} by {quantity.year}"
         baseline = baseline_text(quantity)
         if baseline is not None:
             text += f", from {baseline}"
-        return Fact(label="Target", text=text, citation=citation)
-    return Fact(label="Reported", text=f"{value} ({year_text(quantity)})", citation=citation)
+    else:
+        label, text = "Reported", f"{value} ({year_text(quantity)})"
+    if named:
+        text = f"{quantity.indicator}: {text}"
+    return Fact(label=label, text=text, citation=citation)
 
 
 def change_text(quantity: Quantity, plan_base_year: int) -> str:
