@@ -117,3 +117,36 @@ def test_axis_ticks_cover_zero_to_the_largest_value_in_a_few_round_steps(
     eps = 1e-6 * step
     assert low - step - eps < ticks[0] <= low + eps
     assert high - step - eps < ticks[-1] <= high + eps
+
+
+def test_labels_the_body_font_lacks_are_drawn_in_their_fallback_font() -> None:
+    from fypdesk import paths
+    from fypdesk.export.font_table import BOLD, FALLBACK, REGULAR
+    from fypdesk.export.fonts import Fonts
+
+    fonts = Fonts.load(paths.resources_dir() / "fonts")
+    chart = Chart(
+        title="信息通信: baseline and target",
+        unit="%",
+        baseline_label="基线",
+        target_label="Target (2025)",
+        bars=(ChartBar("5G用户普及率", 15.0, 56.0),),
+    )
+    drawing = chart_drawing(chart, WIDTH, fonts.font_for)
+    runs = [(s.text, s.fontName) for s in _shapes(drawing, String)]
+    assert ("信息通信", FALLBACK) in runs and (": baseline and target", BOLD) in runs
+    assert ("基线", FALLBACK) in runs and ("Target (2025)", REGULAR) in runs
+    assert ("5G", REGULAR) in runs and ("用户普及率", FALLBACK) in runs
+    # The runs of a right-aligned label end where a one-font label would: at the axis.
+    label = [s for s in _shapes(drawing, String) if s.text in {"5G", "用户普及率"}]
+    end = max(s.x + fonts_width(s) for s in label)
+    assert end == pytest.approx(LABEL_WIDTH - 4.0, abs=0.01)
+    # Without the fonts (the default), one string in the body font, as before.
+    plain = chart_drawing(chart, WIDTH)
+    assert ("5G用户普及率", REGULAR) in [(s.text, s.fontName) for s in _shapes(plain, String)]
+
+
+def fonts_width(string: String) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(string.text, string.fontName, string.fontSize))

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from fypdesk.domain.growth import format_number
 from fypdesk.export import pdf_styles as ps
@@ -57,8 +58,16 @@ class _Plot:
         return self.x0 + (value - self.low) / (self.high - self.low) * self.width
 
 
-def chart_drawing(chart: Chart, width: float) -> Drawing:
-    """``chart`` as a drawing ``width`` points wide; its height grows with the number of bars."""
+#: The font that draws a character (:meth:`fypdesk.export.fonts.Fonts.font_for`): labels in
+#: Chinese or other scripts the body font lacks are drawn in their fallback font, not as boxes.
+FontFor = Callable[[str], str | None]
+
+
+def chart_drawing(chart: Chart, width: float, font_for: FontFor | None = None) -> Drawing:
+    """``chart`` as a drawing ``width`` points wide; its height grows with the number of bars.
+
+    Without ``font_for`` every label is drawn in the body font.
+    """
     plot_height = len(chart.bars) * ps.CHART_HEIGHT_PER_BAR
     height = TITLE_ROOM + LEGEND_ROOM + plot_height + AXIS_ROOM
     drawing = Drawing(width, height)
@@ -66,10 +75,9 @@ def chart_drawing(chart: Chart, width: float) -> Drawing:
     # an unembedded standard font into the PDF even though no text uses it.
     drawing.initialFontName = REGULAR
     drawing.initialFontSize = LABEL_SIZE
-    drawing.add(
-        String(0, height - 11, one_line(chart.title), fontName=BOLD, fontSize=9, fillColor=ps.INK)
-    )
-    _legend(drawing, chart, y=height - TITLE_ROOM - 3 - SWATCH)
+    labels = _Labels(drawing, font_for)
+    labels.add(0, height - 11, one_line(chart.title), ps.INK, font=BOLD, size=9)
+    _legend(labels, chart, y=height - TITLE_ROOM - 3 - SWATCH)
 
     values = [value for bar in chart.bars for value in (bar.baseline, bar.target)]
     ticks = axis_ticks(min(values, default=0.0), max(values, default=0.0))
@@ -79,7 +87,7 @@ def chart_drawing(chart: Chart, width: float) -> Drawing:
     group_height = plot_height / max(len(chart.bars), 1)
     for row, bar in enumerate(chart.bars):
         top = AXIS_ROOM + plot_height - row * group_height
-        _category_label(drawing, bar.label, centre=top - group_height / 2)
+        _category_label(labels, bar.label, centre=top - group_height / 2)
         bar_height = (group_height - GROUP_SPACING - BAR_SPACING) / 2
         baseline_y = top - GROUP_SPACING / 2 - bar_height
         _bar(drawing, plot, bar.baseline, baseline_y, bar_height, ps.BASELINE_BAR)
@@ -103,14 +111,59 @@ def axis_ticks(low: float, high: float) -> list[float]:
     return [float(f"{k * step:.12g}") for k in range(first, last + 1)]
 
 
-def _legend(drawing: Drawing, chart: Chart, y: float) -> None:
+class _Labels:
+    """Adds text to a drawing, each run of characters in the font that has them."""
+
+    def __init__(self, drawing: Drawing, font_for: FontFor | None) -> None:
+        self.drawing = drawing
+        self._font_for = font_for
+
+    def add(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        colour: object,
+        anchor: str = "start",
+        *,
+        font: str = REGULAR,
+        size: float = LABEL_SIZE,
+    ) -> None:
+        runs = self._runs(text, font)
+        if len(runs) == 1:  # the usual case: one string, as reportlab anchors it
+            self.drawing.add(_string(x, y, text, colour, anchor, font=runs[0][0], size=size))
+            return
+        widths = [stringWidth(run, run_font, size) for run_font, run in runs]
+        total = sum(widths)
+        x -= {"end": total, "middle": total / 2}.get(anchor, 0.0)
+        for (run_font, run), run_width in zip(runs, widths, strict=True):
+            self.drawing.add(_string(x, y, run, colour, font=run_font, size=size))
+            x += run_width
+
+    def _runs(self, text: str, body: str) -> list[tuple[str, str]]:
+        if self._font_for is None:
+            return [(body, text)]
+        runs: list[tuple[str, str]] = []
+        for char in text:
+            found = self._font_for(char)
+            # The body font (bold in a title), else the fallback; a character no font has
+            # stays in the body font and prints as its missing-glyph box.
+            font = body if found in (None, REGULAR) else found
+            if runs and runs[-1][0] == font:
+                runs[-1] = (font, runs[-1][1] + char)
+            else:
+                runs.append((font, char))
+        return runs or [(body, text)]
+
+
+def _legend(labels: _Labels, chart: Chart, y: float) -> None:
     entries = ((ps.BASELINE_BAR, chart.baseline_label), (ps.TARGET_BAR, chart.target_label))
     for number, (colour, label) in enumerate(entries):
         x = LABEL_WIDTH + number * LEGEND_STEP
-        drawing.add(
+        labels.drawing.add(
             Rect(x, y, SWATCH, SWATCH, fillColor=colour, strokeColor=ps.INK, strokeWidth=0.5)
         )
-        drawing.add(_string(x + SWATCH + 4, y + 0.5, one_line(label), ps.INK))
+        labels.add(x + SWATCH + 4, y + 0.5, one_line(label), ps.INK)
 
 
 def _value_axis(drawing: Drawing, plot: _Plot, ticks: Sequence[float], top: float) -> None:
@@ -125,15 +178,13 @@ def _value_axis(drawing: Drawing, plot: _Plot, ticks: Sequence[float], top: floa
     drawing.add(Line(zero, AXIS_ROOM, zero, top, strokeColor=ps.RULE))
 
 
-def _category_label(drawing: Drawing, label: str, centre: float) -> None:
+def _category_label(labels: _Labels, label: str, centre: float) -> None:
     lines = textwrap.wrap(one_line(label), LABEL_CHARS) or [""]
     # The block of lines is centred on the pair of bars; a line's baseline sits a little below
     # the middle of its own line box.
     first = centre + (len(lines) - 1) * LABEL_LEADING / 2 - LABEL_SIZE * 0.35
     for number, line in enumerate(lines):
-        drawing.add(
-            _string(LABEL_WIDTH - LABEL_GAP, first - number * LABEL_LEADING, line, ps.INK, "end")
-        )
+        labels.add(LABEL_WIDTH - LABEL_GAP, first - number * LABEL_LEADING, line, ps.INK, "end")
 
 
 def _bar(
@@ -149,7 +200,14 @@ def _bar(
     )
 
 
-def _string(x: float, y: float, text: str, colour: object, anchor: str = "start") -> String:
-    return String(
-        x, y, text, fontName=REGULAR, fontSize=LABEL_SIZE, fillColor=colour, textAnchor=anchor
-    )
+def _string(
+    x: float,
+    y: float,
+    text: str,
+    colour: object,
+    anchor: str = "start",
+    *,
+    font: str = REGULAR,
+    size: float = LABEL_SIZE,
+) -> String:
+    return String(x, y, text, fontName=font, fontSize=size, fillColor=colour, textAnchor=anchor)

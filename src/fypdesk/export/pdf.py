@@ -365,7 +365,8 @@ def _story_chart(c: RenderContext, chart: Chart) -> list[Flowable]:
             chart.target_label,
             chart.bars[start : start + MAX_BARS_PER_CHART],
         )
-        story += [KeepTogether([chart_drawing(part, c.width)]), Spacer(1, 6 * mm)]
+        drawing = chart_drawing(part, c.width, c.fonts.font_for)
+        story += [KeepTogether([drawing]), Spacer(1, 6 * mm)]
     return story
 
 
