@@ -10,8 +10,13 @@ from hypothesis import strategies as st
 
 from fypdesk.content.build import build_database
 from fypdesk.content.quote_index import QuoteIndex
-from fypdesk.content.source import AuthoredContent, SourceValidationError, normalise_quote
-from fypdesk.domain.content import NodeKind, QuantityRole
+from fypdesk.content.source import (
+    AuthoredContent,
+    SourceValidationError,
+    load_source,
+    normalise_quote,
+)
+from fypdesk.domain.content import NodeKind, Qualifier, QuantityRole
 from tests.content.conftest import copy_source
 
 PLAN_SLUGS = ["integration", "ict", "software", "big-data", "green", "skills"]
@@ -236,3 +241,16 @@ def test_a_quote_that_differs_says_where_and_shows_both_texts(tmp_path: Path) ->
     assert "it differs from the source at character" in problem.problem
     assert "the quote has 'ber) shall be improved from 15 % to 56%.'" in problem.problem
     assert "the source 'ber) shall be improved from 15% to 56%." in problem.problem
+
+
+def test_the_hedges_of_other_publishers_build(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    _break(
+        source,
+        "plans/ict.yaml",
+        "        qualifier: null\n        baseline: 15",
+        "        qualifier: at least\n        baseline: 15",
+    )
+    content = load_source(source)
+    (target,) = [q for q in content.quantities if q.id == "ict/targets/5g-usage-rate"]
+    assert target.qualifier is Qualifier.AT_LEAST

@@ -117,6 +117,12 @@ def test_a_range_keeps_both_ends() -> None:
         ),
         (replace(INCREASE, value=30, qualifier=Qualifier.OVER), "over +30%"),
         (replace(DECREASE, value=10, value_max=12, qualifier=Qualifier.APPROX), "approx. −10–12%"),
+        # The hedges of other publishers' briefings.
+        (replace(LEVEL, value=30, qualifier=Qualifier.AT_LEAST), "at least 30%"),
+        (replace(LEVEL, value=30, qualifier=Qualifier.MORE_THAN), "more than 30%"),
+        (replace(LEVEL, value=30, qualifier=Qualifier.ABOUT), "about 30%"),
+        (replace(LEVEL, value=30, qualifier=Qualifier.NO_MORE_THAN), "no more than 30%"),
+        (replace(LEVEL, value=3, qualifier=Qualifier.BELOW), "below 3%"),
     ],
 )
 def test_the_qualifier_comes_first(quantity: Quantity, expected: str) -> None:

@@ -60,12 +60,17 @@ class Direction(StrEnum):
 
 
 class Qualifier(StrEnum):
-    """How the source hedges a number."""
+    """How the source hedges a number, written as the brief writes it before the number."""
 
     UP_TO = "up to"
     OVER = "over"
     ALMOST = "almost"
     APPROX = "approx."
+    AT_LEAST = "at least"
+    MORE_THAN = "more than"
+    ABOUT = "about"
+    NO_MORE_THAN = "no more than"
+    BELOW = "below"
 
 
 @dataclass(frozen=True, slots=True)
