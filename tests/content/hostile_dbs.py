@@ -168,7 +168,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         "unknown role",
     ),
     Mutation("unknown-quantity-kind", "UPDATE quantities SET kind = 'ratio'", "unknown kind"),
-    Mutation("unknown-qualifier", "UPDATE quantities SET qualifier = 'roughly'", "unknown qualifier"),
+    Mutation(
+        "unknown-qualifier", "UPDATE quantities SET qualifier = 'roughly'", "unknown qualifier"
+    ),
     Mutation("text-in-value", "UPDATE quantities SET value = 'abc'", "a value that"),
     Mutation("infinite-value", "UPDATE quantities SET value = 9e999", "a value that"),
     Mutation("negative-infinite-baseline", "UPDATE quantities SET baseline = -9e999", "a baseline"),

@@ -148,6 +148,12 @@ def _break(source: Path, file: str, old: str, new: str) -> None:
             "'eur' amounts are in euros, but its unit 'billion USD' names no EUR",
         ),
         ("briefing.yaml", "period: {start: 2021, end: 2025}\n", "", "'period' is required"),
+        (
+            "plans/ict.yaml",
+            "        baseline_year: null\n        target: 56\n",
+            "        baseline_year: 1899\n        target: 56\n",
+            "'baseline_year' is not a plausible year: 1899",
+        ),
         ("briefing.yaml", "skills]", "skills, robots]", "plan 'robots' has no file"),
         ("plans/ict.yaml", "sections:", "sections: [oops", "not valid YAML"),
     ],
@@ -254,3 +260,14 @@ def test_the_hedges_of_other_publishers_build(tmp_path: Path) -> None:
     content = load_source(source)
     (target,) = [q for q in content.quantities if q.id == "ict/targets/5g-usage-rate"]
     assert target.qualifier is Qualifier.AT_LEAST
+
+
+def test_a_year_from_1900_builds(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    old, new = (
+        "        baseline_year: null\n        target: 56\n",
+        "        baseline_year: 1900\n        target: 56\n",
+    )
+    _break(source, "plans/ict.yaml", old, new)
+    (target,) = [q for q in load_source(source).quantities if q.id == "ict/targets/5g-usage-rate"]
+    assert target.baseline_year == 1900

@@ -38,7 +38,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from fypdesk.content.constants import SCHEMA_VERSION
+from fypdesk.content.constants import MAX_YEAR, MIN_YEAR, SCHEMA_VERSION
 from fypdesk.domain.content import (
     Direction,
     NodeKind,
@@ -71,8 +71,6 @@ MAX_VALUE_BYTES = 1 << 20
 #: (a ratio of two figures then stays finite).
 MAX_MAGNITUDE = 1e15
 MIN_MAGNITUDE = 1e-9
-#: Years, as the authored source allows them.
-MIN_YEAR, MAX_YEAR = 1949, 2100
 #: Counts (stated numbers of targets, positions among siblings).
 MAX_COUNT = 10_000_000
 

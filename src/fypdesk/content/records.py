@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from fypdesk.content.constants import MAX_YEAR, MIN_YEAR
 from fypdesk.domain.content import Number
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
-MIN_YEAR, MAX_YEAR = 1949, 2100
 
 #: C0 control characters other than tab and newline: a stray one is almost always a paste
 #: accident. One regex search, not a Python test per character (issue 7: 6.9 M calls at ×100).
@@ -118,7 +118,7 @@ class Record:
         return value if value is not None else MIN_YEAR
 
     def optional_year(self, key: str, *, required: bool = False) -> int | None:
-        """A year between 1949 and 2100, or ``None``."""
+        """A year between :data:`MIN_YEAR` and :data:`MAX_YEAR`, or ``None``."""
         value = self.optional_int(key, required=required)
         if value is not None and not MIN_YEAR <= value <= MAX_YEAR:
             self.problem(f"{key!r} is not a plausible year: {value}")
