@@ -150,6 +150,24 @@ def _break(source: Path, file: str, old: str, new: str) -> None:
         ("briefing.yaml", "period: {start: 2021, end: 2025}\n", "", "'period' is required"),
         (
             "plans/ict.yaml",
+            "        target: 56\n        target_max: null\n        target_year: 2025\n",
+            "        target: 56\n        target_max: null\n        target_year: 2019\n",
+            "target_year 2019 is before the plan period (2021-2025)",
+        ),
+        (
+            "plans/ict.yaml",
+            "        direction: increase\n        qualifier: null\n        baseline: 15\n",
+            "        direction: decrease\n        qualifier: null\n        baseline: 15\n",
+            "direction 'decrease' disagrees with the numbers: from 15 to 56",
+        ),
+        (
+            "plans/green.yaml",
+            "            period_start: 2016\n",
+            "            period_start: 2020\n",
+            "period_start 2020 must come before the year 2020",
+        ),
+        (
+            "plans/ict.yaml",
             "        baseline_year: null\n        target: 56\n",
             "        baseline_year: 1899\n        target: 56\n",
             "'baseline_year' is not a plausible year: 1899",

@@ -168,7 +168,7 @@ class _Loader:
         self._targets_by_plan: dict[str, int] = {}
         self._source = ""
         self._quotes = QuoteIndex("")
-        self._period_end = 0
+        self._period_start = self._period_end = 0
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -179,7 +179,7 @@ class _Loader:
         if briefing_record is None:  # nothing else can be read without the briefing
             raise SourceValidationError(self.problems.items)
         briefing, plan_slugs = self._briefing(briefing_record)
-        self._period_end = briefing.period_end
+        self._period_start, self._period_end = briefing.period_start, briefing.period_end
         plan_files = {path.stem: path for path in sorted((self.dir / PLANS_DIR).glob("*.yaml"))}
         for slug in sorted(set(plan_files) - set(plan_slugs)):
             self.problems.add(f"{PLANS_DIR}/{slug}.yaml", slug, "plan file not listed in briefing")
@@ -422,6 +422,7 @@ class _Loader:
         )
         if quantity.baseline_year is not None and quantity.baseline_year >= year:
             record.problem("the baseline year must come before the year of the value")
+        self._check_consistent(record, quantity)
         self._check_numbers_quoted(record, quantity)
         self.quantities.append(quantity)
         if is_target:
@@ -463,6 +464,29 @@ class _Loader:
         return equivalent
 
     # -- checks --------------------------------------------------------------------------------
+
+    def _check_consistent(self, record: Record, quantity: Quantity) -> None:
+        """Years and direction that agree with each other and with the plan period."""
+        if quantity.role is QuantityRole.TARGET:
+            if self._period_start and quantity.year < self._period_start:
+                record.problem(
+                    f"target_year {quantity.year} is before the plan period"
+                    f" ({self._period_start}-{self._period_end}): a target is for it or after it"
+                )
+        elif quantity.period_start is not None and quantity.period_start >= quantity.year:
+            record.problem(
+                f"period_start {quantity.period_start} must come before the year {quantity.year}"
+            )
+        if quantity.kind is QuantityKind.LEVEL and quantity.baseline is not None:
+            rises = quantity.value > quantity.baseline
+            falls = quantity.value < quantity.baseline
+            if (quantity.direction is Direction.INCREASE and falls) or (
+                quantity.direction is Direction.DECREASE and rises
+            ):
+                record.problem(
+                    f"direction {quantity.direction.value!r} disagrees with the numbers: from"
+                    f" {format_number(quantity.baseline)} to {format_number(quantity.value)}"
+                )
 
     def _check_numbers_quoted(self, record: Record, quantity: Quantity) -> None:
         """Every number of ``quantity`` must be one its quote states (see
