@@ -68,9 +68,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _format_option(search, ("text", "json"))
     search.set_defaults(handler=run_search)
 
-    build = commands.add_parser("build-db", help="validate the authored source and build fyp.db")
+    build = commands.add_parser(
+        "build-db",
+        help="validate an authored source and build its content database",
+        description="Validate the authored source and write its content database to OUT. OUT is"
+        " always named: a build never writes into the installed app or a checkout unasked"
+        " (make db rebuilds the bundled data/fyp.db with -o data/fyp.db).",
+    )
     build.add_argument("source_dir", nargs="?", type=Path, help="default: data/source")
-    build.add_argument("-o", "--output", type=Path, metavar="OUT", help="default: data/fyp.db")
+    build.add_argument(
+        "-o", "--output", type=Path, metavar="OUT", required=True, help="the database to write"
+    )
     build.set_defaults(handler=run_build)
 
 
@@ -227,7 +235,7 @@ def run_build(ctx: CommandContext) -> int:
     from fypdesk.content.source import SourceValidationError
 
     source_dir: Path = args.source_dir or paths.default_source_dir()
-    out: Path = args.output or source_dir.resolve().parent / paths.CONTENT_DB_NAME
+    out: Path = args.output
     try:
         report = build_database(source_dir, out)
     except SourceValidationError as exc:
