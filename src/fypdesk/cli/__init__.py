@@ -31,7 +31,11 @@ def build_parser(*, gui_only: bool = False) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog=PROG,
-        description="Offline reader for China's industrial 14th Five-Year Plans.",
+        # Generic: the app reads a library of briefings. (No command name in it: a test tells the
+        # window's short help from the full one by the word "targets".)
+        description="An offline reader of policy briefings: read, annotate, and write briefs for"
+        " a meeting. Its first briefing is the update on China's six industrial 14th Five-Year"
+        " Plans.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(

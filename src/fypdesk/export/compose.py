@@ -132,7 +132,7 @@ def compose(spec: BriefSpec, content: BriefContent, annotations: Annotations) ->
         paper=spec.paper,
         toc=spec.options.toc,
         subject=f"Brief on {content.briefing.title}",
-        keywords=_keywords(plans, notes),
+        keywords=_keywords(content.briefing.title, plans, notes),
         creator=f"fypdesk {__version__}",
         blocks=tuple(composer.blocks),
         counts=Counts(
@@ -356,8 +356,12 @@ def _cover(spec: BriefSpec, briefing: Briefing, plans: list[PlanSummary], notes:
     )
 
 
-def _keywords(plans: list[PlanSummary], notes: Iterable[BriefNote]) -> tuple[str, ...]:
-    words = ["Five-Year Plan", *(plan.short_title for plan in plans)]
+def _keywords(
+    briefing: str, plans: list[PlanSummary], notes: Iterable[BriefNote]
+) -> tuple[str, ...]:
+    """The briefing, its plans in the brief and the tags of its notes: a library's search finds
+    the brief by what it is about, whichever briefing that is."""
+    words = [briefing, *(plan.short_title for plan in plans)]
     for note in notes:
         words.extend(note.tags)
     return tuple(dict.fromkeys(words))
