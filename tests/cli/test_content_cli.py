@@ -127,6 +127,19 @@ def test_build_db_reports_problems_and_writes_nothing(
     assert not (tmp_path / "x.db").exists()
 
 
+def test_pack_build_writes_what_build_db_writes_and_needs_an_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, _ = run(capsys, "pack", "build", str(SOURCE_DIR), "-o", str(tmp_path / "a.db"))
+    assert code == 0 and "pack fyp14-six-industries, edition 2021-12.1" in out
+    code, _, _ = run(capsys, "build-db", str(SOURCE_DIR), "-o", str(tmp_path / "b.db"))
+    assert code == 0
+    assert (tmp_path / "a.db").read_bytes() == (tmp_path / "b.db").read_bytes()
+    with pytest.raises(SystemExit):  # never a default output inside the app or a checkout
+        main(["pack", "build", str(SOURCE_DIR)])
+    assert "-o/--output" in capsys.readouterr().err
+
+
 def test_build_db_lists_each_problem_on_its_own_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

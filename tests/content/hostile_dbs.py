@@ -144,6 +144,40 @@ MUTATIONS: tuple[Mutation, ...] = (
         "UPDATE meta SET value = 'x' WHERE key = 'schema_version'",
         "content schema 'x'",
     ),
+    # The pack manifest.
+    Mutation(
+        "manifest-not-json",
+        "UPDATE meta SET value = '{' WHERE key = 'manifest'",
+        "pack manifest is not a fypdesk pack's JSON",
+    ),
+    Mutation(
+        "manifest-foreign-format",
+        "UPDATE meta SET value = json_set(value, '$.format', 'zim') WHERE key = 'manifest'",
+        "pack manifest is not a fypdesk pack's JSON",
+    ),
+    Mutation(
+        "manifest-newer-format",
+        "UPDATE meta SET value = json_set(value, '$.format_version', 99) WHERE key = 'manifest'",
+        "a pack of a newer format (99)",
+    ),
+    Mutation(
+        "manifest-missing-id",
+        "UPDATE meta SET value = json_remove(value, '$.id') WHERE key = 'manifest'",
+        "pack manifest",
+    ),
+    Mutation(
+        "manifest-number-as-title",
+        "UPDATE meta SET value = json_set(value, '$.title', 7) WHERE key = 'manifest'",
+        "pack manifest",
+    ),
+    Mutation(
+        "manifest-huge-language-list",
+        "UPDATE meta SET value = json_set(value, '$.languages', json('[' || substr(replace("
+        "hex(zeroblob(500)), '00', '\"en\",'), 1, 2499) || ']')) WHERE key = 'manifest'",
+        "pack manifest",
+    ),
+    # A database built before packs (no manifest) is read as before.
+    Mutation("manifest-absent", "DELETE FROM meta WHERE key = 'manifest'"),
     Mutation("meta-extra-key", "INSERT INTO meta VALUES ('extra', 'x')", "table meta"),
     Mutation("meta-missing-key", "DELETE FROM meta WHERE key = 'builder'", "table meta"),
     Mutation("meta-blob", "UPDATE meta SET value = x'00ff' WHERE key = 'builder'", "table meta"),

@@ -17,6 +17,7 @@ from fypdesk.content.source import (
     normalise_quote,
 )
 from fypdesk.domain.content import NodeKind, Qualifier, QuantityRole
+from tests.conftest import SOURCE_DIR
 from tests.content.conftest import copy_source
 
 PLAN_SLUGS = ["integration", "ict", "software", "big-data", "green", "skills"]
@@ -148,6 +149,20 @@ def _break(source: Path, file: str, old: str, new: str) -> None:
             "'eur' amounts are in euros, but its unit 'billion USD' names no EUR",
         ),
         ("briefing.yaml", "period: {start: 2021, end: 2025}\n", "", "'period' is required"),
+        (
+            "briefing.yaml",
+            "pack: fyp14-six-industries\n",
+            "",
+            "missing 'pack': give the briefing a pack id, a slug that stays the same in every"
+            " edition, e.g. pack: fyp14-six-industries",
+        ),
+        (
+            "briefing.yaml",
+            "pack: fyp14-six-industries\n",
+            "pack: FYP 14\n",
+            "malformed pack id 'FYP 14'",
+        ),
+        ("briefing.yaml", "languages: [en]\n", "languages: [English]\n", "language tags"),
         (
             "plans/ict.yaml",
             "        target: 56\n        target_max: null\n        target_year: 2025\n",
@@ -289,3 +304,30 @@ def test_a_year_from_1900_builds(tmp_path: Path) -> None:
     _break(source, "plans/ict.yaml", old, new)
     (target,) = [q for q in load_source(source).quantities if q.id == "ict/targets/5g-usage-rate"]
     assert target.baseline_year == 1900
+
+
+def test_the_pack_is_built_with_its_manifest(tmp_path: Path) -> None:
+    from fypdesk.content.repository import ContentRepository
+    from fypdesk.domain.content import PACK_FORMAT, PACK_FORMAT_VERSION
+
+    out = tmp_path / "pack.db"
+    report = build_database(SOURCE_DIR, out)
+    assert (report.pack, report.edition) == ("fyp14-six-industries", "2021-12.1")
+    repository = ContentRepository.open(out)
+    try:
+        manifest = repository.manifest()
+        briefing = repository.briefing()
+    finally:
+        repository.close()
+    assert manifest is not None
+    assert (manifest.format, manifest.format_version) == (PACK_FORMAT, PACK_FORMAT_VERSION)
+    assert (manifest.id, manifest.edition) == ("fyp14-six-industries", briefing.content_version)
+    assert (manifest.title, manifest.publisher, manifest.date) == (
+        briefing.title,
+        briefing.publisher,
+        briefing.date,
+    )
+    assert manifest.languages == ("en",) and manifest.licence is None  # not stated: not invented
+    assert (manifest.period_start, manifest.period_end) == (2021, 2025)
+    assert manifest.documents == (briefing.source,)
+    assert manifest.content_sha256 == report.source_hash

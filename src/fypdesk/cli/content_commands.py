@@ -68,18 +68,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _format_option(search, ("text", "json"))
     search.set_defaults(handler=run_search)
 
-    build = commands.add_parser(
-        "build-db",
-        help="validate an authored source and build its content database",
-        description="Validate the authored source and write its content database to OUT. OUT is"
-        " always named: a build never writes into the installed app or a checkout unasked"
-        " (make db rebuilds the bundled data/fyp.db with -o data/fyp.db).",
+    description = (
+        "Validate the authored source and write it as a pack (one edition of one briefing, with"
+        " its manifest) to OUT. OUT is always named: a build never writes into the installed app"
+        " or a checkout unasked (make db rebuilds the bundled data/fyp.db with -o data/fyp.db)."
     )
-    build.add_argument("source_dir", nargs="?", type=Path, help="default: data/source")
-    build.add_argument(
-        "-o", "--output", type=Path, metavar="OUT", required=True, help="the database to write"
-    )
-    build.set_defaults(handler=run_build)
+    packs = commands.add_parser("pack", help="build content packs")
+    pack_actions = packs.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
+    for parser in (
+        pack_actions.add_parser(
+            "build", help="build a pack from an authored source", description=description
+        ),
+        # The name of the first release, kept: scripts and make db call it.
+        commands.add_parser("build-db", help="the same as 'pack build'", description=description),
+    ):
+        parser.add_argument("source_dir", nargs="?", type=Path, help="default: data/source")
+        parser.add_argument(
+            "-o", "--output", type=Path, metavar="OUT", required=True, help="the pack file to write"
+        )
+        parser.set_defaults(handler=run_build)
 
 
 def _format_option(parser: argparse.ArgumentParser, choices: tuple[str, ...]) -> None:
@@ -229,7 +236,7 @@ def run_search(ctx: CommandContext) -> int:
 
 
 def run_build(ctx: CommandContext) -> int:
-    """``fypdesk build-db``: validate the source and write the database."""
+    """``fypdesk pack build`` (and ``build-db``): validate the source and write the pack."""
     args = ctx.args
     from fypdesk.content.build import build_database
     from fypdesk.content.source import SourceValidationError
@@ -250,8 +257,9 @@ def run_build(ctx: CommandContext) -> int:
         ) from None
     output.write_lines(
         [
-            f"Built {report.path} ({report.size_bytes:,} bytes): {report.plans} plans, "
-            f"{report.nodes} nodes, {report.targets} targets, {report.figures} figures.",
+            f"Built {report.path} ({report.size_bytes:,} bytes): pack {visible(report.pack)},"
+            f" edition {visible(report.edition)}: {report.plans} plans, {report.nodes} nodes,"
+            f" {report.targets} targets, {report.figures} figures.",
             f"Source hash {report.source_hash}",
         ]
     )

@@ -32,7 +32,7 @@ from fypdesk.content.schema import (
     search_table_ddl,
 )
 from fypdesk.content.source import AuthoredContent, load_source, normalise_quote
-from fypdesk.domain.content import Node, Quantity
+from fypdesk.domain.content import PACK_FORMAT, PACK_FORMAT_VERSION, Node, Quantity
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
 
 
@@ -47,6 +47,8 @@ class BuildReport:
     plans: int
     source_hash: str
     size_bytes: int
+    pack: str = ""
+    edition: str = ""
 
 
 def build_database(source_dir: Path, out_path: Path) -> BuildReport:
@@ -93,6 +95,8 @@ def build_database(source_dir: Path, out_path: Path) -> BuildReport:
         plans=len(content.plans),
         source_hash=content.source_hash,
         size_bytes=out_path.stat().st_size,
+        pack=content.pack.id,
+        edition=content.briefing.content_version,
     )
 
 
@@ -190,6 +194,7 @@ def _meta_rows(content: AuthoredContent) -> list[_Row]:
         "content_version": briefing.content_version,
         "source_hash": content.source_hash,
         "builder": f"fypdesk {__version__}",
+        "manifest": manifest_json(content),
         "briefing": json.dumps(
             {
                 "title": briefing.title,
@@ -208,6 +213,30 @@ def _meta_rows(content: AuthoredContent) -> list[_Row]:
         ),
     }
     return [{"key": key, "value": value} for key, value in sorted(facts.items())]
+
+
+def manifest_json(content: AuthoredContent) -> str:
+    """The pack's manifest (:class:`~fypdesk.domain.content.PackManifest`) as stored in ``meta``."""
+    briefing, pack = content.briefing, content.pack
+    return json.dumps(
+        {
+            "format": PACK_FORMAT,
+            "format_version": PACK_FORMAT_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "id": pack.id,
+            "edition": briefing.content_version,
+            "title": briefing.title,
+            "publisher": briefing.publisher,
+            "date": briefing.date,
+            "languages": list(pack.languages),
+            "period": {"start": briefing.period_start, "end": briefing.period_end},
+            "licence": pack.licence,
+            "documents": [briefing.source],
+            "content_sha256": content.source_hash,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
 
 
 def _node_rows(nodes: tuple[Node, ...]) -> list[_Row]:

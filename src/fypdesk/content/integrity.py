@@ -40,6 +40,8 @@ from pathlib import Path
 
 from fypdesk.content.constants import MAX_YEAR, MIN_YEAR, SCHEMA_VERSION
 from fypdesk.domain.content import (
+    PACK_FORMAT,
+    PACK_FORMAT_VERSION,
     Direction,
     NodeKind,
     Qualifier,
@@ -50,7 +52,7 @@ from fypdesk.domain.content import (
 from fypdesk.domain.errors import ContentUnavailableError
 
 #: Bumped whenever the checks change: a record of a database checked by other rules is not reused.
-CHECKS_VERSION = 1
+CHECKS_VERSION = 2  # 2: the pack manifest
 
 #: Deepest node (the briefing is at depth 0; the build makes at most 5 levels below it). Every
 #: recursive query of the reader stops here too, so even an unchecked cycle cannot loop.
@@ -75,6 +77,23 @@ MIN_MAGNITUDE = 1e-9
 MAX_COUNT = 10_000_000
 
 _META_KEYS = frozenset({"briefing", "builder", "content_version", "schema_version", "source_hash"})
+_MANIFEST_KEYS = frozenset(
+    {
+        "format",
+        "format_version",
+        "schema_version",
+        "id",
+        "edition",
+        "title",
+        "publisher",
+        "date",
+        "languages",
+        "period",
+        "licence",
+        "documents",
+        "content_sha256",
+    }
+)
 _BRIEFING_TEXTS = (
     "attribution",
     "closing",
@@ -229,7 +248,8 @@ def _check_meta(connection: sqlite3.Connection, path: Path) -> None:
     ).fetchall()
     (count,) = connection.execute("SELECT count(*) FROM meta").fetchone()
     meta = dict(rows)
-    if count != len(rows) or set(meta) != _META_KEYS:
+    # A database built before packs has no manifest; it is read as before.
+    if count != len(rows) or set(meta) not in (_META_KEYS, _META_KEYS | {"manifest"}):
         raise _refused(path, "its build facts (table meta) are not the build's")
     if meta["schema_version"] != str(SCHEMA_VERSION):
         raise _refused(path, f"it says it has content schema {_shown(meta['schema_version'])}")
@@ -239,6 +259,51 @@ def _check_meta(connection: sqlite3.Connection, path: Path) -> None:
         briefing = None
     if not _briefing_ok(briefing):
         raise _refused(path, "the briefing's facts (meta.briefing) are not the build's JSON")
+    if "manifest" in meta:
+        _check_manifest(meta["manifest"], path)
+
+
+def _check_manifest(text: str, path: Path) -> None:
+    """The pack manifest: JSON of the build's shape, of a format version this fypdesk reads."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict) or data.get("format") != PACK_FORMAT:
+        raise _refused(path, "its pack manifest is not a fypdesk pack's JSON")
+    version = data.get("format_version")
+    if type(version) is int and version > PACK_FORMAT_VERSION:
+        raise _refused(
+            path, f"it is a pack of a newer format ({version}): update fypdesk to read it"
+        )
+    if not _manifest_ok(data):
+        raise _refused(path, "its pack manifest is not a fypdesk pack's JSON")
+
+
+def _manifest_ok(data: dict[str, object]) -> bool:
+    period = data.get("period")
+    texts = ("id", "edition", "title", "publisher", "date", "content_sha256")
+    return (
+        set(data) == _MANIFEST_KEYS
+        and data["format_version"] == PACK_FORMAT_VERSION
+        and data["schema_version"] == SCHEMA_VERSION
+        and all(_short_text(data[key], MAX_TITLE) and data[key] for key in texts)
+        and (data["licence"] is None or _short_text(data["licence"], MAX_TEXT))
+        and _short_texts(data["languages"], 50, MAX_ID)
+        and _short_texts(data["documents"], 1000, MAX_TEXT)
+        and isinstance(period, dict)
+        and set(period) == {"start", "end"}
+        and _year(period["start"])
+        and _year(period["end"])
+    )
+
+
+def _short_texts(value: object, count: int, limit: int) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= count
+        and all(_short_text(item, limit) for item in value)
+    )
 
 
 def _briefing_ok(data: object) -> bool:

@@ -30,6 +30,7 @@ from fypdesk.domain.content import (
     NodeKind,
     NodeRef,
     Number,
+    PackManifest,
     PlanSummary,
     Qualifier,
     Quantity,
@@ -202,6 +203,29 @@ class ContentRepository:
             closing=data["closing"],
             attribution=data["attribution"],
             source=data["source"],
+        )
+
+    def manifest(self) -> PackManifest | None:
+        """What pack this is (``None`` for a database built before packs had manifests)."""
+        text = self._meta().get("manifest")
+        if text is None:
+            return None
+        data = json.loads(text)  # checked when the database was opened
+        return PackManifest(
+            id=data["id"],
+            edition=data["edition"],
+            title=data["title"],
+            publisher=data["publisher"],
+            date=data["date"],
+            languages=tuple(data["languages"]),
+            period_start=data["period"]["start"],
+            period_end=data["period"]["end"],
+            licence=data["licence"],
+            documents=tuple(data["documents"]),
+            schema_version=data["schema_version"],
+            content_sha256=data["content_sha256"],
+            format=data["format"],
+            format_version=data["format_version"],
         )
 
     # -- plans ---------------------------------------------------------------------------------

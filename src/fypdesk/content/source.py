@@ -48,6 +48,22 @@ class SourceValidationError(FypdeskError):
 
 
 @dataclass(frozen=True, slots=True)
+class PackFacts:
+    """What ``briefing.yaml`` says of the pack beyond the briefing itself."""
+
+    id: str
+    languages: tuple[str, ...]
+    licence: str | None
+
+
+#: A pack id: lowercase words joined by hyphens, stable across editions.
+PACK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_PACK_ID = 64
+#: A language tag (BCP 47, simplified): ``en``, ``zh``, ``zh-Hans``, ``de-DE``.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+
+@dataclass(frozen=True, slots=True)
 class PlanInfo:
     """What the build records about a plan beyond its node."""
 
@@ -67,6 +83,7 @@ class AuthoredContent:
     nodes: tuple[Node, ...]
     quantities: tuple[Quantity, ...]
     source_hash: str
+    pack: PackFacts
 
 
 _EMPHASIS = re.compile(r"\*\*")
@@ -179,6 +196,7 @@ class _Loader:
         if briefing_record is None:  # nothing else can be read without the briefing
             raise SourceValidationError(self.problems.items)
         briefing, plan_slugs = self._briefing(briefing_record)
+        pack = self._pack(briefing_record)
         self._period_start, self._period_end = briefing.period_start, briefing.period_end
         plan_files = {path.stem: path for path in sorted((self.dir / PLANS_DIR).glob("*.yaml"))}
         for slug in sorted(set(plan_files) - set(plan_slugs)):
@@ -199,6 +217,7 @@ class _Loader:
             nodes=tuple(self.nodes),
             quantities=tuple(self.quantities),
             source_hash=source_hash(self.dir),
+            pack=pack,
         )
 
     def _yaml_record(self, path: Path, name: str) -> Record | None:
@@ -216,6 +235,32 @@ class _Loader:
         return Record(data, label, name, self.problems)
 
     # -- records -------------------------------------------------------------------------------
+
+    def _pack(self, record: Record) -> PackFacts:
+        pack_id = record.optional_text("pack")
+        if pack_id is None:
+            record.problem(
+                "missing 'pack': give the briefing a pack id, a slug that stays the same in every"
+                " edition, e.g. pack: fyp14-six-industries"
+            )
+        elif not PACK_ID.fullmatch(pack_id) or len(pack_id) > MAX_PACK_ID:
+            record.problem(
+                f"malformed pack id {pack_id!r}: use lowercase words and digits joined by '-'"
+                f" (at most {MAX_PACK_ID} characters)"
+            )
+        languages = record.items("languages") or ["en"]  # the bundled briefing's, by default
+        bad = [
+            tag for tag in languages if not isinstance(tag, str) or not LANGUAGE_TAG.fullmatch(tag)
+        ]
+        if bad:
+            record.problem(
+                f"'languages' must list language tags such as en or zh-Hans, found {bad[0]!r}"
+            )
+        return PackFacts(
+            id=pack_id or "",
+            languages=tuple(str(tag) for tag in languages),
+            licence=record.optional_text("licence"),
+        )
 
     def _briefing(self, record: Record) -> tuple[Briefing, list[str]]:
         if record.record_id() != BRIEFING_ID:

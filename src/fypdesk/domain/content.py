@@ -193,6 +193,43 @@ class Briefing:
     source: str
 
 
+#: What a pack file says it is, and the version of that format this fypdesk reads.
+PACK_FORMAT = "fypdesk-pack"
+PACK_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PackManifest:
+    """What a content pack is: one edition of one briefing (stored in the pack as JSON).
+
+    Attributes:
+        id: A stable slug, the same in every edition of the briefing.
+        edition: The content version; a newer edition sorts after an older one.
+        title, publisher, date: As the briefing states them (``date`` is ``YYYY-MM``).
+        languages: The languages of the briefing's text (BCP 47 tags, e.g. ``en``).
+        period_start, period_end: The plan period the briefing covers.
+        licence: The licence of the content, where its publisher states one (``None``: not stated).
+        documents: The source documents the pack quotes, as the briefing names them.
+        schema_version: The content tables' version.
+        content_sha256: The sha256 of the authored source the pack was built from.
+    """
+
+    id: str
+    edition: str
+    title: str
+    publisher: str
+    date: str
+    languages: tuple[str, ...]
+    period_start: int
+    period_end: int
+    licence: str | None
+    documents: tuple[str, ...]
+    schema_version: int
+    content_sha256: str
+    format: str = PACK_FORMAT
+    format_version: int = PACK_FORMAT_VERSION
+
+
 @dataclass(frozen=True, slots=True)
 class NodeDetail:
     """A node with everything a reading pane or ``fypdesk show`` needs."""
