@@ -14,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from fypdesk import db
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import (
+    MAX_TAG_CHARS,
+    MAX_TAGS_PER_NOTE,
     NodeMarks,
     NoteNotFoundError,
     NotesError,
@@ -85,7 +87,11 @@ def test_bodies_are_kept_verbatim(repo: NotesRepository, body: str) -> None:
 )
 @given(
     body=st.text(),
-    tags=st.lists(st.text(min_size=1).filter(lambda t: t.isprintable() and t.strip())),
+    # Within the store's limits (longer tags, or more of them, are refused by design).
+    tags=st.lists(
+        st.text(min_size=1, max_size=MAX_TAG_CHARS).filter(lambda t: t.isprintable() and t.strip()),
+        max_size=MAX_TAGS_PER_NOTE,
+    ),
 )
 def test_any_unicode_text_round_trips(repo: NotesRepository, body: str, tags: list[str]) -> None:
     note = repo.add_note(TARGET_ID, body, tags=tags)
