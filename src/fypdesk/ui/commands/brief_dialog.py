@@ -74,8 +74,8 @@ class BriefDialog(QDialog):
     Args:
         plans: the plans to choose from, in order.
         count: composes a spec (cheaply) and returns what it holds.
-        saved: the brief remembered last time, or the settings :meth:`values` returned (earlier
-            versions; missing keys: defaults).
+        saved: the brief remembered last time, or the plain settings dict that versions before
+            saved briefs remembered (missing keys: defaults).
         store: the notes store whose saved briefs the dialog lists and saves to (none: no list).
         dialogs: where errors of saving a brief are shown (besides the dialog's status line).
     """
