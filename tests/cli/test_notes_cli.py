@@ -66,6 +66,29 @@ def test_add_list_edit_remove(capsys: pytest.CaptureFixture[str], data_dir: Path
     assert (data_dir / "notes.db").is_file()
 
 
+def test_editing_a_note_from_the_command_line_clears_its_changed_wording(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    from fypdesk.content.repository import ContentRepository
+    from fypdesk.domain.notes import node_text_hash
+    from fypdesk.notes.sqlite.backend import SqliteNotes
+
+    store = SqliteNotes.open(data_dir / "notes.db")
+    try:  # written against an older wording of its item
+        old = store.add_note(TARGET, "from the last edition", node_hash="0" * 64)
+    finally:
+        store.close()
+    assert run(capsys, "notes", "edit", old.uuid, "checked against the new text")[0] == 0
+    content = ContentRepository.open(CONTENT_DB)
+    node = content.node(TARGET)
+    content.close()
+    store = SqliteNotes.open(data_dir / "notes.db")
+    try:
+        assert store.note(old.uuid).node_hash == node_text_hash(node.title, node.text, node.source)
+    finally:
+        store.close()
+
+
 def test_list_filters(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     a = add(capsys, TARGET, "a", "risk")
     b = add(capsys, "integration", "b")

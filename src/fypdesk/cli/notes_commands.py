@@ -146,8 +146,14 @@ def _note_record(note: Note, detached: bool) -> dict[str, object]:
 
 
 def run_edit(ctx: CommandContext) -> int:
-    """``fypdesk notes edit UUID TEXT``."""
-    note = ctx.notes().save_note(ctx.args.uuid, _text(ctx.args.text))
+    """``fypdesk notes edit UUID TEXT``: the note is then written against the item's wording as
+    it is now, as an edit in the window is (its "the text of this item has changed" goes)."""
+    notes = ctx.notes()
+    node_id = notes.note(ctx.args.uuid).node_id
+    content = ctx.content()
+    # A detached note (its item gone) keeps the fingerprint it had.
+    node_hash = _node_hash(content, node_id) if content.has_node(node_id) else None
+    note = notes.save_note(ctx.args.uuid, _text(ctx.args.text), node_hash=node_hash)
     output.write_lines([f"Saved note {output.visible(note.uuid)}."])
     return 0
 
