@@ -3,19 +3,20 @@
 The core (domain, content, notes, export, cli) must work where Qt is absent or broken: a server
 sync job, a publisher's build machine. Import-linter proves no module *names* Qt; this run proves
 that nothing reaches it at run time either (a lazy import, a plugin, a helper shared with the
-window). Any arguments are passed on to pytest.
+window), in the test process and in the commands it starts (``tools/no_qt/sitecustomize.py``, put
+on ``PYTHONPATH``). Any arguments are passed on to pytest.
 """
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
+import importlib.util
+import os
 import sys
 from collections.abc import Sequence
-from types import ModuleType
+from pathlib import Path
 
-#: Qt and the pytest plugin that drives it.
-BLOCKED = frozenset({"PySide6", "shiboken6", "pytestqt"})
+#: Holds the ``sitecustomize`` that blocks Qt in every process started from this one.
+NO_QT = Path(__file__).resolve().parent / "no_qt"
 #: Every test folder that is not about the window.
 CORE_TESTS = (
     "tests/domain",
@@ -27,20 +28,16 @@ CORE_TESTS = (
 )
 
 
-class _NoQt(importlib.abc.MetaPathFinder):
-    """Refuses the blocked packages as if they were not installed."""
-
-    def find_spec(
-        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if fullname.partition(".")[0] in BLOCKED:
-            raise ModuleNotFoundError(f"No module named {fullname!r} (Qt-less run)", name=fullname)
-        return None
-
-
 def main(argv: Sequence[str]) -> int:
-    """Run pytest over :data:`CORE_TESTS` with Qt blocked; its exit status."""
-    sys.meta_path.insert(0, _NoQt())
+    """Run pytest over :data:`CORE_TESTS` with Qt blocked, here and in every subprocess."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(NO_QT), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    # The blocker in this process too, before pytest; loaded by its path, as a Python that
+    # already ran a sitecustomize of its own would not import another by that name.
+    spec = importlib.util.spec_from_file_location("fypdesk_no_qt", NO_QT / "sitecustomize.py")
+    assert spec is not None and spec.loader is not None
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
     import pytest
 
     options = ["-p", "no:pytest-qt", "-q"]
