@@ -40,6 +40,8 @@ from typing import Any
 
 import yaml
 
+from fypdesk.content.quote_numbers import SPELLED_NUMBERS
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SOURCE = ROOT / "data" / "source"
 REAL_DB = ROOT / "data" / "fyp.db"
@@ -59,13 +61,8 @@ _TEXT_FIELDS = frozenset({"text", "source", "key_message", "title", "indicator"}
 _NUMBER = re.compile(r"(?<!\w)(?<!\d[.,])\d+(?:[.,]\d+)*(?![\w])")
 #: A number the source spells out before a magnitude ("two million workers"): scaled too, and
 #: then written in digits, or a scaled target (3) would contradict its quote ("two million").
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
-    " sixteen seventeen eighteen nineteen twenty"
-)
-_SPELLED = _ONES.split(" ")
 _SPELLED_NUMBER = re.compile(
-    r"\b(" + "|".join(_SPELLED) + r")(?= (?:hundred|thousand|million|billion|trillion)\b)"
+    r"\b(" + "|".join(SPELLED_NUMBERS) + r")(?= (?:hundred|thousand|million|billion|trillion)\b)"
 )
 
 _PROVINCES = (
@@ -149,7 +146,9 @@ def scale_text(text: str, factor: Decimal) -> str:
     if factor == 1:
         return text
     text = _NUMBER.sub(lambda m: scale_token(m.group(0), factor), text)
-    return _SPELLED_NUMBER.sub(lambda m: scale_token(str(_SPELLED.index(m.group(1))), factor), text)
+    return _SPELLED_NUMBER.sub(
+        lambda m: scale_token(str(SPELLED_NUMBERS[m.group(1)]), factor), text
+    )
 
 
 def scale_number(value: float | int, factor: Decimal) -> float | int:

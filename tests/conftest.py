@@ -17,6 +17,7 @@ os.environ.setdefault("FYPDESK_CACHE_DIR", tempfile.mkdtemp(prefix="fypdesk-test
 
 import hashlib
 import socket
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +89,16 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "user data #1 %20 ü"
     monkeypatch.setenv("FYPDESK_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def usual_umask() -> Iterator[None]:
+    """The umask most systems start with (022), whatever the test runner has."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def file_mode(path: Path) -> int:
+    """A file's permission bits (``0o600``)."""
+    return stat.S_IMODE(path.stat().st_mode)

@@ -16,17 +16,15 @@ import os
 import re
 import shutil
 import sqlite3
-import stat
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fypdesk.cli import build_parser, main
-from tests.conftest import CONTENT_DB, REPO_ROOT
+from tests.conftest import CONTENT_DB, REPO_ROOT, file_mode
 
 TARGET = "ict/targets/5g-usage-rate"
 FIGURE = "green/figures/green-products"
@@ -325,17 +323,6 @@ def test_notes_markdown_export_escapes_every_note_and_id(
 # -- permissions ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 @pytest.mark.usefixtures("usual_umask")
 @pytest.mark.parametrize(
     "command",
@@ -353,13 +340,13 @@ def test_exports_holding_notes_are_private_and_keep_a_files_mode(
     argv = [part.format(out=tmp_path / "out") for part in command]
     out = Path(argv[-1])
     assert run(capsys, *argv)[0] == 0
-    assert _mode(out) == 0o600  # new: the owner's alone
+    assert file_mode(out) == 0o600  # new: the owner's alone
     out.chmod(0o640)  # the user shares it with the group on purpose
     assert run(capsys, *argv)[0] == 0
-    assert _mode(out) == 0o640
+    assert file_mode(out) == 0o640
     out.chmod(0o600)
     assert run(capsys, *argv)[0] == 0
-    assert _mode(out) == 0o600  # a private brief re-exported stays private
+    assert file_mode(out) == 0o600  # a private brief re-exported stays private
 
 
 # -- saved brief names ---------------------------------------------------------------------

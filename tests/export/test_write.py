@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import stat
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,6 +11,7 @@ import pytest
 
 from fypdesk.domain.errors import FypdeskError
 from fypdesk.export.write import atomic_write
+from tests.conftest import file_mode
 
 
 def _write_hello(stream: BinaryIO) -> int:
@@ -77,23 +76,11 @@ def test_a_folder_as_target_is_refused(tmp_path: Path) -> None:
         atomic_write(tmp_path, _write_hello)
 
 
-@pytest.fixture
-def usual_umask() -> Iterator[None]:
-    """The umask most systems start with (022), whatever the test runner has."""
-    previous = os.umask(0o022)
-    yield
-    os.umask(previous)
-
-
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
 @pytest.mark.usefixtures("usual_umask")
 def test_a_new_file_is_private_by_default(tmp_path: Path) -> None:
     target = tmp_path / "brief.pdf"
     atomic_write(target, _write_hello)
-    assert _mode(target) == 0o600  # briefs carry private notes
+    assert file_mode(target) == 0o600  # briefs carry private notes
 
 
 @pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
@@ -104,16 +91,16 @@ def test_a_new_public_file_follows_the_umask(tmp_path: Path, umask: int, expecte
         atomic_write(target, _write_hello, private=False)
     finally:
         os.umask(previous)
-    assert _mode(target) == expected
+    assert file_mode(target) == expected
 
 
 @pytest.mark.usefixtures("usual_umask")
 @pytest.mark.parametrize("private", [True, False])
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o604, 0o400])
-def test_a_file_written_over_keeps_its_mode(tmp_path: Path, mode: int, private: bool) -> None:
+def test_a_file_written_over_keeps_itsfile_mode(tmp_path: Path, mode: int, private: bool) -> None:
     target = tmp_path / "brief.md"
     target.write_bytes(b"old")
     target.chmod(mode)
     atomic_write(target, _write_hello, private=private)
     assert target.read_bytes() == b"hello"
-    assert _mode(target) == mode
+    assert file_mode(target) == mode

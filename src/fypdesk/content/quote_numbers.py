@@ -33,8 +33,9 @@ _ONES = (
     " sixteen seventeen eighteen nineteen twenty"
 )
 _TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80}
-_WORDS = {word: index for index, word in enumerate(_ONES.split(" "))} | _TENS | {"ninety": 90}
-_WORD = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
+#: The numbers a source spells out, by their words (the benchmark's generator scales them too).
+SPELLED_NUMBERS = {word: n for n, word in enumerate(_ONES.split(" "))} | _TENS | {"ninety": 90}
+_WORD = re.compile(r"\b(" + "|".join(SPELLED_NUMBERS) + r")\b", re.IGNORECASE)
 _SPACES = "\u00a0\u202f"
 
 
@@ -76,7 +77,7 @@ def stated_numbers(quote: str) -> frozenset[Decimal]:
     values: set[Decimal] = set()
     for match in _TOKEN.finditer(quote):
         values |= readings(match.group(0))
-    values |= {Decimal(_WORDS[match.group(1).lower()]) for match in _WORD.finditer(quote)}
+    values |= {Decimal(SPELLED_NUMBERS[match.group(1).lower()]) for match in _WORD.finditer(quote)}
     return frozenset(values)
 
 
