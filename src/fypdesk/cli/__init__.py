@@ -53,9 +53,10 @@ def build_parser(*, gui_only: bool = False) -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     if not gui_only:
-        from fypdesk.cli import content_commands, export_command, notes_commands
+        from fypdesk.cli import content_commands, export_command, notes_commands, pack_commands
 
         content_commands.register(commands)
+        pack_commands.register(commands)
         export_command.register(commands)
         notes_commands.register(commands)
     gui_command.register(commands)
