@@ -232,6 +232,45 @@ MUTATIONS: tuple[Mutation, ...] = (
         "targets_total",
     ),
     Mutation("title-as-blob", f"UPDATE nodes SET title = x'00' WHERE id = '{PLAN}'", "a title"),
+    # Control characters (C0 other than tab and line feed, DEL, C1, bidi controls).
+    Mutation(
+        "bidi-override-in-title",
+        f"UPDATE nodes SET title = 'evil' || char(0x202e) || 'txt.exe' WHERE id = '{PLAN}'",
+        "a title of nodes holds a control character (U+202E)",
+    ),
+    Mutation(
+        "escape-in-quote",
+        f"UPDATE nodes SET source = char(27) || ']0;owned' || char(7) WHERE id = '{SECTION}'",
+        "a source of nodes holds a control character (U+001B)",
+    ),
+    Mutation(
+        "c1-control-in-unit",
+        f"UPDATE quantities SET unit = 'bn' || char(0x9b) || '31m' WHERE id = '{TARGET}'",
+        "a unit of quantities holds a control character (U+009B)",
+    ),
+    Mutation(
+        "isolate-in-ministry",
+        f"UPDATE plans SET ministry = char(0x2067) || 'x' WHERE slug = '{PLAN}'",
+        "a ministry of plans holds a control character (U+2067)",
+    ),
+    Mutation(
+        "control-in-briefing-title",
+        "UPDATE meta SET value = json_set(value, '$.title', 'a' || char(8) || 'b')"
+        " WHERE key = 'briefing'",
+        "meta.briefing",
+    ),
+    Mutation(
+        "bidi-override-in-manifest-title",
+        "UPDATE meta SET value = json_set(value, '$.title', 'a' || char(0x202e) || 'b')"
+        " WHERE key = 'manifest'",
+        "pack manifest",
+    ),
+    # Tabs, line feeds and right-to-left text are text.
+    Mutation(
+        "tab-newline-and-arabic",
+        f"UPDATE nodes SET text = 'a' || char(9) || 'b' || char(10) || 'السلام' || char(0x200f)"
+        f" WHERE id = '{SECTION}'",
+    ),
     # Sizes.
     Mutation(
         "long-title",

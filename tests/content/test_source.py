@@ -331,3 +331,52 @@ def test_the_pack_is_built_with_its_manifest(tmp_path: Path) -> None:
     assert (manifest.period_start, manifest.period_end) == (2021, 2025)
     assert manifest.documents == (briefing.source,)
     assert manifest.content_sha256 == report.source_hash
+
+
+@pytest.mark.parametrize(
+    ("escaped", "named"),
+    [
+        ("\\a", "U+0007"),
+        ("\\e]0;owned", "U+001B"),
+        ("\\x7f", "U+007F"),  # DEL (control characters have no Unicode name)
+        ("\\x9b", "U+009B"),  # C1: CSI
+        ("\\u202e", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+        ("\\u2066", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    ],
+)
+def test_a_control_character_is_refused_with_file_line_and_field(
+    tmp_path: Path, escaped: str, named: str
+) -> None:
+    source = copy_source(tmp_path)
+    old = "title: Information and Communication Technologies\n"
+    _break(source, "plans/ict.yaml", old, f'title: "Information and {escaped}Technologies"\n')
+    line = (source / "plans/ict.yaml").read_text(encoding="utf-8").splitlines().index(
+        f'title: "Information and {escaped}Technologies"'
+    ) + 1
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line, problem.record) == ("plans/ict.yaml", line, "ict")
+    assert str(problem).startswith(f"plans/ict.yaml:{line}: ict: 'title' contains a control")
+    assert f"({named}) at character 17" in problem.problem
+
+
+def test_a_control_character_in_a_nested_record_names_its_line(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    _break(source, "plans/ict.yaml", "unit: trillion CNY\n", 'unit: "trillion\\u202dCNY"\n')
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source)
+    (problem,) = caught.value.problems
+    lines = (source / "plans/ict.yaml").read_text(encoding="utf-8").splitlines()
+    assert problem.line is not None
+    assert lines[problem.line - 1].strip() == 'unit: "trillion\\u202dCNY"'
+    assert problem.record == "ict/targets/industry-revenue"
+    assert "'unit' contains a control character (U+202D" in problem.problem
+
+
+def test_tabs_line_feeds_and_direction_marks_are_text(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    old = "title: Information and Communication Technologies\n"
+    _break(source, "plans/ict.yaml", old, 'title: "Information and\\u200f Communication"\n')
+    plan = next(node for node in load_source(source).nodes if node.id == "ict")
+    assert plan.title == "Information and\u200f Communication"

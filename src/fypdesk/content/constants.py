@@ -1,5 +1,7 @@
 """Facts shared by the content build and the reader, kept free of heavy imports."""
 
+import re
+
 #: Bumped whenever the tables change shape; the reader refuses a database of another version.
 SCHEMA_VERSION = 1
 
@@ -12,3 +14,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 
 WORDS_TABLE = "search_words"
 TRIGRAM_TABLE = "search_trigram"
+
+#: Characters no text of a briefing may hold: the C0 controls other than tab and line feed, DEL,
+#: the C1 controls, and the bidi embeddings, overrides and isolates (U+202A-U+202E,
+#: U+2066-U+2069). A stray one is a paste accident at best; at worst it makes a title read
+#: backwards ("evil\u202etxt.exe") or drives a terminal. The source validator refuses them
+#: (content/records.py) and so does the check of a built pack (content/integrity.py). The marks
+#: that only set a direction (U+200E, U+200F) and the characters of every script are allowed.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

@@ -7,19 +7,22 @@ one pass.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from fypdesk.content.constants import MAX_YEAR, MIN_YEAR
+import yaml
+
+from fypdesk.content.constants import CONTROL_CHARACTERS, MAX_YEAR, MIN_YEAR
 from fypdesk.domain.content import Number
 
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 
-#: C0 control characters other than tab and newline: a stray one is almost always a paste
-#: accident. One regex search, not a Python test per character (issue 7: 6.9 M calls at ×100).
-_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b-\x1f]")
+#: libyaml's parser when PyYAML was built with it (issue 7: the pure-Python one took most of a
+#: large build). Both build the same data from the same text.
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -31,9 +34,12 @@ class SourceProblem:
     file: str
     record: str
     problem: str
+    #: The line of the file (from 1) where the value at fault stands, where it is known.
+    line: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.record}: {self.problem}"
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.record}: {self.problem}"
 
 
 class Problems:
@@ -42,8 +48,56 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[SourceProblem] = []
 
-    def add(self, file: str, record: str, problem: str) -> None:
-        self.items.append(SourceProblem(file, record, problem))
+    def add(self, file: str, record: str, problem: str, line: int | None = None) -> None:
+        self.items.append(SourceProblem(file, record, problem, line))
+
+
+class Lines:
+    """Where a value stands in its YAML file: found only when a problem is reported (the file is
+    composed again, with positions, which a build of valid source never pays for)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._pairs: list[tuple[str, str, int]] | None = None
+
+    def line_of(self, key: str, value: str) -> int | None:
+        """The line (from 1) of the first ``key: value`` pair of the file holding ``value``
+        (or the first item of a list under ``key`` that is ``value``), else ``None``."""
+        if self._pairs is None:
+            self._pairs = self._scalars()
+        return next((line for k, v, line in self._pairs if k == key and v == value), None)
+
+    def _scalars(self) -> list[tuple[str, str, int]]:
+        try:
+            root = yaml.compose(self._text, Loader=YAML_LOADER)
+        except yaml.YAMLError:  # pragma: no cover - the file was loaded before
+            return []
+        pairs: list[tuple[str, str, int]] = []
+        pending: list[tuple[str, yaml.Node]] = [("", root)] if root is not None else []
+        while pending:
+            key, node = pending.pop()
+            if isinstance(node, yaml.ScalarNode):
+                pairs.append((key, node.value, node.start_mark.line + 1))
+            elif isinstance(node, yaml.SequenceNode):
+                pending += [(key, item) for item in reversed(node.value)]
+            elif isinstance(node, yaml.MappingNode):
+                pending += [(str(k.value), v) for k, v in reversed(node.value)]
+        return pairs
+
+
+def control_character_problem(key: str, value: str) -> str | None:
+    """What is wrong with ``value`` if it holds a control character
+    (:data:`~fypdesk.content.constants.CONTROL_CHARACTERS`), else ``None``."""
+    found = CONTROL_CHARACTERS.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    name = unicodedata.name(char, "")
+    code = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+    return (
+        f"{key!r} contains a control character ({code}) at character {found.start() + 1}:"
+        " remove it (only tab and line feed are allowed)"
+    )
 
 
 _MISSING = object()
@@ -52,10 +106,18 @@ _MISSING = object()
 class Record:
     """A YAML mapping read with type checks; every key must be read, so typos are reported."""
 
-    def __init__(self, data: object, file: str, record: str, problems: Problems) -> None:
+    def __init__(
+        self,
+        data: object,
+        file: str,
+        record: str,
+        problems: Problems,
+        lines: Lines | None = None,
+    ) -> None:
         self.file = file
         self.record = record
         self._problems = problems
+        self._lines = lines
         if isinstance(data, dict):
             self._data: dict[str, Any] = {str(k): v for k, v in data.items()}
         else:
@@ -63,9 +125,14 @@ class Record:
             self.problem(f"expected a mapping, found {type(data).__name__}")
         self._read: set[str] = set()
 
-    def problem(self, message: str) -> None:
-        """Report a problem with this record."""
-        self._problems.add(self.file, self.record, message)
+    def problem(self, message: str, line: int | None = None) -> None:
+        """Report a problem with this record (at ``line`` of its file, where known)."""
+        self._problems.add(self.file, self.record, message, line)
+
+    def _value_problem(self, key: str, value: str, message: str) -> None:
+        """Report a problem with the value of ``key``, at the line where it stands."""
+        line = self._lines.line_of(key, value) if self._lines is not None else None
+        self.problem(message, line)
 
     def keys(self) -> list[str]:
         """The record's keys in file order."""
@@ -93,8 +160,10 @@ class Record:
         if not isinstance(value, str) or not value.strip():
             self.problem(f"{key!r} must be a non-empty string, found {value!r}")
             return None
-        if _CONTROL_CHARACTER.search(value):
-            self.problem(f"{key!r} contains control characters")
+        # One regex search, not a Python test per character (issue 7: 6.9 M calls at ×100).
+        control = control_character_problem(key, value)
+        if control is not None:
+            self._value_problem(key, value, control)
         return value.strip()
 
     def number(self, key: str) -> Number:
@@ -193,14 +262,14 @@ class Record:
         value = self._get(key, False)
         if value is _MISSING:
             return None
-        return Record(value, self.file, record or self.record, self._problems)
+        return Record(value, self.file, record or self.record, self._problems, self._lines)
 
     def each(self, key: str, build: Callable[[Record], None]) -> None:
         """Read every mapping listed under ``key`` with ``build``, each named by its ``id``."""
         for index, data in enumerate(self.items(key)):
             given = data.get("id") if isinstance(data, dict) else None
             name = given if isinstance(given, str) else f"{self.record} {key}[{index}]"
-            build(Record(data, self.file, name, self._problems))
+            build(Record(data, self.file, name, self._problems, self._lines))
 
     def finish(self) -> None:
         """Report keys nobody read: usually a typo in the source."""

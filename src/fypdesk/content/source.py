@@ -11,7 +11,7 @@ import yaml
 
 from fypdesk.content import quote_numbers
 from fypdesk.content.quote_index import QuoteIndex
-from fypdesk.content.records import Problems, Record, SourceProblem
+from fypdesk.content.records import YAML_LOADER, Lines, Problems, Record, SourceProblem
 from fypdesk.domain.content import (
     Briefing,
     Direction,
@@ -32,10 +32,6 @@ BRIEFING_FILE = "briefing.yaml"
 PLANS_DIR = "plans"
 SOURCE_TEXT_FILE = "source.txt"
 BRIEFING_ID = "briefing"
-
-#: libyaml's parser when PyYAML was built with it: the pure-Python one took most of a large build
-#: (issue 7). Both build the same data from the same text.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class SourceValidationError(FypdeskError):
@@ -225,14 +221,15 @@ class _Loader:
         content is not checked key by key, which would only list every key as missing."""
         label = path.relative_to(self.dir).as_posix()
         try:
-            data = yaml.load(_read_text(path), Loader=_YAML_LOADER)  # noqa: S506 -- a safe loader
+            text = _read_text(path)
+            data = yaml.load(text, Loader=YAML_LOADER)  # noqa: S506 -- a safe loader
         except yaml.YAMLError as exc:
             self.problems.add(label, name, yaml_problem(exc))
             return None
         except FypdeskError as exc:
             self.problems.add(label, name, str(exc))
             return None
-        return Record(data, label, name, self.problems)
+        return Record(data, label, name, self.problems, Lines(text))
 
     # -- records -------------------------------------------------------------------------------
 
