@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from fypdesk.domain.editions import ItemVersion
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
     ImportReport,
@@ -123,13 +124,19 @@ class InMemoryNotes:
         return now
 
     def add_note(
-        self, node_id: str, body: str, *, tags: Iterable[str] = (), node_hash: str | None = None
+        self,
+        node_id: str,
+        body: str,
+        *,
+        tags: Iterable[str] = (),
+        node_hash: str | None = None,
+        version: ItemVersion | None = None,
     ) -> Note:
         check_node_id(node_id)
         check_storable(body)
         names = normalise_tags(tags)
         now = self.clock()
-        note = Note(new_note_uuid(), node_id, body, names, now, now, node_hash)
+        note = _versioned(Note(new_note_uuid(), node_id, body, names, now, now, node_hash), version)
         self._use_tags(names)
         self._notes[note.uuid] = note
         return note
@@ -141,6 +148,7 @@ class InMemoryNotes:
         *,
         node_id: str | None = None,
         node_hash: str | None = None,
+        version: ItemVersion | None = None,
     ) -> Note:
         check_storable(body)
         old = self._notes.get(note_uuid)
@@ -157,6 +165,12 @@ class InMemoryNotes:
                 updated=self._now_after(old.updated),
                 node_hash=node_hash if node_hash is not None else old.node_hash,
             )
+        note = _versioned(note, version)
+        self._notes[note_uuid] = note
+        return note
+
+    def mark_reviewed(self, note_uuid: str, version: ItemVersion) -> Note:
+        note = _versioned(self.note(note_uuid), version)
         self._notes[note_uuid] = note
         return note
 
@@ -274,3 +288,15 @@ def highlight(text: str, words: Sequence[str], width: int = 120) -> str:
     if start + width < len(text):
         out.append("…")
     return "".join(out)
+
+
+def _versioned(note: Note, version: ItemVersion | None) -> Note:
+    """``note`` recording ``version`` of its item, as the SQLite store records it."""
+    if version is None:
+        return note
+    return replace(
+        note,
+        node_hash=version.node_hash,
+        edition=version.edition,
+        annotated_text=version.text,
+    )

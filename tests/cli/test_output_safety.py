@@ -98,7 +98,7 @@ def planted(capsys: pytest.CaptureFixture[str], data_dir: Path) -> Path:
         )
         connection.execute(
             "INSERT INTO saved_briefs VALUES (?, ?, '', '', '', NULL, '', 'A4', '[]',"
-            " '{\"version\": 1}', ?)",
+            " '{\"version\": 1}', ?, 'fyp14-six-industries')",
             (f"brief{PAYLOAD}", f"title{PAYLOAD}", TIME),
         )
     connection.close()

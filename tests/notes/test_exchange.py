@@ -125,7 +125,7 @@ MALFORMED: dict[str, object] = {
     "not an object": [],
     "no format": {"version": 1, "notes": []},
     "wrong format": {"format": "something-else", "version": 1, "notes": []},
-    "wrong version": {"format": "fypdesk-notes", "version": 2, "notes": []},
+    "wrong version": {"format": "fypdesk-notes", "version": 3, "notes": []},
     "notes not a list": {"format": "fypdesk-notes", "version": 1, "notes": {}},
     "bad uuid": {"notes": [GOOD_NOTE, {**GOOD_NOTE, "id": "nope"}]},
     "body not text": {"notes": [GOOD_NOTE, {**GOOD_NOTE, "id": "1" * 32, "body": 5}]},

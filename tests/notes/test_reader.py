@@ -16,6 +16,7 @@ import pytest
 
 from fypdesk import db
 from fypdesk.cli import main
+from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.notes.sqlite import backup, migrate, reader
 from fypdesk.notes.sqlite.reader import HEAD_REVISION, NotesSnapshot, SnapshotUnavailableError
 from fypdesk.notes.sqlite.repository import NotesRepository
@@ -49,12 +50,19 @@ TAGS: tuple[list[str], ...] = (
     ["z", "a", "É", "e"],
 )
 #: Nodes real and detached (the store keeps notes on items a content update removed).
+#: A second briefing whose node ids overlap the bundled one's.
+OTHER_PACK = "examplia-outlook"
 NODES = (TARGET_ID, PLAN_ID, OTHER_PLAN_NODE, "briefing", "ict/targets/gone-in-an-update")
 
 
 def _snapshot_of(repository: NotesRepository) -> NotesSnapshot:
     """What the full store returns for an export."""
-    return NotesSnapshot(repository.all_notes(), repository.marks.starred_ids())
+    starred = {
+        (pack, node)
+        for pack in (LEGACY_PACK_ID, OTHER_PACK)
+        for node in repository.marks.of_pack(pack).starred_ids()
+    }
+    return NotesSnapshot(repository.all_notes(pack=None), frozenset(starred))
 
 
 def _fill(repository: NotesRepository) -> None:
@@ -71,6 +79,9 @@ def _fill(repository: NotesRepository) -> None:
     repository.marks.set(OTHER_PLAN_NODE, follow_up=True)  # a mark, but not a star
     repository.marks.set("briefing", starred=True)
     repository.marks.set("briefing", starred=False)  # unstarred again: no row
+    # Another pack's items, with ids the legacy pack has too: never mixed into its notes.
+    repository.add_note(TARGET_ID, "on the other briefing", pack=OTHER_PACK)
+    repository.marks.of_pack(OTHER_PACK).set("briefing", starred=True)
 
 
 def _backed_up(db_path: Path, clock: FakeClock) -> None:
@@ -127,8 +138,13 @@ def test_snapshot_equals_what_the_store_returns(db_path: Path, clock: FakeClock)
     finally:
         repository.close()
     assert reader.read_snapshot(db_path) == expected
-    assert len(expected.notes) == len(BODIES) - 1
-    assert expected.starred == {TARGET_ID, PLAN_ID}
+    assert len(expected.notes) == len(BODIES)
+    assert len(expected.all_notes()) == len(BODIES) - 1
+    assert expected.starred_ids() == {TARGET_ID, PLAN_ID}
+    other = expected.for_pack(OTHER_PACK)
+    assert [note.body for note in other.all_notes()] == ["on the other briefing"]
+    assert other.starred_ids() == {"briefing"}
+    assert expected.note_counts_by_pack() == {LEGACY_PACK_ID: len(BODIES) - 1, OTHER_PACK: 1}
     assert all(note.created.tzinfo is UTC for note in expected.notes)
 
 
@@ -372,5 +388,5 @@ def test_export_with_notes_imports_neither_sqlalchemy_nor_alembic(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stderr == ""
-    assert result.stdout.endswith(f"{len(expected.notes)} notes.\n0 []\n")
+    assert result.stdout.endswith(f"{len(expected.all_notes())} notes.\n0 []\n")
     assert "中文笔记：目标可行，数字经济占比 10%" in out.read_text(encoding="utf-8")

@@ -1,6 +1,7 @@
 """The user's notes as frozen values: notes, tags, per-node marks, saved briefs, and reports.
 
-Notes join the content by the stable node id alone. Nothing here knows about SQLite.
+Notes join the content by (pack id, node id): node ids are unique within a pack only. Nothing
+here knows about SQLite.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fypdesk.domain.errors import FypdeskError
+from fypdesk.domain.pack_ids import is_pack_id
 
 #: A source of the current time; always timezone-aware UTC. Injected so tests control time.
 Clock = Callable[[], datetime]
@@ -30,6 +32,10 @@ MAX_BODY_CHARS = 1_000_000
 MAX_TAG_CHARS = 100
 MAX_TAGS_PER_NOTE = 100
 MAX_NODE_ID_CHARS = 500
+
+#: The pack of every note, star and follow-up written before fypdesk kept a library (the first
+#: release's bundled briefing). Frozen: the notes migration and old exchange files rely on it.
+LEGACY_PACK_ID = "fyp14-six-industries"
 
 
 def utc_now() -> datetime:
@@ -128,6 +134,16 @@ def check_node_id(node_id: str) -> None:
         raise NotesError(f"an item id cannot contain control characters: {node_id!r}")
 
 
+def check_pack_id(pack: str) -> None:
+    """Refuse a pack id that no pack can have (ids come from imported files too).
+
+    Raises:
+        NotesError: with the reason.
+    """
+    if not is_pack_id(pack):
+        raise NotesError(f"not a pack id: {pack!r} (lowercase letters, digits and hyphens)")
+
+
 def check_uuid(note_uuid: str) -> None:
     try:
         uuid_module.UUID(note_uuid)
@@ -155,6 +171,11 @@ class Note:
         created: When the note was first saved (UTC).
         updated: When its body or tags last changed (UTC).
         node_hash: :func:`node_text_hash` of the node when the note was last written, if known.
+        pack: The id of the pack (briefing) the node belongs to.
+        edition: The pack's edition the note was last written (or reviewed) against, if known.
+        annotated_text: The item's wording and numbers then
+            (:func:`fypdesk.domain.editions.annotated_text`), if known: notes of the first
+            release have only ``node_hash``.
     """
 
     uuid: str
@@ -164,6 +185,9 @@ class Note:
     created: datetime
     updated: datetime
     node_hash: str | None = None
+    pack: str = LEGACY_PACK_ID
+    edition: str | None = None
+    annotated_text: str | None = None
 
     @property
     def plan(self) -> str | None:
@@ -178,6 +202,7 @@ class NodeMarks:
     node_id: str
     starred: bool = False
     follow_up: bool = False
+    pack: str = LEGACY_PACK_ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +211,7 @@ class SavedBrief:
 
     Attributes:
         name: The brief's unique name in the notes store.
-        scope: Node ids the brief covers, in order.
+        scope: Node ids the brief covers, in order (of the pack ``pack``).
         options: Export options (plain JSON values: str, int, float, bool, None, lists, dicts).
     """
 
@@ -200,6 +225,8 @@ class SavedBrief:
     paper: str = "A4"
     scope: tuple[str, ...] = ()
     options: Mapping[str, object] = field(default_factory=dict)
+    #: The pack (briefing) whose items ``scope`` names.
+    pack: str = LEGACY_PACK_ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +238,7 @@ class NoteHit:
     snippet_html: str
     tags: tuple[str, ...]
     rank: float
+    pack: str = LEGACY_PACK_ID
 
 
 @dataclass(frozen=True, slots=True)

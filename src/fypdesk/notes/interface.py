@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from fypdesk.domain.brief import Annotations
+from fypdesk.domain.editions import ItemVersion
 from fypdesk.domain.notes import ImportReport, NodeMarks, Note, NoteHit, SavedBrief, Tag
 from fypdesk.domain.saved_brief import brief_note
 
@@ -100,9 +101,11 @@ class NotesStore(NotesReader, Protocol):
         *,
         tags: Iterable[str] = (),
         node_hash: str | None = None,
+        version: ItemVersion | None = None,
     ) -> Note:
-        """A new note on ``node_id``; ``node_hash`` fingerprints the node's wording as the writer
-        saw it (:func:`~fypdesk.domain.notes.node_text_hash`)."""
+        """A new note on ``node_id``; ``version`` records the item as the writer saw it (its
+        fingerprint, the pack's edition and its wording: :func:`fypdesk.domain.editions.
+        item_version`); ``node_hash`` alone is the first release's fingerprint."""
         ...
 
     def save_note(
@@ -112,12 +115,23 @@ class NotesStore(NotesReader, Protocol):
         *,
         node_id: str | None = None,
         node_hash: str | None = None,
+        version: ItemVersion | None = None,
     ) -> Note:
-        """Replace a note's text. With ``node_id``, a note deleted elsewhere while it was being
-        edited is stored again under its id, so the typing is never lost.
+        """Replace a note's text (and record ``version``, the item as the writer now sees it).
+        With ``node_id``, a note deleted elsewhere while it was being edited is stored again
+        under its id, so the typing is never lost.
 
         Raises:
             NoteNotFoundError: no such note, and no ``node_id`` to store it again on.
+        """
+        ...
+
+    def mark_reviewed(self, note_uuid: str, version: ItemVersion) -> Note:
+        """Record that the user has read the item as it now is: a ``changed`` note becomes
+        ``current`` (its text and ``updated`` time stay).
+
+        Raises:
+            NoteNotFoundError: no note has that id.
         """
         ...
 
@@ -169,6 +183,23 @@ class NotesStore(NotesReader, Protocol):
 
     def close(self) -> None:
         """Release the store."""
+        ...
+
+
+class LibraryNotesReader(Protocol):
+    """The notes of every pack, as the commands that span the library read them (served by
+    :class:`~fypdesk.notes.sqlite.backend.SqliteNotes` and the snapshot reader)."""
+
+    def for_pack(self, pack: str) -> NotesReader:
+        """The notes and stars of one pack."""
+        ...
+
+    def library_notes(self) -> Sequence[Note]:
+        """Every note of every pack, oldest first."""
+        ...
+
+    def note_counts_by_pack(self) -> Mapping[str, int]:
+        """How many notes each pack has (packs without notes are absent)."""
         ...
 
 

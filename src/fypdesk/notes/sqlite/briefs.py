@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fypdesk.domain.notes import Clock, NotesError, SavedBrief
+from fypdesk.domain.notes import Clock, NotesError, SavedBrief, check_pack_id
 from fypdesk.notes.sqlite.schema import SavedBriefRow, stored_text
 
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -50,6 +50,8 @@ class SavedBriefs:
             )
             row.marking = brief.marking
             row.paper = brief.paper
+            check_pack_id(brief.pack)
+            row.pack_id = brief.pack
             row.scope = json.dumps(list(brief.scope), ensure_ascii=False)
             row.options = options
             row.updated = self._clock()
@@ -105,6 +107,7 @@ def _brief(row: SavedBriefRow) -> SavedBrief:
         paper=stored_text(row.paper),
         scope=tuple(s for s in scope if isinstance(s, str)) if isinstance(scope, list) else (),
         options=options if isinstance(options, dict) else {},
+        pack=stored_text(row.pack_id),
     )
 
 

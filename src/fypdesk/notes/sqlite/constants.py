@@ -21,4 +21,4 @@ def as_revision(value: object) -> int | None:
 #: :mod:`fypdesk.notes.sqlite.migrations`;
 #: a test keeps the two equal). Lets a caller see that a store is current without importing
 #: Alembic, whose script directory costs a noticeable part of start-up to load.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"

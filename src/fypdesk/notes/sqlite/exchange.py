@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
+    LEGACY_PACK_ID,
     Clock,
     ExchangeFormatError,
     ImportReport,
@@ -37,6 +38,7 @@ from fypdesk.domain.notes import (
     NotesUnavailableError,
     Tag,
     check_node_id,
+    check_pack_id,
     check_storable,
     is_colour,
     new_note_uuid,
@@ -61,9 +63,12 @@ from fypdesk.notes.sqlite.schema import (
 _log = logging.getLogger(__name__)
 
 FORMAT_NAME = "fypdesk-notes"
-#: Version 1 files may carry a ``deleted`` list (tombstones: ``id``, ``node``, ``deleted``); a
-#: reader that predates it ignores it, as every reader of version 1 ignores keys it does not know.
-FORMAT_VERSION = 1
+#: Version 2 (fypdesk 0.3) keys everything by pack: notes, marks and deletions carry ``pack``,
+#: and notes the ``edition`` and ``annotated_text`` of their item. Version 1 files (one briefing,
+#: keyed by node id alone; they may carry a ``deleted`` list of tombstones) still import: all
+#: their records belong to :data:`~fypdesk.domain.notes.LEGACY_PACK_ID`.
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 #: The largest notes file read (the limits per note allow big stores; a file past this is not a
 #: notes export). Checked before reading: a FIFO, a device or /dev/zero is refused unread.
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -92,6 +97,7 @@ class Tombstone:
     uuid: str
     node_id: str
     deleted: datetime
+    pack: str = LEGACY_PACK_ID
 
 
 def export_json(repository: NotesRepository, path: Path, clock: Clock = utc_now) -> int:
@@ -99,12 +105,28 @@ def export_json(repository: NotesRepository, path: Path, clock: Clock = utc_now)
 
     Each note's text as written is remembered as exchanged (see :func:`import_json`).
     """
-    notes = repository.all_notes()
+    notes = repository.all_notes(pack=None)
     with repository.read_session() as session:
         tombstones = list(session.scalars(select(DeletedNoteRow).order_by(DeletedNoteRow.uuid)))
         deleted = [
-            {"id": row.uuid, "node": row.node_id, "deleted": format_time(row.deleted)}
+            {
+                "id": row.uuid,
+                "pack": row.pack_id,
+                "node": row.node_id,
+                "deleted": format_time(row.deleted),
+            }
             for row in tombstones
+        ]
+        marks = [
+            {
+                "pack": row.pack_id,
+                "node": row.node_id,
+                "starred": row.starred,
+                "follow_up": row.follow_up,
+            }
+            for row in session.scalars(
+                select(NodeMarkRow).order_by(NodeMarkRow.pack_id, NodeMarkRow.node_id)
+            )
         ]
     document = {
         "format": FORMAT_NAME,
@@ -112,10 +134,7 @@ def export_json(repository: NotesRepository, path: Path, clock: Clock = utc_now)
         "exported": format_time(clock()),
         "notes": [_note_record(note) for note in notes],
         "tags": [{"name": tag.name, "colour": tag.colour} for tag in repository.tags()],
-        "marks": [
-            {"node": m.node_id, "starred": m.starred, "follow_up": m.follow_up}
-            for m in repository.marks.all()
-        ],
+        "marks": marks,
         "deleted": deleted,
     }
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -147,12 +166,15 @@ def _remember_exchanged(session: Session, notes: Sequence[Note]) -> None:
 def _note_record(note: Note) -> dict[str, object]:
     return {
         "id": note.uuid,
+        "pack": note.pack,
         "node": note.node_id,
         "body": note.body,
         "tags": list(note.tags),
         "created": format_time(note.created),
         "updated": format_time(note.updated),
         "node_hash": note.node_hash,
+        "edition": note.edition,
+        "annotated_text": note.annotated_text,
     }
 
 
@@ -176,16 +198,19 @@ def read_notes_file(path: Path, now: datetime | None = None) -> NotesFile:
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ExchangeFormatError(f"{path.name} is not a fypdesk notes file")
     version = document.get("version")
-    if type(version) is not int or version != FORMAT_VERSION:  # true and 1.0 are not 1
+    if type(version) is not int or version not in READABLE_VERSIONS:  # true and 1.0 are not 1
         raise ExchangeFormatError(
-            f"{path.name} is a notes file of version {version!r}; this fypdesk reads version"
-            f" {FORMAT_VERSION}"
+            f"{path.name} is a notes file of version {version!r}; this fypdesk reads versions"
+            f" {READABLE_VERSIONS[0]} to {READABLE_VERSIONS[-1]}"
         )
+    keyed = version >= 2
     try:
-        notes = tuple(_note(record) for record in _list(document, "notes"))
+        notes = tuple(_note(record, keyed) for record in _list(document, "notes"))
         tags = tuple(_tag(record) for record in _list(document, "tags", required=False))
-        marks = tuple(_marks(record) for record in _list(document, "marks", required=False))
-        deleted = tuple(_tombstone(record) for record in _list(document, "deleted", required=False))
+        marks = tuple(_marks(record, keyed) for record in _list(document, "marks", required=False))
+        deleted = tuple(
+            _tombstone(record, keyed) for record in _list(document, "deleted", required=False)
+        )
     except (KeyError, TypeError, ValueError, OverflowError, NotesError) as exc:
         raise ExchangeFormatError(f"{path.name} has a malformed record: {exc}") from exc
     seen: set[str] = set()
@@ -270,7 +295,26 @@ def _node_id(record: Mapping[str, Any], key: str) -> str:
     return node
 
 
-def _note(record: Any) -> Note:
+def _pack(record: Mapping[str, Any], keyed: bool) -> str:
+    """The record's pack: required from version 2, the first release's briefing before."""
+    if not keyed:
+        return LEGACY_PACK_ID
+    pack = _string(record, "pack")
+    check_pack_id(pack)
+    return pack
+
+
+def _optional_string(record: Mapping[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"'{key}' must be a string or null")
+    check_storable(value)
+    return value
+
+
+def _note(record: Any, keyed: bool) -> Note:
     if not isinstance(record, dict):
         raise TypeError("a note must be an object")
     note_uuid = str(uuid_module.UUID(_string(record, "id")))
@@ -293,6 +337,9 @@ def _note(record: Any) -> Note:
         created=_time(record, "created"),
         updated=_time(record, "updated"),
         node_hash=node_hash,
+        pack=_pack(record, keyed),
+        edition=_optional_string(record, "edition") if keyed else None,
+        annotated_text=_optional_string(record, "annotated_text") if keyed else None,
     )
 
 
@@ -306,23 +353,24 @@ def _tag(record: Any) -> Tag:
     return Tag(name, colour)
 
 
-def _marks(record: Any) -> NodeMarks:
+def _marks(record: Any, keyed: bool) -> NodeMarks:
     if not isinstance(record, dict):
         raise TypeError("a mark must be an object")
     starred = record.get("starred", False)
     follow_up = record.get("follow_up", False)
     if not isinstance(starred, bool) or not isinstance(follow_up, bool):
         raise TypeError("'starred' and 'follow_up' must be true or false")
-    return NodeMarks(_node_id(record, "node"), starred, follow_up)
+    return NodeMarks(_node_id(record, "node"), starred, follow_up, _pack(record, keyed))
 
 
-def _tombstone(record: Any) -> Tombstone:
+def _tombstone(record: Any, keyed: bool) -> Tombstone:
     if not isinstance(record, dict):
         raise TypeError("a deleted note must be an object")
     return Tombstone(
         uuid=str(uuid_module.UUID(_string(record, "id"))),
         node_id=_node_id(record, "node"),
         deleted=_time(record, "deleted"),
+        pack=_pack(record, keyed),
     )
 
 
@@ -439,6 +487,7 @@ def _conflict_copies(session: Session, conflicts: Sequence[_Stored], clock: Cloc
             tags=tuple(sorted({*tags.get(local.uuid, ()), CONFLICT_TAG})),
             created=now,
             updated=now,
+            pack=local.pack_id,
         )
         for local in conflicts
     ]
@@ -469,7 +518,10 @@ def _merge_deletions(session: Session, tombstones: Sequence[Tombstone]) -> int:
         if tombstone.uuid not in known or known[tombstone.uuid] < tombstone.deleted:
             session.merge(
                 DeletedNoteRow(
-                    uuid=tombstone.uuid, node_id=tombstone.node_id, deleted=tombstone.deleted
+                    uuid=tombstone.uuid,
+                    pack_id=tombstone.pack,
+                    node_id=tombstone.node_id,
+                    deleted=tombstone.deleted,
                 )
             )
     return len(removed)
@@ -487,10 +539,13 @@ def _deleted_times(session: Session, note_uuids: Sequence[str]) -> dict[str, dat
 
 def _note_values(note: Note) -> dict[str, object]:
     return {
+        "pack_id": note.pack,
         "node_id": note.node_id,
         "body": note.body,
         "updated": note.updated,
         "node_hash": note.node_hash,
+        "edition": note.edition,
+        "annotated_text": note.annotated_text,
     }
 
 
@@ -502,6 +557,7 @@ class _Stored(NamedTuple):
     body: str
     updated: datetime
     exchanged_hash: str | None
+    pack_id: str
 
     @property
     def edited_since_exchange(self) -> bool:
@@ -515,7 +571,12 @@ def _stored_state(session: Session, note_uuids: Sequence[str]) -> dict[str, _Sto
     found: dict[str, _Stored] = {}
     for chunk in _chunks(note_uuids):
         query = select(
-            NoteRow.uuid, NoteRow.node_id, NoteRow.body, NoteRow.updated, NoteRow.exchanged_hash
+            NoteRow.uuid,
+            NoteRow.node_id,
+            NoteRow.body,
+            NoteRow.updated,
+            NoteRow.exchanged_hash,
+            NoteRow.pack_id,
         ).where(NoteRow.uuid.in_(chunk))
         for row in session.execute(query):
             found[row[0]] = _Stored(*row)
@@ -550,13 +611,13 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
 def _merge_marks(session: Session, marks: NodeMarks, clock: Clock) -> bool:
     """Merge one node's flags as a union (an import never clears a star set here); return
     whether anything changed."""
-    row = session.get(NodeMarkRow, marks.node_id)
+    row = session.get(NodeMarkRow, (marks.pack, marks.node_id))
     before = (False, False) if row is None else (row.starred, row.follow_up)
     after = (before[0] or marks.starred, before[1] or marks.follow_up)
     if after == before:
         return False
     if row is None:
-        row = NodeMarkRow(node_id=marks.node_id)
+        row = NodeMarkRow(pack_id=marks.pack, node_id=marks.node_id)
         session.add(row)
     row.starred, row.follow_up = after
     row.updated = clock()

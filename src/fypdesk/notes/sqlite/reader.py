@@ -27,12 +27,13 @@ compares the two on hostile data).
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from fypdesk.db import sqlite_uri
-from fypdesk.domain.notes import Note
+from fypdesk.domain.notes import LEGACY_PACK_ID, Note
 from fypdesk.notes.sqlite import backup
 from fypdesk.notes.sqlite.constants import HEAD_REVISION as HEAD_REVISION
 from fypdesk.notes.sqlite.constants import REVISION_KEY
@@ -43,9 +44,12 @@ BUSY_TIMEOUT_S = 1.0
 # Mirrors of fypdesk.notes.sqlite.backup and fypdesk.notes.sqlite.schema, which import SQLAlchemy;
 # tests check that each agrees with its original.
 
-_NOTES = "SELECT uuid, node_id, body, created, updated, node_hash FROM notes ORDER BY created, uuid"
+_NOTES = (
+    "SELECT uuid, node_id, body, created, updated, node_hash, pack_id, edition, annotated_text"
+    " FROM notes ORDER BY created, uuid"
+)
 _NOTE_TAGS = "SELECT nt.note_uuid, t.name FROM note_tags nt JOIN tags t ON t.id = nt.tag_id"
-_STARRED = "SELECT node_id FROM node_marks WHERE starred = 1"
+_STARRED = "SELECT pack_id, node_id FROM node_marks WHERE starred = 1"
 
 
 class SnapshotUnavailableError(Exception):
@@ -58,21 +62,35 @@ class SnapshotUnavailableError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class NotesSnapshot:
-    """Every note (as :meth:`NotesRepository.all_notes` returns them: oldest first, tags sorted)
-    and the ids of every starred node (as ``NotesRepository.marks.starred_ids()``)."""
+    """Every note of every pack (as :meth:`NotesRepository.all_notes` returns them: oldest first,
+    tags sorted) and every starred (pack, node), seen from :attr:`pack` (as a
+    :class:`~fypdesk.notes.sqlite.backend.SqliteNotes` of that pack reads them)."""
 
     notes: tuple[Note, ...]
-    starred: frozenset[str]
+    starred: frozenset[tuple[str, str]]
+    pack: str = LEGACY_PACK_ID
+
+    def for_pack(self, pack: str) -> NotesSnapshot:
+        """The same snapshot seen from ``pack``."""
+        return replace(self, pack=pack)
+
+    def library_notes(self) -> tuple[Note, ...]:
+        """Every note of every pack, oldest first."""
+        return self.notes
+
+    def note_counts_by_pack(self) -> dict[str, int]:
+        """How many notes each pack has (packs without notes are absent)."""
+        return dict(Counter(note.pack for note in self.notes))
 
     # -- NotesReader: what a brief reads -------------------------------------------------------
 
     def all_notes(self) -> tuple[Note, ...]:
-        """Every note, oldest first."""
-        return self.notes
+        """Every note of :attr:`pack`, oldest first."""
+        return tuple(note for note in self.notes if note.pack == self.pack)
 
     def starred_ids(self) -> frozenset[str]:
-        """The ids of the starred nodes."""
-        return self.starred
+        """The ids of :attr:`pack`'s starred nodes."""
+        return frozenset(node for pack, node in self.starred if pack == self.pack)
 
 
 def read_snapshot(path: Path) -> NotesSnapshot | None:
@@ -127,7 +145,7 @@ def _read(path: Path) -> tuple[NotesSnapshot, int]:
             tags: dict[str, list[str]] = {}
             for note_uuid, name in connection.execute(_NOTE_TAGS):
                 tags.setdefault(note_uuid, []).append(name)
-            starred = frozenset(row[0] for row in connection.execute(_STARRED))
+            starred = frozenset((row[0], row[1]) for row in connection.execute(_STARRED))
         finally:
             connection.execute("ROLLBACK")
     finally:
@@ -141,8 +159,21 @@ def _read(path: Path) -> tuple[NotesSnapshot, int]:
             created=_time(created),
             updated=_time(updated),
             node_hash=node_hash,
+            pack=pack,
+            edition=edition,
+            annotated_text=annotated_text,
         )
-        for note_uuid, node_id, body, created, updated, node_hash in rows
+        for (
+            note_uuid,
+            node_id,
+            body,
+            created,
+            updated,
+            node_hash,
+            pack,
+            edition,
+            annotated_text,
+        ) in rows
     )
     return NotesSnapshot(notes, starred), revision
 

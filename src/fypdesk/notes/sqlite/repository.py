@@ -23,8 +23,10 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from fypdesk import db
+from fypdesk.domain.editions import ItemVersion
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
+    LEGACY_PACK_ID,
     Clock,
     Note,
     NoteHit,
@@ -33,6 +35,7 @@ from fypdesk.domain.notes import (
     NotesUnavailableError,
     Tag,
     check_node_id,
+    check_pack_id,
     check_storable,
     check_uuid,
     is_colour,
@@ -229,10 +232,19 @@ class NotesRepository:
         body: str,
         tags: Iterable[str] = (),
         node_hash: str | None = None,
+        *,
+        pack: str = LEGACY_PACK_ID,
+        version: ItemVersion | None = None,
     ) -> Note:
-        """Create a note on ``node_id`` (the caller checks that the node exists)."""
+        """Create a note on ``node_id`` of ``pack`` (the caller checks that the node exists)."""
         return self.save_note(
-            new_note_uuid(), body, node_id=node_id, node_hash=node_hash, tags=tags
+            new_note_uuid(),
+            body,
+            node_id=node_id,
+            node_hash=node_hash,
+            tags=tags,
+            pack=pack,
+            version=version,
         )
 
     def save_note(
@@ -243,11 +255,16 @@ class NotesRepository:
         node_id: str | None = None,
         node_hash: str | None = None,
         tags: Iterable[str] | None = None,
+        pack: str = LEGACY_PACK_ID,
+        version: ItemVersion | None = None,
     ) -> Note:
-        """Store ``body`` verbatim for note ``note_uuid``, creating it if ``node_id`` is given.
+        """Store ``body`` verbatim for note ``note_uuid``, creating it if ``node_id`` is given
+        (on ``node_id`` of ``pack``; an existing note stays on its own pack and node).
 
         Saving the same body again changes nothing (not even ``updated``). An empty body is kept:
         only :meth:`delete_note` removes a note, so clearing text by accident loses nothing.
+        ``version`` records the item as the writer saw it (its fingerprint, edition and wording;
+        ``node_hash`` alone is the first release's fingerprint).
 
         Raises:
             NoteNotFoundError: no such note and no ``node_id`` to create it on.
@@ -255,6 +272,8 @@ class NotesRepository:
         """
         check_storable(body)
         new_tags = None if tags is None else normalise_tags(tags)
+        if version is not None:
+            node_hash = version.node_hash
         with self.write_transaction() as session:
             row = session.get(NoteRow, note_uuid)
             now = self._clock()
@@ -263,22 +282,25 @@ class NotesRepository:
                     raise NoteNotFoundError(note_uuid)
                 check_uuid(note_uuid)
                 check_node_id(node_id)
+                check_pack_id(pack)
                 # A note written again after a deletion elsewhere is no longer deleted.
                 session.execute(delete(DeletedNoteRow).where(DeletedNoteRow.uuid == note_uuid))
                 row = NoteRow(
                     uuid=note_uuid,
+                    pack_id=pack,
                     node_id=node_id,
                     body=body,
                     created=now,
                     updated=now,
                     node_hash=node_hash,
                 )
+                _record_version(row, version)
                 session.add(row)
                 session.flush()
             else:
                 current_tags = tag_names(session, [note_uuid]).get(note_uuid, ())
                 unchanged = row.body == body and (new_tags is None or new_tags == current_tags)
-                if unchanged and (node_hash is None or node_hash == row.node_hash):
+                if unchanged and _same_version(row, node_hash, version):
                     mark_unchanged(session)
                     return _note(row, current_tags)
                 row.body = body
@@ -287,10 +309,30 @@ class NotesRepository:
                 row.updated = max(now, _just_after(row.updated))
                 if node_hash is not None:
                     row.node_hash = node_hash
+                _record_version(row, version)
             if new_tags is not None:
                 write_tags(session, note_uuid, new_tags)
             search.reindex_note(session, note_uuid)
             return _note(row, tag_names(session, [note_uuid]).get(note_uuid, ()))
+
+    def mark_reviewed(self, note_uuid: str, version: ItemVersion) -> Note:
+        """Record that the user has read the item as it now is (``version``): a changed note
+        becomes current. The note's text and its ``updated`` time stay as they are.
+
+        Raises:
+            NoteNotFoundError: no such note.
+        """
+        with self.write_transaction() as session:
+            row = session.get(NoteRow, note_uuid)
+            if row is None:
+                raise NoteNotFoundError(note_uuid)
+            tags = tag_names(session, [note_uuid]).get(note_uuid, ())
+            if _same_version(row, version.node_hash, version):
+                mark_unchanged(session)
+            else:
+                row.node_hash = version.node_hash
+                _record_version(row, version)
+            return _note(row, tags)
 
     def set_note_tags(self, note_uuid: str, tags: Iterable[str]) -> Note:
         """Replace a note's tags (new tag names are created with the default colour)."""
@@ -315,7 +357,11 @@ class NotesRepository:
             if row is None:
                 raise NoteNotFoundError(note_uuid)
             search.unindex_note(session, note_uuid)  # keyed by the row's rowid: before it goes
-            session.merge(DeletedNoteRow(uuid=row.uuid, node_id=row.node_id, deleted=self._clock()))
+            session.merge(
+                DeletedNoteRow(
+                    uuid=row.uuid, pack_id=row.pack_id, node_id=row.node_id, deleted=self._clock()
+                )
+            )
             session.delete(row)
             session.flush()
 
@@ -330,19 +376,29 @@ class NotesRepository:
             raise NoteNotFoundError(note_uuid)
         return notes[0]
 
-    def notes_for_node(self, node_id: str) -> tuple[Note, ...]:
-        """The notes on one node, oldest first."""
-        return self._notes(select(NoteRow).where(NoteRow.node_id == node_id))
+    def notes_for_node(self, node_id: str, *, pack: str = LEGACY_PACK_ID) -> tuple[Note, ...]:
+        """The notes on one node of ``pack``, oldest first."""
+        return self._notes(
+            select(NoteRow).where(NoteRow.pack_id == pack, NoteRow.node_id == node_id)
+        )
 
     def all_notes(
-        self, *, tag: str | None = None, plan: str | None = None, node: str | None = None
+        self,
+        *,
+        tag: str | None = None,
+        plan: str | None = None,
+        node: str | None = None,
+        pack: str | None = LEGACY_PACK_ID,
     ) -> tuple[Note, ...]:
-        """Every note, optionally only those with a tag, in a plan, or on one node.
+        """Every note of ``pack`` (``None``: of every pack), optionally only those with a tag,
+        in a plan, or on one node.
 
         A plan is matched by node id prefix: ids are stable slug paths whose first segment is
         the plan's slug (``ict/targets/5g-usage-rate`` is in ``ict``).
         """
         query = select(NoteRow)
+        if pack is not None:
+            query = query.where(NoteRow.pack_id == pack)
         if node is not None:
             query = query.where(NoteRow.node_id == node)
         if plan is not None:
@@ -362,36 +418,52 @@ class NotesRepository:
             query = query.where(NoteRow.uuid.in_(tagged))
         return self._notes(query)
 
-    def note_counts_by_node(self) -> dict[str, int]:
-        """How many notes each node has (for badges in the tree)."""
+    def note_counts_by_node(self, *, pack: str = LEGACY_PACK_ID) -> dict[str, int]:
+        """How many notes each node of ``pack`` has (for badges in the tree)."""
         # On the driver's connection: 100,000 notes on 70,000 nodes give 70,000 rows, which took
         # 145 ms through SQLAlchemy's row objects and take 90 ms as plain tuples.
-        query = "SELECT node_id, count(*) FROM notes GROUP BY node_id"
+        query = "SELECT node_id, count(*) FROM notes WHERE pack_id = ? GROUP BY node_id"
         with self.read_session() as session:
             connection = session.connection().connection.driver_connection
             assert isinstance(connection, sqlite3.Connection)
-            return dict(connection.execute(query))
+            return dict(connection.execute(query, (pack,)))
+
+    def note_counts_by_pack(self) -> dict[str, int]:
+        """How many notes each pack has (packs without notes are absent)."""
+        query = "SELECT pack_id, count(*) FROM notes GROUP BY pack_id"
+        with self.read_session() as session:
+            connection = session.connection().connection.driver_connection
+            assert isinstance(connection, sqlite3.Connection)
+            return {stored_text(pack): int(count) for pack, count in connection.execute(query)}
 
     def detached_notes(
-        self, existing_ids: Callable[[Iterable[str]], AbstractSet[str]]
+        self,
+        existing_ids: Callable[[Iterable[str]], AbstractSet[str]],
+        *,
+        pack: str = LEGACY_PACK_ID,
     ) -> tuple[Note, ...]:
-        """Notes whose node no longer exists in the content (they are kept, never deleted).
+        """Notes of ``pack`` whose node no longer exists in it (kept, never deleted).
 
         Args:
             existing_ids: Given node ids, returns those that exist, e.g.
                 :meth:`fypdesk.content.repository.ContentRepository.existing_ids`.
         """
         with self.read_session() as session:
-            node_ids = list(session.scalars(select(NoteRow.node_id).distinct()))
+            node_ids = list(
+                session.scalars(select(NoteRow.node_id).where(NoteRow.pack_id == pack).distinct())
+            )
         missing = set(node_ids) - set(existing_ids(node_ids))
         if not missing:
             return ()
-        return tuple(note for note in self.all_notes() if note.node_id in missing)
+        return tuple(note for note in self.all_notes(pack=pack) if note.node_id in missing)
 
-    def search(self, query: str, limit: int = 20) -> tuple[NoteHit, ...]:
-        """Notes whose body or tags match ``query``; any text is accepted."""
+    def search(
+        self, query: str, limit: int = 20, *, pack: str | None = LEGACY_PACK_ID
+    ) -> tuple[NoteHit, ...]:
+        """Notes of ``pack`` (``None``: of every pack) whose body or tags match ``query``; any
+        text is accepted."""
         with self.read_session() as session:
-            return search.search_notes(session, query, limit)
+            return search.search_notes(session, query, limit, pack=pack)
 
     def _notes(self, query: Select[NoteRow]) -> tuple[Note, ...]:
         with self.read_session() as session:
@@ -449,6 +521,25 @@ def _just_after(moment: datetime) -> datetime:
         return moment
 
 
+def _record_version(row: NoteRow, version: ItemVersion | None) -> None:
+    if version is not None:
+        row.edition = version.edition
+        row.annotated_text = version.text
+
+
+def _same_version(row: NoteRow, node_hash: str | None, version: ItemVersion | None) -> bool:
+    """Whether writing ``node_hash`` / ``version`` would leave the row's record as it is."""
+    if node_hash is not None and node_hash != row.node_hash:
+        return False
+    return version is None or (
+        version.edition == row.edition and version.text == row.annotated_text
+    )
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else stored_text(value)
+
+
 def _note(row: NoteRow, tags: tuple[str, ...]) -> Note:
     return Note(
         uuid=stored_text(row.uuid),
@@ -458,6 +549,9 @@ def _note(row: NoteRow, tags: tuple[str, ...]) -> Note:
         created=row.created,
         updated=row.updated,
         node_hash=row.node_hash,
+        pack=stored_text(row.pack_id),
+        edition=_optional_text(row.edition),
+        annotated_text=_optional_text(row.annotated_text),
     )
 
 

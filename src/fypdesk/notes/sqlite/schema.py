@@ -14,6 +14,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.notes.sqlite.constants import REVISION_KEY as REVISION_KEY
 
 #: Word index (unicode61) over note bodies and tags: ranked word and prefix search.
@@ -84,13 +85,20 @@ class NoteRow(Base):
     __tablename__ = "notes"
 
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
-    node_id: Mapped[str] = mapped_column(Text, index=True)
+    node_id: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(UtcDateTime)
     updated: Mapped[datetime] = mapped_column(UtcDateTime)
     node_hash: Mapped[str | None] = mapped_column(String(64))
     #: SHA-256 of the body as last exported or imported (``None``: never exchanged).
     exchanged_hash: Mapped[str | None] = mapped_column(String(64))
+    #: The pack the node belongs to: node ids are unique within a pack only.
+    pack_id: Mapped[str] = mapped_column(Text, server_default=LEGACY_PACK_ID)
+    #: The pack edition and the item's wording when the note was last written (or reviewed).
+    edition: Mapped[str | None] = mapped_column(Text)
+    annotated_text: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_notes_pack_node", "pack_id", "node_id"),)
 
 
 class DeletedNoteRow(Base):
@@ -101,6 +109,7 @@ class DeletedNoteRow(Base):
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     node_id: Mapped[str] = mapped_column(Text)
     deleted: Mapped[datetime] = mapped_column(UtcDateTime)
+    pack_id: Mapped[str] = mapped_column(Text, server_default=LEGACY_PACK_ID)
 
 
 class TagRow(Base):
@@ -131,6 +140,7 @@ class NodeMarkRow(Base):
 
     __tablename__ = "node_marks"
 
+    pack_id: Mapped[str] = mapped_column(Text, primary_key=True)
     node_id: Mapped[str] = mapped_column(Text, primary_key=True)
     starred: Mapped[bool] = mapped_column(Boolean, default=False)
     follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -153,6 +163,8 @@ class SavedBriefRow(Base):
     scope: Mapped[str] = mapped_column(Text)
     options: Mapped[str] = mapped_column(Text)
     updated: Mapped[datetime] = mapped_column(UtcDateTime)
+    #: The pack whose items ``scope`` names.
+    pack_id: Mapped[str] = mapped_column(Text, server_default=LEGACY_PACK_ID)
 
 
 class StoreMetaRow(Base):

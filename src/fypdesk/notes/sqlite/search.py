@@ -115,8 +115,11 @@ def _rowid(session: Session, note_uuid: str) -> int | None:
     return None if found is None else int(found)
 
 
-def search_notes(session: Session, query: str, limit: int = 20) -> tuple[NoteHit, ...]:
-    """Notes whose body or tags match ``query`` (any text), best first.
+def search_notes(
+    session: Session, query: str, limit: int = 20, *, pack: str | None = None
+) -> tuple[NoteHit, ...]:
+    """Notes whose body or tags match ``query`` (any text), best first; only those of ``pack``
+    unless it is ``None``.
 
     Word matches come first, ranked by bm25; substring and Chinese matches follow.
     """
@@ -129,35 +132,42 @@ def search_notes(session: Session, query: str, limit: int = 20) -> tuple[NoteHit
     ):
         if match is None or len(hits) >= limit:
             continue
-        for hit in _match(session, table, match, limit):
+        for hit in _match(session, table, match, limit, pack):
             hits.setdefault(hit.uuid, hit)
     return tuple(hits.values())[:limit]
 
 
-def _match(session: Session, table: str, match: str, limit: int) -> list[NoteHit]:
+def _match(session: Session, table: str, match: str, limit: int, pack: str | None) -> list[NoteHit]:
     """The best ``limit`` notes for ``match`` in ``table``, best first.
 
     Only the :data:`~fypdesk.fts.RANKED_CANDIDATES` most recently created matches are ranked
     (SQLite gives a new row a rowid above every other), and snippets and tags are built for the
     notes returned only: a short prefix can match every note, and ranking, snippets and the tag
     subquery for all of them cost 100 ms at 20,000 notes. Ties in rank go to the newer note.
+    A pack is checked by one rowid lookup in ``notes`` per match.
     """
+    in_pack = (
+        ""
+        if pack is None
+        else f" AND (SELECT pack_id FROM notes WHERE notes.rowid = {table}.rowid) = :pack"
+    )
     try:
         top = session.execute(
             text(
                 f"SELECT rowid AS id, bm25({table}, 0.0, 1.0, 2.0) AS rank FROM {table}"
-                f" WHERE {table} MATCH :match AND rowid >= (SELECT min(rowid) FROM (SELECT rowid"
-                f"  FROM {table} WHERE {table} MATCH :match ORDER BY rowid DESC LIMIT :cap))"
+                f" WHERE {table} MATCH :match{in_pack} AND rowid >= (SELECT min(rowid) FROM"
+                f" (SELECT rowid FROM {table} WHERE {table} MATCH :match{in_pack}"
+                f"  ORDER BY rowid DESC LIMIT :cap))"
                 f" ORDER BY rank, rowid DESC LIMIT :limit"
             ),
-            {"match": match, "cap": fts.RANKED_CANDIDATES, "limit": limit},
+            {"match": match, "cap": fts.RANKED_CANDIDATES, "limit": limit, "pack": pack},
         ).all()
         if not top:
             return []
         ranks = {int(row.id): float(row.rank) for row in top}
         rows = session.execute(
             text(
-                f"SELECT s.rowid AS id, s.uuid, n.node_id,"
+                f"SELECT s.rowid AS id, s.uuid, n.node_id, n.pack_id,"
                 f" snippet({table}, 1, char(2), char(3), '…', 24) AS marked,"
                 f" (SELECT group_concat(t.name, char(31)) FROM note_tags nt"
                 f"  JOIN tags t ON t.id = nt.tag_id WHERE nt.note_uuid = s.uuid) AS tag_names"
@@ -182,6 +192,7 @@ def _match(session: Session, table: str, match: str, limit: int) -> list[NoteHit
             snippet_html=fts.marked_to_html(str(row.marked or "")),
             tags=tuple(sorted(str(row.tag_names).split("\x1f"))) if row.tag_names else (),
             rank=ranks[int(row.id)],
+            pack=str(row.pack_id),
         )
         for row in ordered
     ]

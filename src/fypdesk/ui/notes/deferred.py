@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from fypdesk.domain.editions import ItemVersion
 from fypdesk.domain.notes import (
     ImportReport,
     NodeMarks,
@@ -88,9 +89,17 @@ class DeferredNotes:
     # -- writing: refused until the store is there ---------------------------------------------
 
     def add_note(
-        self, node_id: str, body: str, *, tags: Iterable[str] = (), node_hash: str | None = None
+        self,
+        node_id: str,
+        body: str,
+        *,
+        tags: Iterable[str] = (),
+        node_hash: str | None = None,
+        version: ItemVersion | None = None,
     ) -> Note:
-        return self._writable().add_note(node_id, body, tags=tags, node_hash=node_hash)
+        return self._writable().add_note(
+            node_id, body, tags=tags, node_hash=node_hash, version=version
+        )
 
     def save_note(
         self,
@@ -99,8 +108,14 @@ class DeferredNotes:
         *,
         node_id: str | None = None,
         node_hash: str | None = None,
+        version: ItemVersion | None = None,
     ) -> Note:
-        return self._writable().save_note(note_uuid, body, node_id=node_id, node_hash=node_hash)
+        return self._writable().save_note(
+            note_uuid, body, node_id=node_id, node_hash=node_hash, version=version
+        )
+
+    def mark_reviewed(self, note_uuid: str, version: ItemVersion) -> Note:
+        return self._writable().mark_reviewed(note_uuid, version)
 
     def set_note_tags(self, note_uuid: str, tags: Iterable[str]) -> Note:
         return self._writable().set_note_tags(note_uuid, tags)
