@@ -16,7 +16,7 @@ from fypdesk.content.source import (
     load_source,
     normalise_quote,
 )
-from fypdesk.domain.content import NodeKind, Qualifier, QuantityRole
+from fypdesk.domain.content import NodeKind, Qualifier, Quantity, QuantityRole
 from tests.conftest import SOURCE_DIR
 from tests.content.conftest import copy_source
 
@@ -380,3 +380,62 @@ def test_tabs_line_feeds_and_direction_marks_are_text(tmp_path: Path) -> None:
     _break(source, "plans/ict.yaml", old, 'title: "Information and\\u200f Communication"\n')
     plan = next(node for node in load_source(source).nodes if node.id == "ict")
     assert plan.title == "Information and\u200f Communication"
+
+
+# -- target_year_stated --------------------------------------------------------------------
+
+
+def _target(content: AuthoredContent, target_id: str) -> Quantity:
+    (target,) = [q for q in content.quantities if q.id == target_id]
+    return target
+
+
+def test_target_year_stated_left_out_is_what_the_source_shows(tmp_path: Path) -> None:
+    """Without the key the build derives it: stated where the target's quote, or its item's or
+    section's, writes the year; otherwise implied. The bundled source says it for every target,
+    and says what the build would derive: without the key it builds the same content."""
+    source = copy_source(tmp_path)
+    for plan in (source / "plans").glob("*.yaml"):
+        lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+        plan.write_text("".join(x for x in lines if "target_year_stated" not in x), "utf-8")
+    derived, bundled = load_source(source), load_source(SOURCE_DIR)
+    assert derived.quantities == bundled.quantities
+    # ICT's section says "to be achieved by 2025"; green's "18% fewer CO2 emissions" no year.
+    assert _target(derived, "ict/targets/5g-usage-rate").year_stated
+    assert not _target(derived, "green/targets/co2-intensity").year_stated
+
+
+def test_target_year_stated_true_without_the_year_in_the_source_is_refused(
+    tmp_path: Path,
+) -> None:
+    source = copy_source(tmp_path)
+    _break(source, "plans/green.yaml", "target_year_stated: false", "target_year_stated: true")
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source)
+    (problem,) = caught.value.problems
+    assert problem.record == "green/targets/co2-intensity"
+    assert problem.problem.startswith(
+        "target_year_stated is true, but neither its quote nor its item or section states 2025"
+    )
+
+
+def test_target_year_stated_false_when_the_quote_states_the_year_is_refused(
+    tmp_path: Path,
+) -> None:
+    source = copy_source(tmp_path)
+    quote = "two million high-skilled workers"
+    _break(source, "source.txt", f"**{quote}**", f"**{quote}** by 2025")
+    _break(source, "plans/skills.yaml", quote, f"{quote} by 2025")
+    target = "skills/targets/high-skilled-workers"
+    assert _target(load_source(source), target).year_stated
+    stated = "        target_year_stated: true\n        unit: million high-skilled workers"
+    _break(source, "plans/skills.yaml", stated, stated.replace("true", "false"))
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source)
+    (problem,) = caught.value.problems
+    assert (problem.record, problem.problem) == (
+        target,
+        "target_year_stated is false, but its quote states 2025: leave it out",
+    )
+    _break(source, "plans/skills.yaml", "        target_year_stated: false\n", "")
+    assert _target(load_source(source), target).year_stated

@@ -96,6 +96,13 @@ def missing(quote: str, numbers: Iterable[tuple[str, float | None]]) -> list[str
     ]
 
 
+def states_year(text: str, year: int) -> bool:
+    """Whether ``text`` writes ``year`` as a year (``2025``, ``by 2025.``, ``2021-2025``; not
+    ``2,025`` or ``12025``)."""
+    written = str(year)
+    return any(match.group(0) == written for match in _TOKEN.finditer(text))
+
+
 def written_numbers(quote: str) -> list[str]:
     """The numbers of ``quote`` as written (each once), for a message that shows what it says."""
     found = [(m.start(), m.group(0)) for m in _TOKEN.finditer(quote)]

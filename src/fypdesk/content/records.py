@@ -206,12 +206,17 @@ class Record:
 
     def flag(self, key: str, default: bool) -> bool:
         """A boolean with a default."""
+        value = self.optional_flag(key)
+        return default if value is None else value
+
+    def optional_flag(self, key: str) -> bool | None:
+        """A boolean, or ``None`` when absent, null or not a boolean (reported)."""
         value = self._get(key, False)
         if value is _MISSING:
-            return default
+            return None
         if not isinstance(value, bool):
             self.problem(f"{key!r} must be true or false, found {value!r}")
-            return default
+            return None
         return value
 
     def choice(self, key: str, enum: type[E]) -> E | None:

@@ -176,7 +176,7 @@ class _Loader:
         self.problems = Problems()
         self.nodes: list[Node] = []
         self.quantities: list[Quantity] = []
-        self._ids: set[str] = set()
+        self._by_id: dict[str, Node] = {}  # the first node of each id
         self._positions: dict[str | None, int] = {}
         self._targets_by_plan: dict[str, int] = {}
         self._source = ""
@@ -440,7 +440,8 @@ class _Loader:
         if value_max is not None and value_max <= value:
             record.problem("the upper bound of a range must be above its lower bound")
         year = record.year("target_year" if is_target else "year")
-        year_stated = record.flag("target_year_stated", True) if is_target else True
+        source = self._quoted(record, "source")
+        year_stated = self._year_stated(record, parent, source, year) if is_target else True
         period_start = None if is_target else record.optional_year("period_start")
         quantity = Quantity(
             id=quantity_id,
@@ -453,7 +454,7 @@ class _Loader:
             value=value,
             year=year,
             unit=record.text("unit"),
-            source=self._quoted(record, "source"),
+            source=source,
             qualifier=record.optional_choice("qualifier", Qualifier),
             value_max=value_max,
             baseline=record.optional_number("baseline"),
@@ -504,6 +505,40 @@ class _Loader:
             )
         eur.finish()
         return equivalent
+
+    def _year_stated(self, record: Record, parent: Node, quote: str, year: int) -> bool:
+        """Whether the source states a target's year: its quote does, or the passage it sits in
+        (the quote or text of its item or section: "20 targets to be achieved by 2025, e.g.").
+
+        ``target_year_stated`` may be left out: then it is what the source shows, and a year it
+        does not state is marked as implied. Given, it must agree: ``true`` where no passage states
+        the year, or ``false`` where the target's own quote does, is refused.
+        """
+        given = record.optional_flag("target_year_stated")
+        in_quote = quote_numbers.states_year(quote, year)
+        stated = in_quote or any(
+            quote_numbers.states_year(text, year) for text in self._passages_around(parent)
+        )
+        if given is True and not stated:
+            record.problem(
+                f"target_year_stated is true, but neither its quote nor its item or section"
+                f" states {year}: write target_year_stated: false (or leave it out), and the year"
+                " is shown as implied by the plan period"
+            )
+        elif given is False and in_quote:
+            record.problem(
+                f"target_year_stated is false, but its quote states {year}: leave it out"
+            )
+        return stated if given is None else given
+
+    def _passages_around(self, parent: Node) -> list[str]:
+        """The quotes and texts of ``parent`` and of the items and sections above it."""
+        passages: list[str] = []
+        node: Node | None = parent
+        while node is not None and node.kind in (NodeKind.ITEM, NodeKind.SECTION):
+            passages += [text for text in (node.source, node.text) if text]
+            node = self._by_id.get(node.parent_id or "")
+        return passages
 
     # -- checks --------------------------------------------------------------------------------
 
@@ -561,9 +596,9 @@ class _Loader:
         return record_id
 
     def _add_node(self, node: Node, record: Record) -> None:
-        if node.id in self._ids:
+        if node.id in self._by_id:
             record.problem(f"duplicate id {node.id!r}")
-        self._ids.add(node.id)
+        self._by_id.setdefault(node.id, node)
         self.nodes.append(node)
 
     def _next_position(self, parent_id: str | None) -> int:
