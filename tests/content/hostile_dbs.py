@@ -189,9 +189,33 @@ MUTATIONS: tuple[Mutation, ...] = (
         "kind-as-blob", f"UPDATE nodes SET kind = x'706c616e' WHERE id = '{PLAN}'", "unknown kind"
     ),
     Mutation(
-        "unknown-section-kind",
-        f"UPDATE nodes SET section_kind = 'odd' WHERE id = '{SECTION}'",
+        "section-kind-not-a-slug",
+        f"UPDATE nodes SET section_kind = 'Odd <b>kind</b>' WHERE id = '{SECTION}'",
         "unknown section_kind",
+    ),
+    Mutation(
+        "section-kind-too-long",
+        f"UPDATE nodes SET section_kind = printf('%.41c', 'k') WHERE id = '{SECTION}'",
+        "unknown section_kind",
+    ),
+    Mutation(
+        "section-kind-double-hyphen",
+        f"UPDATE nodes SET section_kind = 'risk--factors' WHERE id = '{SECTION}'",
+        "unknown section_kind",
+    ),
+    Mutation(
+        "section-kind-on-an-item",
+        "UPDATE nodes SET section_kind = 'targets' WHERE kind = 'item'",
+        "a section_kind on a node that is not a section",
+    ),
+    Mutation(
+        "section-without-kind",
+        f"UPDATE nodes SET section_kind = NULL WHERE id = '{SECTION}'",
+        "a section_kind on a node that is not a section",
+    ),
+    # A publisher's own kind of section is read as any other section.
+    Mutation(
+        "own-section-kind", f"UPDATE nodes SET section_kind = 'risk-factors' WHERE id = '{SECTION}'"
     ),
     Mutation(
         "unknown-direction", "UPDATE quantities SET direction = 'sideways'", "unknown direction"

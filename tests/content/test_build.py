@@ -123,15 +123,23 @@ def test_c0_and_c1_controls_other_than_tab_and_newline_are_reported(value: str) 
     assert reported == has_control
 
 
-def test_a_source_past_the_readers_limits_does_not_build(tmp_path: Path) -> None:
-    """Every reader checks a content database's structure at open (sizes included); the build
-    makes the same check, so what builds always opens."""
+def test_a_source_past_the_readers_limits_does_not_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reader checks a content database's structure at open (sizes included); the source
+    check says so with the record, and the build makes the reader's check on what it wrote, so
+    what builds always opens."""
     source = copy_source(tmp_path)
     plan = source / "plans" / "green.yaml"
     text = plan.read_text(encoding="utf-8")
     old = "title: An optimised industry landscape"
     plan.write_text(text.replace(old, "title: An optimised industry landscape" + " and" * 200))
     out = tmp_path / "fyp.db"
+    with pytest.raises(
+        SourceValidationError, match="industry-landscape: the title has 831 characters: at most 500"
+    ):
+        build_database(source, out)
+    monkeypatch.setattr("fypdesk.content.source.MAX_TITLE", 10_000)  # a source check forgotten
     with pytest.raises(FypdeskError, match="would be refused by readers"):
         build_database(source, out)
     assert not out.exists()

@@ -16,7 +16,7 @@ from fypdesk.content.source import (
     load_source,
     normalise_quote,
 )
-from fypdesk.domain.content import NodeKind, Qualifier, Quantity, QuantityRole
+from fypdesk.domain.content import NodeKind, Qualifier, Quantity, QuantityRole, SectionKind
 from tests.conftest import SOURCE_DIR
 from tests.content.conftest import copy_source
 
@@ -439,3 +439,62 @@ def test_target_year_stated_false_when_the_quote_states_the_year_is_refused(
     )
     _break(source, "plans/skills.yaml", "        target_year_stated: false\n", "")
     assert _target(load_source(source), target).year_stated
+
+
+# -- sections of a publisher's own kind ----------------------------------------------------
+
+
+def test_a_section_of_the_publishers_own_kind_builds_under_its_own_heading(
+    tmp_path: Path,
+) -> None:
+    source = copy_source(tmp_path)
+    _break(source, "plans/green.yaml", "    kind: challenges\n", "    kind: obstacles\n")
+    out = tmp_path / "pack.db"
+    build_database(source, out)
+    from fypdesk.content.repository import ContentRepository
+    from fypdesk.domain.serialise import node_record
+
+    repository = ContentRepository.open(out)
+    try:
+        section = repository.node("green/challenges")
+        built_in = repository.node("green/objectives")
+    finally:
+        repository.close()
+    assert section.section_kind == "obstacles"
+    assert node_record(section)["section_kind"] == "obstacles"
+    assert built_in.section_kind is SectionKind.OBJECTIVES  # the built-in kinds as before
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("challenge", "'kind' 'challenge' looks like a misspelt 'challenges'"),
+        ("objectivs", "looks like a misspelt 'objectives'"),
+        ("Obstacles", "or a kind of your own in lowercase words joined by '-'"),
+        ("risk factors", "or a kind of your own in lowercase words"),
+        ("x" * 41, "(at most 40 characters)"),
+    ],
+)
+def test_a_section_kind_that_is_neither_built_in_nor_well_formed_is_refused(
+    tmp_path: Path, kind: str, expected: str
+) -> None:
+    source = copy_source(tmp_path)
+    _break(source, "plans/green.yaml", "    kind: challenges\n", f"    kind: {kind}\n")
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source)
+    (problem,) = caught.value.problems
+    assert problem.record == "green/challenges"
+    assert expected in problem.problem
+
+
+def test_a_heading_past_the_readers_limit_is_refused_with_its_record(tmp_path: Path) -> None:
+    source = copy_source(tmp_path)
+    old = "    title: Main challenges for the green industrial transition\n"
+    _break(source, "plans/green.yaml", old, f"    title: {'H' * 501}\n")
+    with pytest.raises(SourceValidationError) as caught:
+        load_source(source)
+    (problem,) = caught.value.problems
+    assert (problem.record, problem.problem) == (
+        "green/challenges",
+        "the title has 501 characters: at most 500",
+    )

@@ -246,7 +246,7 @@ def _node_rows(nodes: tuple[Node, ...]) -> list[_Row]:
             "parent_id": node.parent_id,
             "plan": node.plan,
             "kind": node.kind.value,
-            "section_kind": node.section_kind.value if node.section_kind else None,
+            "section_kind": str(node.section_kind) if node.section_kind else None,
             "title": node.title,
             "text": node.text,
             "source": node.source,

@@ -22,3 +22,8 @@ TRIGRAM_TABLE = "search_trigram"
 #: (content/records.py) and so does the check of a built pack (content/integrity.py). The marks
 #: that only set a direction (U+200E, U+200F) and the characters of every script are allowed.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+#: A publisher's own kind of section (beside the built-in ones, ``SectionKind``): lowercase words
+#: and digits joined by hyphens, ``obstacles`` or ``risk-factors``, at most this long.
+OWN_SECTION_KIND = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SECTION_KIND = 40

@@ -39,7 +39,13 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from fypdesk.content.constants import CONTROL_CHARACTERS, MAX_YEAR, MIN_YEAR, SCHEMA_VERSION
+from fypdesk.content.constants import (
+    CONTROL_CHARACTERS,
+    MAX_SECTION_KIND,
+    MAX_YEAR,
+    MIN_YEAR,
+    SCHEMA_VERSION,
+)
 from fypdesk.domain.content import (
     PACK_FORMAT,
     PACK_FORMAT_VERSION,
@@ -53,7 +59,8 @@ from fypdesk.domain.content import (
 from fypdesk.domain.errors import ContentUnavailableError
 
 #: Bumped whenever the checks change: a record of a database checked by other rules is not reused.
-CHECKS_VERSION = 3  # 2: the pack manifest; 3: no control characters in any text
+#: 2: the pack manifest; 3: no control characters in any text; 4: a publisher's own section kinds.
+CHECKS_VERSION = 4
 
 #: Deepest node (the briefing is at depth 0; the build makes at most 5 levels below it). Every
 #: recursive query of the reader stops here too, so even an unchecked cycle cannot loop.
@@ -364,6 +371,17 @@ def _figure(column: str, *, null: bool = False) -> str:
     return f"({column} IS NULL OR {test})" if null else test
 
 
+def _section_kind(column: str) -> str:
+    """A built-in kind, or a publisher's own: lowercase words and digits joined by single hyphens
+    (:data:`~fypdesk.content.constants.OWN_SECTION_KIND`), or NULL."""
+    own = (
+        f"(typeof({column}) = 'text' AND length({column}) BETWEEN 1 AND {MAX_SECTION_KIND}"
+        f" AND {column} NOT GLOB '*[^a-z0-9-]*' AND {column} NOT GLOB '-*'"
+        f" AND {column} NOT GLOB '*-' AND {column} NOT GLOB '*--*')"
+    )
+    return f"({column} IS NULL OR {_choice(column, SectionKind)} OR {own})"
+
+
 def _years(column: str, *, null: bool = False) -> str:
     return _integer(column, MIN_YEAR, MAX_YEAR, null=null)
 
@@ -375,7 +393,11 @@ _COLUMN_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
         ("a parent_id that is not an id", _text("parent_id", MAX_ID, null=True)),
         ("a plan that is not an id", _text("plan", MAX_ID, null=True)),
         ("an unknown kind", _choice("kind", NodeKind)),
-        ("an unknown section_kind", _choice("section_kind", SectionKind, null=True)),
+        ("an unknown section_kind", _section_kind("section_kind")),
+        (
+            "a section_kind on a node that is not a section (or a section without one)",
+            "((kind = 'section') = (section_kind IS NOT NULL))",
+        ),
         ("a title that is not text or too long", _text("title", MAX_TITLE)),
         ("a text that is not text or too long", _text("text", MAX_TEXT, null=True)),
         ("a source that is not text or too long", _text("source", MAX_TEXT)),

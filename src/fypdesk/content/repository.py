@@ -585,7 +585,8 @@ def _node(row: sqlite3.Row) -> Node:
         source=row["source"],
         position=row["position"],
         depth=row["depth"],
-        section_kind=_SECTION_KINDS[row["section_kind"]] if row["section_kind"] else None,
+        # A built-in kind as its member, a publisher's own as its string (checked at open).
+        section_kind=_SECTION_KINDS.get(row["section_kind"], row["section_kind"]),
         stated_count=row["stated_count"],
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass
@@ -10,6 +11,8 @@ from pathlib import Path
 import yaml
 
 from fypdesk.content import quote_numbers
+from fypdesk.content.constants import MAX_SECTION_KIND, OWN_SECTION_KIND
+from fypdesk.content.integrity import MAX_TEXT, MAX_TITLE
 from fypdesk.content.quote_index import QuoteIndex
 from fypdesk.content.records import YAML_LOADER, Lines, Problems, Record, SourceProblem
 from fypdesk.domain.content import (
@@ -393,7 +396,7 @@ class _Loader:
             source=self._quoted(record, "source"),
             position=self._next_position(plan),
             depth=2,
-            section_kind=record.choice("kind", SectionKind),
+            section_kind=self._section_kind(record),
             stated_count=stated,
         )
         self._add_node(node, record)
@@ -402,6 +405,31 @@ class _Loader:
         if stated is not None and stated != listed:
             record.problem(f"the source states {stated} entries but {listed} are listed")
         record.finish()
+
+    def _section_kind(self, record: Record) -> SectionKind | str | None:
+        """A built-in kind, or the publisher's own (a slug such as ``obstacles``): a section need
+        not pretend to be "challenges". A near miss of a built-in kind (``objectivs``) is taken
+        for the typo it most likely is."""
+        kind = record.optional_text("kind", required=True)
+        if kind is None:
+            return None
+        built_in = [member.value for member in SectionKind]
+        if kind in built_in:
+            return SectionKind(kind)
+        if not OWN_SECTION_KIND.fullmatch(kind) or len(kind) > MAX_SECTION_KIND:
+            record.problem(
+                f"'kind' must be one of {', '.join(built_in)}, or a kind of your own in lowercase"
+                f" words joined by '-' (at most {MAX_SECTION_KIND} characters); found {kind!r}"
+            )
+            return None
+        near = difflib.get_close_matches(kind, built_in, n=1, cutoff=0.88)
+        if near:
+            record.problem(
+                f"'kind' {kind!r} looks like a misspelt {near[0]!r}: write {near[0]!r}, or a kind"
+                " of your own that does not look like a built-in one"
+            )
+            return None
+        return kind
 
     def _item(self, record: Record, parent: Node, section_id: str) -> None:
         node = Node(
@@ -598,6 +626,12 @@ class _Loader:
     def _add_node(self, node: Node, record: Record) -> None:
         if node.id in self._by_id:
             record.problem(f"duplicate id {node.id!r}")
+        # The limits of the open-time check (content/integrity.py), said here with the record.
+        if len(node.title) > MAX_TITLE:
+            record.problem(f"the title has {len(node.title)} characters: at most {MAX_TITLE}")
+        for name, text in (("text", node.text), ("source", node.source)):
+            if text is not None and len(text) > MAX_TEXT:
+                record.problem(f"the {name} has {len(text)} characters: at most {MAX_TEXT}")
         self._by_id.setdefault(node.id, node)
         self.nodes.append(node)
 

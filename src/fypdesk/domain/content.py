@@ -24,7 +24,12 @@ class NodeKind(StrEnum):
 
 
 class SectionKind(StrEnum):
-    """The kinds of section a plan has in the briefing."""
+    """The built-in kinds of section a plan has in a briefing.
+
+    A publisher may also give a section a kind of its own (``obstacles``, ``risk-factors``):
+    :attr:`Node.section_kind` is then that plain string, and the section reads as any other,
+    under its own title.
+    """
 
     OVERVIEW = "overview"
     TRENDS = "trends"
@@ -96,7 +101,8 @@ class Node:
     source: str
     position: int
     depth: int
-    section_kind: SectionKind | None = None
+    #: A section's kind: a :class:`SectionKind` member, or the publisher's own kind as a slug.
+    section_kind: SectionKind | str | None = None
     stated_count: int | None = None
 
     @property

@@ -142,7 +142,7 @@ def node_record(node: Node) -> dict[str, Any]:
     return {
         "id": node.id,
         "kind": node.kind.value,
-        "section_kind": node.section_kind.value if node.section_kind else None,
+        "section_kind": str(node.section_kind) if node.section_kind else None,
         "plan": node.plan,
         "parent": node.parent_id,
         "title": node.title,

@@ -99,7 +99,7 @@ def render(page: Page, palette: QPalette) -> str:
         targets, figures = [], []
     if targets and detail.quantity is None:
         heading = "Targets"
-        show_total = node.kind is NodeKind.PLAN or node.section_kind is SectionKind.TARGETS
+        show_total = node.kind is NodeKind.PLAN or node.section_kind == SectionKind.TARGETS
         if plan is not None and plan.targets_total is not None and show_total:
             heading += f" <span class='muted'>({_listed_note(plan)})</span>"
         parts.append(f"<h3>{heading}</h3>" + _table(targets, "Target"))
