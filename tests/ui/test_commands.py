@@ -10,9 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
+from fypdesk.domain.editions import ItemVersion
 from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.notes.compare import ItemChangeDialog
 from fypdesk.ui.window.main_window import MainWindow
 from tests.fake_notes import InMemoryNotes, highlight
 from tests.ui.conftest import ModelCheck
@@ -167,3 +170,30 @@ def test_other_exports_plug_into_the_file_menu(window: MainWindow) -> None:
     window.add_file_action(brief)
     texts = [a.text() for a in window.file_menu.actions() if not a.isSeparator()]
     assert texts.index("Export &brief…") == texts.index("&Quit") - 1
+
+
+def test_a_changed_note_shows_then_and_now_and_is_marked_reviewed(
+    window: MainWindow, notes: InMemoryNotes
+) -> None:
+    older = ItemVersion("0" * 64, "2020-01.1", "5G user penetration rate\nthe older wording")
+    note = notes.add_note(FIVE_G, "written against an older edition", version=older)
+    window.show_node(FIVE_G)
+    panel = window.notes_panel
+    assert panel.stale_row.isVisibleTo(window)
+    assert panel.compare_button.isVisibleTo(window)
+
+    current = panel.current_note()
+    assert current is not None and current.uuid == note.uuid
+    dialog = ItemChangeDialog(current, panel.item_version or older, window)
+    then = dialog.findChild(QPlainTextEdit, "thenText").toPlainText()
+    now = dialog.findChild(QPlainTextEdit, "nowText").toPlainText()
+    assert then == older.text
+    assert now.startswith("5G") and "56" in now and now != then  # words and numbers now
+    assert "2020-01.1" in dialog.findChild(QLabel).text()
+    dialog.deleteLater()
+
+    panel.mark_reviewed()
+    assert not panel.stale_row.isVisibleTo(window)
+    stored = notes.note(note.uuid)
+    assert stored.annotated_text == now and stored.edition != older.edition
+    assert (stored.body, stored.updated) == (note.body, note.updated)

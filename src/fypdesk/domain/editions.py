@@ -69,7 +69,7 @@ def quantity_line(quantity: Quantity) -> str:
 
 def annotated_text(detail: NodeDetail) -> str:
     """The item's wording and numbers as a note keeps them: the title, the text, the source's
-    quote, then one line per quantity on the item. Two editions of an item read the same here
+    quote, then one line per quantity of the item's own. Two editions of an item read the same here
     exactly when a reader would see no difference in its words or numbers."""
     node = detail.node
     lines = [node.title]
@@ -77,11 +77,18 @@ def annotated_text(detail: NodeDetail) -> str:
         lines.append(node.text)
     if node.source and node.source != node.text:
         lines.append(f"“{node.source}”")
-    quantities: Iterable[Quantity] = detail.quantities
+    # The item's own numbers only: its quantity (when it is one) and those hung on it directly.
+    # A plan's note does not change with every target under the plan, and the text is the same
+    # whether or not the caller read the quantities of the whole subtree.
+    own: Iterable[Quantity] = (
+        quantity
+        for quantity in detail.quantities
+        if quantity.id == node.id or quantity.parent_id == node.id
+    )
     if detail.quantity is not None:
-        quantities = (detail.quantity, *detail.quantities)
+        own = (detail.quantity, *own)
     seen: set[str] = set()
-    for quantity in quantities:
+    for quantity in own:
         if quantity.id not in seen:
             seen.add(quantity.id)
             lines.append(quantity_line(quantity))

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QApplication
 
 from fypdesk import __version__, paths
 from fypdesk.content import checksum
+from fypdesk.content.identity import pack_identity
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
@@ -214,7 +215,10 @@ class _NotesStartup:
         recoveries: list[RecoveryReport] = []
         try:
             store = SqliteNotes.open(
-                self._path, on_recovery=recoveries.append, auto_backup=not screenshot
+                self._path,
+                on_recovery=recoveries.append,
+                auto_backup=not screenshot,
+                pack=pack_identity(self._content).id,  # the notes of the briefing shown
             )
         except NotesUnavailableError as exc:
             if screenshot:

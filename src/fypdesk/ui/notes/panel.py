@@ -34,9 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fypdesk.domain.editions import ItemVersion, NoteState, note_state
 from fypdesk.domain.errors import FypdeskError
 from fypdesk.domain.notes import Note, NoteNotFoundError
 from fypdesk.notes.interface import NotesStore
+from fypdesk.ui.notes.compare import ItemChangeDialog
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -123,7 +125,7 @@ class NotesPanel(QWidget):
         self._notes = notes
         self._node_id: str | None = None
         self._note_id: str | None = None
-        self._node_hash: str | None = None
+        self._version: ItemVersion | None = None
         self._dirty = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -189,7 +191,19 @@ class NotesPanel(QWidget):
         self.stale_label.setObjectName("staleNote")
         self.stale_label.setTextFormat(Qt.TextFormat.PlainText)
         self.stale_label.setWordWrap(True)
-        self.stale_label.hide()
+        self.compare_button = QPushButton("Compare…", self)
+        self.compare_button.setToolTip("The item's text then and now, side by side")
+        self.compare_button.clicked.connect(self._on_compare_clicked)
+        self.reviewed_button = QPushButton("Mark reviewed", self)
+        self.reviewed_button.setToolTip("The note still holds for the new text: make it current")
+        self.reviewed_button.clicked.connect(self.mark_reviewed)
+        self.stale_row = QWidget(self)
+        stale_layout = QHBoxLayout(self.stale_row)
+        stale_layout.setContentsMargins(0, 0, 0, 0)
+        stale_layout.addWidget(self.stale_label, 1)
+        stale_layout.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignTop)
+        stale_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.stale_row.hide()
         self.status_label = QLabel(self)
         self.status_label.setObjectName("noteStatus")
         self.status_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -202,7 +216,7 @@ class NotesPanel(QWidget):
         editor_box = QWidget(self)
         editor_layout = QVBoxLayout(editor_box)
         editor_layout.setContentsMargins(0, 0, 0, 0)
-        editor_layout.addWidget(self.stale_label)
+        editor_layout.addWidget(self.stale_row)
         editor_layout.addWidget(self.editor)
         editor_layout.addWidget(self.tags_edit)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -243,15 +257,15 @@ class NotesPanel(QWidget):
         """The note in the editor (``None``: a new note not yet saved)."""
         return self._note_id
 
-    def set_node(self, node_id: str, title: str, node_hash: str | None = None) -> None:
+    def set_node(self, node_id: str, title: str, version: ItemVersion | None = None) -> None:
         """Show the notes of ``node_id``, saving the note being edited first.
 
-        ``node_hash`` fingerprints the node's current wording: notes written against other
-        wording say so.
+        ``version`` is the item as the installed edition has it: notes written against other
+        words or numbers say so, and every note written here records it.
         """
         self.flush()
         self._node_id = node_id
-        self._node_hash = node_hash
+        self._version = version
         self.title_label.setText(title)
         self._set_enabled(True)
         with QSignalBlocker(self.star_button):
@@ -329,11 +343,11 @@ class NotesPanel(QWidget):
     def _write(self, body: str) -> Note:
         assert self._node_id is not None
         if self._note_id is None:
-            return self._notes.add_note(self._node_id, body, node_hash=self._node_hash)
+            return self._notes.add_note(self._node_id, body, version=self._version)
         # With its node: a note another process deleted while it was being edited here is stored
         # again under the same identity, so the typing is never lost.
         return self._notes.save_note(
-            self._note_id, body, node_id=self._node_id, node_hash=self._node_hash
+            self._note_id, body, node_id=self._node_id, version=self._version
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -359,12 +373,49 @@ class NotesPanel(QWidget):
     def _set_note_controls(self, note: Note | None) -> None:
         self.delete_button.setEnabled(note is not None)
         self.tags_edit.setEnabled(note is not None or self._node_id is not None)
-        self.stale_label.setVisible(
+        self.stale_row.setVisible(
             note is not None
-            and note.node_hash is not None
-            and self._node_hash is not None
-            and note.node_hash != self._node_hash
+            and self._version is not None
+            and note_state(note, self._version) is NoteState.CHANGED
         )
+        self.compare_button.setVisible(note is not None and note.annotated_text is not None)
+
+    @property
+    def item_version(self) -> ItemVersion | None:
+        """The item shown, as the installed edition has it (what notes written now record)."""
+        return self._version
+
+    def current_note(self) -> Note | None:
+        """The note in the editor as stored (``None``: none, or not saved yet)."""
+        if self._note_id is None:
+            return None
+        try:
+            return self._notes.note(self._note_id)
+        except NoteNotFoundError:
+            return None
+
+    def mark_reviewed(self) -> None:
+        """The note in the editor holds for the item as it now is: make it current."""
+        if self._note_id is None or self._version is None:
+            return
+        self.flush()
+        try:
+            note = self._notes.mark_reviewed(self._note_id, self._version)
+        except FypdeskError as exc:
+            self.status_label.setText(f"Not marked: {exc}")
+            return
+        self.list_model.replace_note(note)
+        self._set_note_controls(note)
+        self.status_label.setText("Reviewed: the note is current")
+        self.annotations_changed.emit()
+
+    def _on_compare_clicked(self) -> None:
+        note = self.current_note()
+        if note is None or self._version is None or note.annotated_text is None:
+            return
+        dialog = ItemChangeDialog(note, self._version, self)
+        if dialog.exec() == ItemChangeDialog.DialogCode.Accepted:
+            self.mark_reviewed()
 
     def _on_list_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
         self.flush()
@@ -436,9 +487,9 @@ class NotesPanel(QWidget):
         with contextlib.suppress(NoteNotFoundError):  # already gone: the wish is fulfilled
             self._notes.delete_note(self._note_id)
         self._dirty = False
-        node_id, title, node_hash = self._node_id, self.title_label.text(), self._node_hash
+        node_id, title, version = self._node_id, self.title_label.text(), self._version
         self._node_id = None
-        self.set_node(node_id, title, node_hash)
+        self.set_node(node_id, title, version)
         self.annotations_changed.emit()
 
 

@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk import __version__
+from fypdesk.content.identity import pack_identity
 from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
+from fypdesk.domain.editions import ItemVersion, item_version
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
-from fypdesk.domain.notes import NoteHit, node_text_hash
+from fypdesk.domain.notes import NoteHit
 from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.common.first_paint import after_first_paint
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("fypdesk")
         self._content = content
+        #: The edition every note written here records (with its item's words and numbers).
+        self._edition = pack_identity(content).edition
         self._notes = notes
         self._settings = settings
         self._dialogs = dialogs
@@ -79,7 +83,7 @@ class MainWindow(QMainWindow):
         self._saved_headers: dict[str, QByteArray] = {}
         self._filled: set[QuantitiesView] = set()
         # The node the notes panel shows: its id, title and wording fingerprint.
-        self._notes_node: tuple[str, str, str | None] | None = None
+        self._notes_node: tuple[str, str, ItemVersion | None] | None = None
         self._briefing = content.briefing()
         self._plans = content.plans()
         self._plan_base_year = self._briefing.period_start - 1
@@ -330,8 +334,7 @@ class MainWindow(QMainWindow):
         self._ancestors[node_id] = tuple(ref.id for ref in detail.breadcrumb)
         self.reading_pane.show_page(Page(detail, self._briefing, self._plans))
         self.navigator.show_node(node_id, self._ancestors[node_id])
-        node = detail.node
-        self._notes_node = (node_id, node.title, node_text_hash(node.title, node.text, node.source))
+        self._notes_node = (node_id, detail.node.title, item_version(detail, self._edition))
         self.notes_panel.set_node(*self._notes_node)
         if record:
             self.history.visit(node_id)
