@@ -18,6 +18,8 @@ CONTENT_DB_NAME = "fyp.db"
 #: The user's notes database in the data folder. Named here rather than in the notes store so a
 #: command can tell whether the user has notes without importing SQLAlchemy and Alembic.
 NOTES_DB_NAME = "notes.db"
+#: The folder of installed content packs in the data folder.
+LIBRARY_DIR_NAME = "library"
 
 
 def _package_root() -> Path:
@@ -90,6 +92,12 @@ def notes_db_path(data_dir: str | os.PathLike[str] | None = None) -> Path:
     """The user's notes database in :func:`user_data_dir` (``data_dir`` overrides it): the one
     place that says where the notes are, for the command line and the window alike."""
     return user_data_dir(data_dir) / NOTES_DB_NAME
+
+
+def library_dir(data_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The user's library of installed content packs in :func:`user_data_dir` (``data_dir``
+    overrides it), beside the notes. Not created here."""
+    return user_data_dir(data_dir) / LIBRARY_DIR_NAME
 
 
 def user_cache_dir() -> Path:

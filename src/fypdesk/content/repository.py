@@ -543,6 +543,48 @@ def read_outline(path: Path) -> Outline:
         repository.close()
 
 
+def read_manifest(path: Path) -> PackManifest | None:
+    """The manifest of the pack at ``path``, read cheaply (a library lists its packs with it).
+
+    Checked: that it is a regular file and a fypdesk content database of this schema version,
+    that its schema is the build's (no view or trigger of its own: reading ``meta`` cannot loop),
+    that the file is as long as its header says (a truncated copy), and its ``meta`` facts and
+    manifest. Not checked: the content (:meth:`ContentRepository.open` checks it, and refuses a
+    file damaged there when it is opened).
+
+    Returns:
+        The manifest, or ``None`` for a database built before packs had manifests.
+
+    Raises:
+        ContentUnavailableError: the first problem found, in one line naming ``path``.
+    """
+    _check_file_type(path)
+    connection = db.connect_readonly(path)
+    try:
+        integrity.harden(connection)
+        repository = ContentRepository(connection, path)
+        repository._check_identity()
+        try:
+            (pages,) = connection.execute("PRAGMA page_count").fetchone()
+            (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+            if pages * page_size > path.stat().st_size:
+                raise ContentUnavailableError(
+                    f"the content database {path} is truncated: its header says"
+                    f" {pages * page_size:,} bytes, the file has {path.stat().st_size:,}"
+                )
+            # The two cheap checks of the open-time structure check (one read of sqlite_master,
+            # one of meta), before anything else is read.
+            integrity._check_schema(connection, path)
+            integrity._check_meta(connection, path)
+        except (sqlite3.Error, OSError) as exc:
+            raise ContentUnavailableError(
+                f"the content database {path} is damaged or not one fypdesk builds: {exc}"
+            ) from exc
+        return repository.manifest()
+    finally:
+        connection.close()
+
+
 def _check_file_type(path: Path) -> None:
     """Refuse a path that exists but is no regular file (a FIFO would block, a folder mislead)."""
     try:

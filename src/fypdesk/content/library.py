@@ -1,0 +1,341 @@
+"""The user's library of content packs: the bundled pack and the packs installed beside it.
+
+A pack is one read-only content database holding one edition of one briefing
+(:class:`~fypdesk.domain.content.PackManifest`). The library folder (``<data dir>/library/``,
+:func:`fypdesk.paths.library_dir`) holds one file per installed pack, ``<pack id>.fypack``, and a
+small state file, ``library.json``, that records a hidden bundled pack. Per pack id the newest
+edition is the one shown: an installed copy whose edition is at least the bundled one's shadows
+it, and an app upgrade that bundles a newer edition wins over an older installed copy.
+
+Listing reads each file's manifest only (:func:`~fypdesk.content.repository.read_manifest`, under
+a millisecond), never its whole content: a pack damaged after installation is found when it is
+opened (:meth:`ContentRepository.open <fypdesk.content.repository.ContentRepository.open>` checks
+it then), or at listing when the damage reaches its header, schema or manifest. A file that
+cannot be listed is reported (:meth:`Library.problems`) and skipped; the others are listed.
+
+Changing the library (:meth:`Library.install`, :meth:`Library.remove`) is in
+:mod:`fypdesk.content.install`. Notes are never touched here: they live in the notes database,
+keyed by pack id, and come back when a removed pack is installed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fypdesk import paths
+from fypdesk.content.repository import ContentRepository, read_manifest
+from fypdesk.domain.content import PackManifest
+from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
+
+if TYPE_CHECKING:
+    from fypdesk.content.install import InstallResult, RemoveResult
+
+#: The file name of an installed pack: ``<pack id>`` and this suffix.
+PACK_SUFFIX = ".fypack"
+#: The library's state (which bundled pack is hidden), beside the packs.
+STATE_NAME = "library.json"
+#: Bumped when the state file's shape changes; a state of another format is a problem, ignored.
+STATE_FORMAT = 1
+#: Largest state file read, in bytes (a list of hidden ids takes a few hundred).
+STATE_MAX_BYTES = 1 << 20
+
+#: A pack id: lowercase words and digits joined by hyphens, at most :data:`MAX_PACK_ID` long. The
+#: rule of :data:`fypdesk.content.source.PACK_ID`, which a test keeps equal: that module imports
+#: YAML, which listing the library must not pay for. An id is used as a file name, so an id from
+#: a manifest is checked against it before it names a file.
+PACK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_PACK_ID = 64
+
+_EDITION_RUNS = re.compile(r"[0-9]+|[^0-9]+")
+
+EditionKey = tuple[tuple[tuple[int, int, str], ...], str]
+
+
+def edition_key(edition: str) -> EditionKey:
+    """The sort key of an edition: runs of digits compare as numbers, other runs as text.
+
+    ``"2021-12.10"`` sorts after ``"2021-12.9"``, and ``"2021-12"`` before ``"2021-12.1"``.
+    Digits compare by value without converting them (an edition of a thousand digits is no
+    error), and two editions equal as numbers (``"1.01"``, ``"1.1"``) are ordered by their text,
+    so the order is total.
+    """
+    parts: list[tuple[int, int, str]] = []
+    for run in _EDITION_RUNS.findall(edition):
+        if "0" <= run[0] <= "9":
+            digits = run.lstrip("0")
+            parts.append((0, len(digits), digits))
+        else:
+            parts.append((1, 0, run))
+    return tuple(parts), edition
+
+
+def is_pack_id(value: object) -> bool:
+    """Whether ``value`` is a well-formed pack id (:data:`PACK_ID`)."""
+    if not isinstance(value, str) or len(value) > MAX_PACK_ID:
+        return False
+    return PACK_ID.fullmatch(value) is not None
+
+
+class UnknownPackError(FypdeskError):
+    """A pack id that names no pack of the library."""
+
+    def __init__(self, pack_id: str, known: Iterable[str]) -> None:
+        names = sorted(known)
+        listed = f"installed: {', '.join(names)}" if names else "no packs are installed"
+        super().__init__(f"no such pack: {pack_id!r} ({listed}; see 'fypdesk pack list')")
+        self.pack_id = pack_id
+        self.known = tuple(names)
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """One pack of the library.
+
+    Attributes:
+        id: The pack id (its manifest's).
+        path: The pack's file: ``<library>/<id>.fypack``, or the bundled database.
+        manifest: What the pack says it is.
+        bundled: Whether it is the pack shipped with the app.
+        size: The file's size in bytes.
+    """
+
+    id: str
+    path: Path
+    manifest: PackManifest
+    bundled: bool
+    size: int
+
+    @property
+    def edition(self) -> str:
+        """The pack's edition (its manifest's)."""
+        return self.manifest.edition
+
+
+@dataclass(frozen=True, slots=True)
+class PackProblem:
+    """A file of the library that cannot be listed: skipped, with the reason in one line."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryState:
+    """What ``library.json`` records: the ids of hidden bundled packs."""
+
+    hidden: frozenset[str] = frozenset()
+
+
+class Library:
+    """The packs in a library folder and the bundled pack, as they were when it was opened (or
+    last changed through it)."""
+
+    def __init__(self, folder: Path, bundled: Path | None) -> None:
+        self.folder = folder
+        self.bundled_path = bundled
+        self._state = LibraryState()
+        self._bundled: Pack | None = None
+        self._installed: dict[str, Pack] = {}
+        self._visible: dict[str, Pack] = {}
+        self._problems: list[PackProblem] = []
+
+    @classmethod
+    def open(cls, folder: Path, bundled: Path | None) -> Library:
+        """List the packs of ``folder`` (which need not exist yet) and the ``bundled`` pack.
+
+        Never raises for a damaged file: each is reported in :meth:`problems`.
+        """
+        library = cls(folder, bundled)
+        library.refresh()
+        return library
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def packs(self) -> tuple[Pack, ...]:
+        """The packs shown to the user, one per id (the newest edition), by id."""
+        return tuple(self._visible[key] for key in sorted(self._visible))
+
+    def problems(self) -> tuple[PackProblem, ...]:
+        """The files that could not be listed, each with its reason."""
+        return tuple(self._problems)
+
+    def pack(self, pack_id: str) -> Pack:
+        """The shown pack with id ``pack_id``.
+
+        Raises:
+            UnknownPackError: no shown pack has that id; the message lists those that do.
+            ContentUnavailableError: the installed file of that id cannot be read (why).
+        """
+        found = self._visible.get(pack_id)
+        if found is not None:
+            return found
+        if is_pack_id(pack_id):
+            damaged = self.pack_file(pack_id)
+            for problem in self._problems:
+                if problem.path == damaged:
+                    raise ContentUnavailableError(problem.reason)
+        raise UnknownPackError(pack_id, self._visible)
+
+    def open_content(self, pack_id: str) -> ContentRepository:
+        """The content of the shown pack ``pack_id``, opened and checked.
+
+        Raises:
+            UnknownPackError: no such pack.
+            ContentUnavailableError: its file is damaged (found now, not at listing).
+        """
+        return ContentRepository.open(self.pack(pack_id).path)
+
+    @property
+    def bundled(self) -> Pack | None:
+        """The bundled pack, hidden or not (``None``: none, or it cannot be read)."""
+        return self._bundled
+
+    def installed(self, pack_id: str) -> Pack | None:
+        """The installed copy of ``pack_id`` in the folder, shown or shadowed by the bundled."""
+        return self._installed.get(pack_id)
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """The ids of the bundled packs the user removed (hidden, never deleted)."""
+        return self._state.hidden
+
+    def pack_file(self, pack_id: str) -> Path:
+        """Where the installed copy of ``pack_id`` is (or would be) kept."""
+        if not is_pack_id(pack_id):
+            raise ValueError(f"not a pack id: {pack_id!r}")
+        return self.folder / f"{pack_id}{PACK_SUFFIX}"
+
+    # -- changing (fypdesk.content.install) ----------------------------------------------------
+
+    def install(self, file: Path, *, force: bool = False) -> InstallResult:
+        """Install the pack ``file`` (see :func:`fypdesk.content.install.install_pack`)."""
+        from fypdesk.content.install import install_pack
+
+        return install_pack(self, file, force=force)
+
+    def remove(self, pack_id: str) -> RemoveResult:
+        """Remove ``pack_id``, or hide it if bundled (see :mod:`fypdesk.content.install`)."""
+        from fypdesk.content.install import remove_pack
+
+        return remove_pack(self, pack_id)
+
+    # -- listing -------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """List the folder again (after a change, or to see another process's)."""
+        problems: list[PackProblem] = []
+        self._state = _read_state(self.folder / STATE_NAME, problems)
+        self._bundled = None
+        if self.bundled_path is not None:
+            self._bundled = _listed(self.bundled_path, bundled=True, problems=problems)
+        self._installed = {}
+        for path in _pack_files(self.folder, problems):
+            pack = _listed(path, bundled=False, problems=problems)
+            if pack is None:
+                continue
+            stem = path.name[: -len(PACK_SUFFIX)]
+            if pack.id != stem:
+                problems.append(
+                    PackProblem(
+                        path,
+                        f"the pack {path} says it is pack {pack.id!r}, not {stem!r}"
+                        f" (install it with 'fypdesk pack install')",
+                    )
+                )
+                continue
+            self._installed[pack.id] = pack
+        self._visible = dict(self._installed)
+        bundled = self._bundled
+        if bundled is not None and bundled.id not in self._state.hidden:
+            copy = self._installed.get(bundled.id)
+            if copy is None or edition_key(copy.edition) < edition_key(bundled.edition):
+                self._visible[bundled.id] = bundled
+        self._problems = problems
+
+
+def _pack_files(folder: Path, problems: list[PackProblem]) -> list[Path]:
+    """The ``*.fypack`` files of ``folder``, by name (temporary files start with a dot)."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(PACK_SUFFIX) and not entry.name.startswith(".")
+            )
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        problems.append(
+            PackProblem(folder, f"cannot read the library folder {folder}: {exc.strerror or exc}")
+        )
+        return []
+    return [folder / name for name in names]
+
+
+def _listed(path: Path, *, bundled: bool, problems: list[PackProblem]) -> Pack | None:
+    """The pack at ``path`` from its manifest alone; ``None``, with a problem, if unreadable."""
+    try:
+        manifest = read_manifest(path)
+        size = path.stat().st_size
+    except ContentUnavailableError as exc:
+        problems.append(PackProblem(path, str(exc)))
+        return None
+    except OSError as exc:
+        problems.append(PackProblem(path, f"cannot read the pack {path}: {exc.strerror or exc}"))
+        return None
+    if manifest is None:
+        problems.append(PackProblem(path, f"the content database {path} has no pack manifest"))
+        return None
+    if not is_pack_id(manifest.id):
+        problems.append(
+            PackProblem(path, f"the pack {path} has a malformed pack id {_shown(manifest.id)}")
+        )
+        return None
+    return Pack(id=manifest.id, path=path, manifest=manifest, bundled=bundled, size=size)
+
+
+def _read_state(path: Path, problems: list[PackProblem]) -> LibraryState:
+    """The state file's content; a missing one is the empty state, a damaged one is reported and
+    read as empty (a hidden bundled pack shows again: nothing is lost)."""
+    try:
+        exists = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        exists = False
+    if not exists:
+        return LibraryState()
+    raw = paths.read_small_file(path, STATE_MAX_BYTES)
+    data: object = None
+    if raw is not None:
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            data = None
+    hidden = data.get("hidden") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != STATE_FORMAT
+        or not isinstance(hidden, list)
+        or not all(is_pack_id(item) for item in hidden)
+    ):
+        problems.append(
+            PackProblem(path, f"the library's state file {path} is damaged; it is ignored")
+        )
+        return LibraryState()
+    return LibraryState(hidden=frozenset(hidden))
+
+
+def state_json(state: LibraryState) -> str:
+    """``library.json`` for ``state``."""
+    return json.dumps({"format": STATE_FORMAT, "hidden": sorted(state.hidden)}, indent=1) + "\n"
+
+
+def _shown(value: object) -> str:
+    text = ascii(value)
+    return text if len(text) <= 60 else text[:57] + "..."
