@@ -42,15 +42,28 @@ def build_pack(tmp_path_factory: pytest.TempPathFactory) -> PackBuilder:
             shutil.copytree(SOURCE_DIR, source)
             briefing = source / "briefing.yaml"
             text = briefing.read_text(encoding="utf-8")
-            text = re.sub(r"(?m)^pack: .*$", f"pack: {pack_id}", text)
-            text = re.sub(r"(?m)^content_version: .*$", f'content_version: "{edition}"', text)
+            text = _set(text, "pack", pack_id)
+            text = _set(text, "content_version", f'"{edition}"')
             if title is not None:
-                text = re.sub(r"(?m)^title: .*$", f"title: {title}", text)
+                text = _set(text, "title", title)
             briefing.write_text(text, encoding="utf-8")
             built[key] = build_database(source, root / f"{name}.db").path
         return built[key]
 
     return build
+
+
+def _set(yaml_text: str, key: str, value: str) -> str:
+    """``yaml_text`` with the top-level ``key: ...`` line giving ``value`` (as YAML) instead."""
+    changed, count = re.subn(f"(?m)^{key}: .*$", lambda _match: f"{key}: {value}", yaml_text)
+    assert count == 1, key
+    return changed
+
+
+@pytest.fixture(autouse=True)
+def _never_the_users_library(data_dir: Path) -> Path:
+    """Every test of the library has its own data folder ($FYPDESK_DATA_DIR), never the user's."""
+    return data_dir
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from fypdesk.domain.notes import RecoveryReport
 from fypdesk.notes.interface import NotesReader
 
 if TYPE_CHECKING:
+    from fypdesk.content.library import Library
     from fypdesk.notes.sqlite.backend import SqliteNotes
 
 
@@ -35,6 +36,7 @@ class CommandContext:
         content_path: The content database of ``--content``, or the bundled one.
         notes_path: The notes database in ``--data-dir`` / ``$FYPDESK_DATA_DIR`` / the user's
             data folder (computed from paths alone: asking must not import SQLAlchemy).
+        library_path: The library of installed packs, beside the notes.
     """
 
     def __init__(self, args: argparse.Namespace) -> None:
@@ -43,6 +45,8 @@ class CommandContext:
         self.content_path = content if content is not None else paths.bundled_content_path()
         data_dir: Path | None = getattr(args, "data_dir", None)
         self.notes_path = paths.notes_db_path(data_dir)
+        self.library_path = paths.library_dir(data_dir)
+        self._library: Library | None = None
         self._content: ContentRepository | None = None
         self._notes: SqliteNotes | None = None
         self._notes_read_only = False
@@ -78,6 +82,16 @@ class CommandContext:
         if self._content is None:
             self._content = ContentRepository.open(self.content_path)
         return self._content
+
+    def library(self) -> Library:
+        """The user's library: the bundled pack and the packs installed in :attr:`library_path`,
+        listed on first use from each pack's manifest alone (a damaged pack is one of its
+        ``problems()``, not an error). Nothing is created by listing."""
+        if self._library is None:
+            from fypdesk.content.library import Library
+
+            self._library = Library.open(self.library_path, paths.bundled_content_path())
+        return self._library
 
     def notes(self, *, read_only: bool = False, auto_backup: bool = True) -> SqliteNotes:
         """The user's notes store, created if missing, repaired and migrated as needed; a repair

@@ -9,6 +9,7 @@ from fypdesk.domain.content import (
     Node,
     NodeDetail,
     NodeRef,
+    PackManifest,
     PlanSummary,
     Quantity,
     QuantityRole,
@@ -192,4 +193,23 @@ def briefing_record(briefing: Briefing) -> dict[str, Any]:
         "publisher": briefing.publisher,
         "period": [briefing.period_start, briefing.period_end],
         "content_version": briefing.content_version,
+    }
+
+
+def manifest_record(manifest: PackManifest) -> dict[str, Any]:
+    """A pack's manifest, every field (``fypdesk pack info``)."""
+    return {
+        "id": manifest.id,
+        "edition": manifest.edition,
+        "title": manifest.title,
+        "publisher": manifest.publisher,
+        "date": manifest.date,
+        "languages": list(manifest.languages),
+        "period": {"start": manifest.period_start, "end": manifest.period_end},
+        "licence": manifest.licence,
+        "documents": list(manifest.documents),
+        "content_sha256": manifest.content_sha256,
+        "format": manifest.format,
+        "format_version": manifest.format_version,
+        "schema_version": manifest.schema_version,
     }
