@@ -149,7 +149,7 @@ from fypdesk.ui.window.main_window import MainWindow
 HEAVY = ("sqlalchemy", "alembic", "reportlab")
 # The window's start needs none of the other commands' modules (cli.build_parser(gui_only=True)).
 COMMANDS = ("fypdesk.cli.content_commands", "fypdesk.cli.export_command",
-            "fypdesk.cli.notes_commands", "fypdesk.export.compose")
+            "fypdesk.cli.notes_commands", "fypdesk.cli.pack_commands", "fypdesk.export.compose")
 
 def loaded():
     return [m for m in HEAVY + COMMANDS if m in sys.modules]
