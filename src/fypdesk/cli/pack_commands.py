@@ -266,5 +266,7 @@ def _note_counts(ctx: CommandContext) -> Mapping[str, int]:
     notes = ctx.notes_to_read()
     if notes is None:
         return {}
-    # Both readers notes_to_read gives (the snapshot, the full store) read every pack's notes.
-    return cast("LibraryNotesReader", notes).note_counts_by_pack()
+    # Both readers notes_to_read gives (the snapshot, the full store) are LibraryNotesReaders,
+    # whichever of the two protocols its annotation names.
+    reader: LibraryNotesReader = cast("Any", notes)
+    return reader.note_counts_by_pack()

@@ -1,6 +1,6 @@
 """Installing and removing the packs of a :class:`~fypdesk.content.library.Library`.
 
-A pack file is input, not code (docs: /work/shared/guides/pitfalls.md, "Packs from elsewhere"):
+A pack file is input, not code (a crafted SQLite file can carry views, triggers, malformed pages):
 it is copied into a temporary file inside the library folder first, and the copy, not the
 original, is checked, so what is checked is what will be opened. The checks: the SHA-256 of the
 bytes read against the ``<file>.sha256`` beside it, when there is one (``fypdesk pack build``
@@ -37,11 +37,11 @@ from fypdesk.content.library import (
     Pack,
     UnknownPackError,
     edition_key,
-    is_pack_id,
 )
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import PackManifest
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
+from fypdesk.domain.pack_ids import is_pack_id
 
 _BLOCK = 1 << 20
 

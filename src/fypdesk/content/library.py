@@ -33,6 +33,7 @@ from fypdesk import paths
 from fypdesk.content.repository import ContentRepository, read_manifest
 from fypdesk.domain.content import PackManifest
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
+from fypdesk.domain.pack_ids import is_pack_id
 
 if TYPE_CHECKING:
     from fypdesk.content.install import InstallResult, RemoveResult
@@ -45,13 +46,6 @@ STATE_NAME = "library.json"
 STATE_FORMAT = 1
 #: Largest state file read, in bytes (a list of hidden ids takes a few hundred).
 STATE_MAX_BYTES = 1 << 20
-
-#: A pack id: lowercase words and digits joined by hyphens, at most :data:`MAX_PACK_ID` long. The
-#: rule of :data:`fypdesk.content.source.PACK_ID`, which a test keeps equal: that module imports
-#: YAML, which listing the library must not pay for. An id is used as a file name, so an id from
-#: a manifest is checked against it before it names a file.
-PACK_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_PACK_ID = 64
 
 _EDITION_RUNS = re.compile(r"[0-9]+|[^0-9]+")
 
@@ -74,13 +68,6 @@ def edition_key(edition: str) -> EditionKey:
         else:
             parts.append((1, 0, run))
     return tuple(parts), edition
-
-
-def is_pack_id(value: object) -> bool:
-    """Whether ``value`` is a well-formed pack id (:data:`PACK_ID`)."""
-    if not isinstance(value, str) or len(value) > MAX_PACK_ID:
-        return False
-    return PACK_ID.fullmatch(value) is not None
 
 
 class UnknownPackError(FypdeskError):
