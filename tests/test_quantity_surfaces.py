@@ -1,9 +1,11 @@
-"""Every quantity of the bundled briefing reads the same in every surface.
+"""Every quantity of a briefing reads the same in every surface.
 
 The window (reading pane, plan page, Targets and Figures tables), the command line (text table and
-CSV) and the briefs (Markdown and PDF) each show every one of the bundled targets and figures; each
-must show the text :mod:`fypdesk.domain.quantity_text` makes of it. A surface with its own
-formatter (the window once showed "18% fewer CO₂ emissions" as "18% (2025)") fails here.
+CSV) and the briefs (Markdown and PDF) each show every one of the targets and figures; each must
+show the text :mod:`fypdesk.domain.quantity_text` makes of it. A surface with its own formatter
+(the window once showed "18% fewer CO₂ emissions" as "18% (2025)") fails here. Every test runs on
+the bundled briefing (its amounts in CNY with euro equivalents) and on the fictional Examplia
+pack (tests/example_packs.py: amounts in EXD with US dollar equivalents).
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import html
 import io
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -23,8 +26,8 @@ from fypdesk.cli.export_command import load_content
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import Annotations, BriefSpec
 from fypdesk.domain.content import (
+    CurrencyEquivalent,
     Direction,
-    EuroEquivalent,
     Number,
     Qualifier,
     Quantity,
@@ -32,36 +35,60 @@ from fypdesk.domain.content import (
     QuantityRole,
 )
 from fypdesk.domain.quantity_text import (
-    eur_text,
+    equivalent_lines,
     quantity_text,
     unit_text,
     value_text,
     value_with_unit,
-    with_eur,
+    with_equivalents,
     year_text,
 )
 from fypdesk.export.compose import BriefContent, compose
 from fypdesk.export.markdown import render_markdown
 from tests.conftest import CONTENT_DB
+from tests.example_packs import build_examplia
 
 #: How many targets and figures the bundled briefing has: every one is checked.
 BUNDLED_QUANTITIES = 29
+#: And the fictional Examplia pack.
+EXAMPLIA_QUANTITIES = 5
 
 Mismatches = list[str]
 
 
-@pytest.fixture(scope="module")
-def repository() -> Iterator[ContentRepository]:
-    repository = ContentRepository.open(CONTENT_DB)
-    yield repository
+@dataclass(frozen=True)
+class Pack:
+    """A pack the surfaces are compared on, and the command-line arguments that read it."""
+
+    repository: ContentRepository
+    argv: tuple[str, ...]
+
+
+@pytest.fixture(scope="module", params=["bundled", "examplia"])
+def pack(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Pack]:
+    if request.param == "bundled":
+        path: Path = CONTENT_DB
+        argv: tuple[str, ...] = ("--content", str(CONTENT_DB))
+        expected = BUNDLED_QUANTITIES
+    else:
+        path = build_examplia(tmp_path_factory.mktemp("examplia"))
+        argv, expected = ("--content", str(path)), EXAMPLIA_QUANTITIES
+    repository = ContentRepository.open(path)
+    assert len(repository.quantities()) == expected
+    yield Pack(repository, argv)
     repository.close()
 
 
 @pytest.fixture(scope="module")
+def repository(pack: Pack) -> ContentRepository:
+    return pack.repository
+
+
+@pytest.fixture(scope="module")
 def quantities(repository: ContentRepository) -> tuple[Quantity, ...]:
-    found = repository.quantities()
-    assert len(found) == BUNDLED_QUANTITIES
-    return found
+    return repository.quantities()
 
 
 @pytest.fixture(scope="module")
@@ -92,9 +119,18 @@ def _table_cells(row_html: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
 
 
-def test_the_formatter_writes_what_the_source_says(quantities: tuple[Quantity, ...]) -> None:
+def test_the_formatter_writes_what_the_source_says(pack: Pack) -> None:
     """A few hand-checked readings, so that the surfaces below agree on the right text."""
-    by_id = {q.id: q for q in quantities}
+    by_id = {q.id: q for q in pack.repository.quantities()}
+    if "sky-rail/targets/revenue" in by_id:  # Examplia
+        assert quantity_text(by_id["sky-rail/targets/revenue"]) == (
+            "2.5 billion EXD (approx. 1.7 billion USD) (2030)"
+        )
+        assert equivalent_lines(by_id["sky-rail/targets/revenue"]) == (
+            ("In US dollars", "approx. 1.7 billion USD"),
+        )
+        assert value_text(by_id["fog-energy/targets/research-institutes"]) == "2–3"
+        return
     assert quantity_text(by_id["green/targets/co2-intensity"]) == "−18% (2025*)"
     assert quantity_text(by_id["green/figures/high-tech-share"]) == "+3.3% (2016–2020)"
     assert quantity_text(by_id["ict/targets/industry-revenue"]) == (
@@ -122,7 +158,10 @@ def test_reading_pane_of_each_quantity(
         )
         label = "Target" if q.role is QuantityRole.TARGET else "Value"
         _check(mismatches, q, label, rows.get(label, ""), f"{value_with_unit(q)} ({year_text(q)})")
-        _check(mismatches, q, "In euros", rows.get("In euros", ""), eur_text(q) or "")
+        # Each equivalent under its own currency's label, and no other: a US dollar amount
+        # never reads "In euros".
+        shown = {k: v for k, v in rows.items() if k.startswith("In ")}
+        _check(mismatches, q, "equivalents", str(shown), str(dict(equivalent_lines(q))))
     _assert_none(mismatches)
 
 
@@ -172,8 +211,8 @@ def test_targets_and_figures_tables(
     _assert_none(mismatches)
 
 
-def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
-    code = main(list(argv))
+def _cli(capsys: pytest.CaptureFixture[str], pack: Pack, *argv: str) -> str:
+    code = main([*pack.argv, *argv])
     out, err = capsys.readouterr()
     assert code == 0, err
     return out
@@ -202,13 +241,14 @@ def _text_table(out: str) -> list[dict[str, str]]:
 
 def test_cli_text_tables(
     capsys: pytest.CaptureFixture[str],
+    pack: Pack,
     repository: ContentRepository,
     quantities: tuple[Quantity, ...],
 ) -> None:
     mismatches: Mismatches = []
     shown = 0
     for role, command in ((QuantityRole.TARGET, "targets"), (QuantityRole.FIGURE, "figures")):
-        rows = _text_table(_cli(capsys, command))
+        rows = _text_table(_cli(capsys, pack, command))
         role_quantities = repository.quantities(role)
         assert len(rows) == len(role_quantities)
         for q, row in zip(role_quantities, rows, strict=True):
@@ -228,8 +268,22 @@ def _optional(text: str) -> Number | None:
     return _number(text) if text else None
 
 
+def _equivalent(row: dict[str, str], prefix: str, key: str) -> CurrencyEquivalent | None:
+    """The ``eur_*`` or ``equivalent_*`` cells of a CSV row as an equivalent."""
+    if not row[f"{prefix}_unit"]:
+        return None
+    return CurrencyEquivalent(
+        unit=row[f"{prefix}_unit"],
+        baseline=_optional(row[f"{prefix}_baseline"]),
+        value=_optional(row[f"{prefix}_{key}"]),
+        qualifier=Qualifier(row[f"{prefix}_qualifier"]) if row[f"{prefix}_qualifier"] else None,
+        currency=row["equivalent_currency"] if prefix == "equivalent" else "EUR",
+    )
+
+
 def test_cli_csv_carries_every_part_as_raw_numbers(
     capsys: pytest.CaptureFixture[str],
+    pack: Pack,
     repository: ContentRepository,
     quantities: tuple[Quantity, ...],
 ) -> None:
@@ -241,17 +295,9 @@ def test_cli_csv_carries_every_part_as_raw_numbers(
     for role, command in ((QuantityRole.TARGET, "targets"), (QuantityRole.FIGURE, "figures")):
         target = role is QuantityRole.TARGET
         key = "target" if target else "value"
-        for row in csv.DictReader(io.StringIO(_cli(capsys, command, "--format", "csv"))):
+        for row in csv.DictReader(io.StringIO(_cli(capsys, pack, command, "--format", "csv"))):
             q = by_id[row["id"]]
             seen.add(q.id)
-            eur = None
-            if row["eur_unit"]:
-                eur = EuroEquivalent(
-                    unit=row["eur_unit"],
-                    baseline=_optional(row["eur_baseline"]),
-                    value=_optional(row[f"eur_{key}"]),
-                    qualifier=Qualifier(row["eur_qualifier"]) if row["eur_qualifier"] else None,
-                )
             rebuilt = replace(
                 q,
                 kind=QuantityKind(row["kind"]),
@@ -263,10 +309,12 @@ def test_cli_csv_carries_every_part_as_raw_numbers(
                 year_stated=row["target_year_stated"] == "true" if target else True,
                 period_start=int(period) if (period := row.get("period_start")) else None,
                 unit=row["unit"],
-                eur=eur,
+                eur=_equivalent(row, "eur", key),
+                equivalent=_equivalent(row, "equivalent", key),
             )
             assert re.fullmatch(r"-?\d+(\.\d+)?", row[key]), row[key]  # a number, not text
             _check(mismatches, q, "csv", quantity_text(rebuilt), quantity_text(q))
+            _check(mismatches, q, "csv amounts", str(rebuilt.equivalents), str(q.equivalents))
     assert seen == set(by_id)
     _assert_none(mismatches)
 
@@ -278,7 +326,7 @@ def _annex_expectation(q: Quantity) -> tuple[str, str, str]:
 
 def _fact_expectation(q: Quantity) -> str:
     """A target's or a figure's fact line in the body of a brief."""
-    value = with_eur(value_with_unit(q), q)
+    value = with_equivalents(value_with_unit(q), q)
     if q.role is QuantityRole.TARGET:
         return f"{value} by {q.year}"
     return f"{value} ({year_text(q)})"
@@ -335,11 +383,16 @@ def test_pdf_brief(
     _assert_none(mismatches)
 
 
-def test_the_value_column_sorts_as_it_reads(qtbot: QtBot, repository: ContentRepository) -> None:
+def test_the_value_column_sorts_as_it_reads(qtbot: QtBot) -> None:
     """Sorting by value orders the numbers a reader sees: the decreases (−18, −13.5, −10) first."""
     from fypdesk.ui.quantities.model import Columns, QuantityTableModel, build_rows
 
+    bundled = ContentRepository.open(CONTENT_DB)
+    try:
+        targets = bundled.quantities(QuantityRole.TARGET)
+    finally:
+        bundled.close()
     model = QuantityTableModel(QuantityRole.TARGET)
-    model.set_rows(build_rows(repository.quantities(QuantityRole.TARGET), {}, 2020))
+    model.set_rows(build_rows(targets, {}, 2020))
     shown = [model.index(row, Columns.VALUE).data() for row in model.row_order(Columns.VALUE)]
     assert [text.split(" ")[0] for text in shown[:3]] == ["−18", "−13.5", "−10"]

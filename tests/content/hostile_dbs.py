@@ -111,7 +111,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         "search_words",
     ),
     Mutation("application-id", "PRAGMA application_id = 0", "not a fypdesk content database"),
-    Mutation("schema-version", "PRAGMA user_version = 2", "content schema 2"),
+    Mutation("schema-version", "PRAGMA user_version = 3", "content schema 3"),
+    # A file saying it has schema 1 (which the reader still opens) must have schema 1's tables.
+    Mutation("schema-version-older-than-its-tables", "PRAGMA user_version = 1", "quantities"),
     # meta
     Mutation(
         "briefing-not-json",
@@ -256,26 +258,67 @@ MUTATIONS: tuple[Mutation, ...] = (
         "targets_total",
     ),
     Mutation("title-as-blob", f"UPDATE nodes SET title = x'00' WHERE id = '{PLAN}'", "a title"),
+    # The equivalent in a currency other than the euro (schema 2).
+    Mutation(
+        "equivalent-in-usd",
+        "UPDATE quantities SET equivalent_currency = 'USD', equivalent_unit = 'billion USD',"
+        f" equivalent_value = 650, equivalent_qualifier = 'approx.' WHERE id = '{TARGET}'",
+    ),
+    Mutation(
+        "equivalent-currency-not-a-code",
+        "UPDATE quantities SET equivalent_currency = 'dollars', equivalent_unit = 'USD'"
+        f" WHERE id = '{TARGET}'",
+        "an equivalent_currency that is not a currency code",
+    ),
+    Mutation(
+        "equivalent-in-euros",
+        "UPDATE quantities SET equivalent_currency = 'EUR', equivalent_unit = 'EUR'"
+        f" WHERE id = '{TARGET}'",
+        "an equivalent_currency that is not a currency code other than EUR",
+    ),
+    Mutation(
+        "equivalent-currency-without-unit",
+        f"UPDATE quantities SET equivalent_currency = 'USD' WHERE id = '{TARGET}'",
+        "an equivalent_currency without its unit",
+    ),
+    Mutation(
+        "equivalent-value-text",
+        "UPDATE quantities SET equivalent_currency = 'USD', equivalent_unit = 'USD',"
+        f" equivalent_value = 'lots' WHERE id = '{TARGET}'",
+        "an equivalent_value that",
+    ),
+    Mutation(
+        "equivalent-unknown-qualifier",
+        "UPDATE quantities SET equivalent_currency = 'USD', equivalent_unit = 'USD',"
+        f" equivalent_qualifier = 'roughly' WHERE id = '{TARGET}'",
+        "an unknown equivalent_qualifier",
+    ),
+    Mutation(
+        "bidi-override-in-equivalent-unit",
+        "UPDATE quantities SET equivalent_currency = 'USD',"
+        f" equivalent_unit = 'USD' || char(0x202e) WHERE id = '{TARGET}'",
+        "quantities.equivalent_unit holds a control character (U+202E)",
+    ),
     # Control characters (C0 other than tab and line feed, DEL, C1, bidi controls).
     Mutation(
         "bidi-override-in-title",
         f"UPDATE nodes SET title = 'evil' || char(0x202e) || 'txt.exe' WHERE id = '{PLAN}'",
-        "a title of nodes holds a control character (U+202E)",
+        "nodes.title holds a control character (U+202E)",
     ),
     Mutation(
         "escape-in-quote",
         f"UPDATE nodes SET source = char(27) || ']0;owned' || char(7) WHERE id = '{SECTION}'",
-        "a source of nodes holds a control character (U+001B)",
+        "nodes.source holds a control character (U+001B)",
     ),
     Mutation(
         "c1-control-in-unit",
         f"UPDATE quantities SET unit = 'bn' || char(0x9b) || '31m' WHERE id = '{TARGET}'",
-        "a unit of quantities holds a control character (U+009B)",
+        "quantities.unit holds a control character (U+009B)",
     ),
     Mutation(
         "isolate-in-ministry",
         f"UPDATE plans SET ministry = char(0x2067) || 'x' WHERE slug = '{PLAN}'",
-        "a ministry of plans holds a control character (U+2067)",
+        "plans.ministry holds a control character (U+2067)",
     ),
     Mutation(
         "control-in-briefing-title",

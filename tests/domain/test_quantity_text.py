@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from fypdesk.domain.content import (
+    CurrencyEquivalent,
     Direction,
     EuroEquivalent,
     Qualifier,
@@ -20,6 +21,8 @@ from fypdesk.domain.quantity_text import (
     MINUS,
     baseline_text,
     change_sign,
+    currency_label,
+    equivalent_lines,
     eur_text,
     number_span,
     period_text,
@@ -28,7 +31,7 @@ from fypdesk.domain.quantity_text import (
     unit_text,
     value_text,
     value_with_unit,
-    with_eur,
+    with_equivalents,
     year_text,
 )
 
@@ -131,7 +134,7 @@ def test_the_qualifier_comes_first(quantity: Quantity, expected: str) -> None:
 
 def test_an_approximate_euro_amount_keeps_its_approx() -> None:
     assert eur_text(REVENUE) == "approx. 597 billion EUR"
-    assert with_eur(value_with_unit(REVENUE), REVENUE) == (
+    assert with_equivalents(value_with_unit(REVENUE), REVENUE) == (
         "4.3 trillion CNY (approx. 597 billion EUR)"
     )
     assert quantity_text(REVENUE, unit=False) == "4.3 (2025)"  # a table: euros in the unit cell
@@ -146,10 +149,51 @@ def test_a_euro_amount_has_its_own_qualifier() -> None:
 
 def test_no_euro_amount_adds_nothing() -> None:
     assert eur_text(LEVEL) is None
-    assert with_eur("56%", LEVEL) == "56%"
+    assert with_equivalents("56%", LEVEL) == "56%"
+    assert equivalent_lines(LEVEL) == ()
     # A euro baseline alone is no equivalent of the value.
     baseline_only = replace(REVENUE, eur=EuroEquivalent("billion EUR", baseline=367))
     assert eur_text(baseline_only) is None
+
+
+#: An amount converted into US dollars by its source.
+USD_800M = CurrencyEquivalent("million USD", value=800, qualifier=Qualifier.APPROX, currency="USD")
+#: "1.2 billion EXD (approx. 800 million USD)".
+DUCATS = replace(LEVEL, value=1.2, baseline=None, unit="billion EXD", equivalent=USD_800M)
+
+
+def test_an_equivalent_in_another_currency_reads_as_the_euro_one_does() -> None:
+    assert with_equivalents(value_with_unit(DUCATS), DUCATS) == (
+        "1.2 billion EXD (approx. 800 million USD)"
+    )
+    assert unit_text(DUCATS) == "billion EXD (approx. 800 million USD)"
+    assert quantity_text(DUCATS) == "1.2 billion EXD (approx. 800 million USD) (2025)"
+    assert eur_text(DUCATS) is None  # no euros: nothing reads "In euros"
+    assert equivalent_lines(DUCATS) == (("In US dollars", "approx. 800 million USD"),)
+
+
+def test_two_equivalents_read_euro_first() -> None:
+    both = replace(REVENUE, equivalent=replace(USD_800M, unit="billion USD", value=650))
+    assert unit_text(both) == "trillion CNY (approx. 597 billion EUR; approx. 650 billion USD)"
+    assert [label for label, _ in equivalent_lines(both)] == ["In euros", "In US dollars"]
+
+
+@pytest.mark.parametrize(
+    ("currency", "label"),
+    [
+        ("EUR", "In euros"),
+        ("USD", "In US dollars"),
+        ("GBP", "In pounds sterling"),
+        ("XYZ", "In XYZ"),
+    ],
+)
+def test_each_currency_is_labelled_by_its_name_or_its_code(currency: str, label: str) -> None:
+    assert currency_label(currency) == label
+
+
+def test_the_euro_equivalent_keeps_its_old_name() -> None:
+    assert EuroEquivalent is CurrencyEquivalent
+    assert EuroEquivalent("billion EUR", value=1).currency == "EUR"
 
 
 def test_an_implied_year_is_marked() -> None:

@@ -164,7 +164,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "quantities": (
         "id", "role", "plan", "parent_id", "ord", "indicator", "kind", "direction", "qualifier",
         "baseline", "baseline_year", "value", "value_max", "year", "year_stated", "period_start",
-        "unit", "eur_unit", "eur_baseline", "eur_value", "eur_qualifier", "source",
+        "unit", "eur_unit", "eur_baseline", "eur_value", "eur_qualifier",
+        "equivalent_currency", "equivalent_unit", "equivalent_baseline", "equivalent_value",
+        "equivalent_qualifier", "source",
     ),
     "meta": ("key", "value"),
 }  # fmt: skip

@@ -302,7 +302,19 @@ def _quantity_row(q: Quantity, order: int) -> _Row:
         "eur_baseline": q.eur.baseline if q.eur else None,
         "eur_value": q.eur.value if q.eur else None,
         "eur_qualifier": q.eur.qualifier.value if q.eur and q.eur.qualifier else None,
+        **_equivalent_columns(q),
         "source": q.source,
+    }
+
+
+def _equivalent_columns(q: Quantity) -> _Row:
+    other = q.equivalent
+    return {
+        "equivalent_currency": other.currency if other else None,
+        "equivalent_unit": other.unit if other else None,
+        "equivalent_baseline": other.baseline if other else None,
+        "equivalent_value": other.value if other else None,
+        "equivalent_qualifier": other.qualifier.value if other and other.qualifier else None,
     }
 
 

@@ -2,8 +2,12 @@
 
 import re
 
-#: Bumped whenever the tables change shape; the reader refuses a database of another version.
-SCHEMA_VERSION = 1
+#: Bumped whenever the tables change shape. 2: a quantity's equivalent in a currency other than
+#: the euro (the ``equivalent_*`` columns of ``quantities``).
+SCHEMA_VERSION = 2
+#: The versions the reader opens: every pack built since packs exist (a schema-1 pack has no
+#: equivalents but the euro's). Any other is refused.
+READABLE_SCHEMA_VERSIONS = (1, 2)
 
 #: Application id in the SQLite header, so ``file`` and the reader can tell our databases apart.
 APPLICATION_ID = 0x46595044  # "FYPD"

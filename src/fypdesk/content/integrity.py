@@ -9,8 +9,10 @@ naming the first problem found.
 
 What is checked:
 
-* the schema is exactly the one the build makes (:data:`EXPECTED_SCHEMA`): no view, trigger,
-  table or index of its own, and every table as it was created;
+* the schema is exactly the one the build makes for the file's schema version
+  (:data:`EXPECTED_SCHEMAS`: a pack of schema 1, before equivalents in other currencies than the
+  euro, is still read): no view, trigger, table or index of its own, and every table as it was
+  created;
 * the ``meta`` facts are the build's, and the briefing's JSON has its fields with their types;
 * every column holds what the reader expects: text where text is read (within a size limit, and
   without control characters, :data:`~fypdesk.content.constants.CONTROL_CHARACTERS`: the
@@ -44,6 +46,7 @@ from fypdesk.content.constants import (
     MAX_SECTION_KIND,
     MAX_YEAR,
     MIN_YEAR,
+    READABLE_SCHEMA_VERSIONS,
     SCHEMA_VERSION,
 )
 from fypdesk.domain.content import (
@@ -59,8 +62,9 @@ from fypdesk.domain.content import (
 from fypdesk.domain.errors import ContentUnavailableError
 
 #: Bumped whenever the checks change: a record of a database checked by other rules is not reused.
-#: 2: the pack manifest; 3: no control characters in any text; 4: a publisher's own section kinds.
-CHECKS_VERSION = 4
+#: 2: the pack manifest; 3: no control characters in any text; 4: a publisher's own section kinds;
+#: 5: schema 2 (an equivalent in another currency than the euro), and schema 1 still read.
+CHECKS_VERSION = 5
 
 #: Deepest node (the briefing is at depth 0; the build makes at most 5 levels below it). Every
 #: recursive query of the reader stops here too, so even an unchecked cycle cannot loop.
@@ -113,9 +117,25 @@ _BRIEFING_TEXTS = (
 )
 _BRIEFING_YEARS = ("period_end", "period_start")
 
-#: ``sqlite_master`` as the build writes it: (type, name, table, SQL with runs of white space as
-#: one space). tests/content/test_hostile_content.py checks it against a fresh build.
-EXPECTED_SCHEMA: frozenset[tuple[str, str, str, str | None]] = frozenset(
+#: The ``quantities`` table of schema 1, and the columns schema 2 adds to it (after the euro's).
+_QUANTITIES_V1 = (
+    'CREATE TABLE quantities ( id VARCHAR NOT NULL, role VARCHAR NOT NULL, "plan" VARCHAR'
+    " NOT NULL, parent_id VARCHAR NOT NULL, ord INTEGER NOT NULL, indicator TEXT NOT NULL,"
+    " kind VARCHAR NOT NULL, direction VARCHAR NOT NULL, qualifier VARCHAR, baseline FLOAT,"
+    " baseline_year INTEGER, value FLOAT NOT NULL, value_max FLOAT, year INTEGER NOT NULL,"
+    " year_stated BOOLEAN NOT NULL, period_start INTEGER, unit VARCHAR NOT NULL,"
+    " eur_unit VARCHAR, eur_baseline FLOAT, eur_value FLOAT, eur_qualifier VARCHAR,"
+    " source TEXT NOT NULL, PRIMARY KEY (id), FOREIGN KEY(id) REFERENCES nodes (id) )"
+)
+_QUANTITIES_V2 = _QUANTITIES_V1.replace(
+    " eur_qualifier VARCHAR,",
+    " eur_qualifier VARCHAR, equivalent_currency VARCHAR, equivalent_unit VARCHAR,"
+    " equivalent_baseline FLOAT, equivalent_value FLOAT, equivalent_qualifier VARCHAR,",
+)
+
+#: ``sqlite_master`` as the build writes it, but for the ``quantities`` table: (type, name, table,
+#: SQL with runs of white space as one space).
+_SCHEMA_BUT_QUANTITIES: frozenset[tuple[str, str, str, str | None]] = frozenset(
     {
         ("index", "ix_nodes_parent_id", "nodes",
          "CREATE INDEX ix_nodes_parent_id ON nodes (parent_id)"),
@@ -144,14 +164,6 @@ EXPECTED_SCHEMA: frozenset[tuple[str, str, str, str | None]] = frozenset(
          " ministry VARCHAR, key_message TEXT NOT NULL, targets_total INTEGER,"
          " targets_total_year INTEGER, targets_total_source TEXT, PRIMARY KEY (slug),"
          " FOREIGN KEY(slug) REFERENCES nodes (id) )"),
-        ("table", "quantities", "quantities",
-         'CREATE TABLE quantities ( id VARCHAR NOT NULL, role VARCHAR NOT NULL, "plan" VARCHAR'
-         " NOT NULL, parent_id VARCHAR NOT NULL, ord INTEGER NOT NULL, indicator TEXT NOT NULL,"
-         " kind VARCHAR NOT NULL, direction VARCHAR NOT NULL, qualifier VARCHAR, baseline FLOAT,"
-         " baseline_year INTEGER, value FLOAT NOT NULL, value_max FLOAT, year INTEGER NOT NULL,"
-         " year_stated BOOLEAN NOT NULL, period_start INTEGER, unit VARCHAR NOT NULL,"
-         " eur_unit VARCHAR, eur_baseline FLOAT, eur_value FLOAT, eur_qualifier VARCHAR,"
-         " source TEXT NOT NULL, PRIMARY KEY (id), FOREIGN KEY(id) REFERENCES nodes (id) )"),
         ("table", "search_trigram", "search_trigram",
          "CREATE VIRTUAL TABLE search_trigram USING fts5(node_id UNINDEXED, title, body,"
          " tokenize = 'trigram')"),
@@ -171,6 +183,16 @@ EXPECTED_SCHEMA: frozenset[tuple[str, str, str, str | None]] = frozenset(
         ),
     }
 )  # fmt: skip
+
+#: ``sqlite_master`` of each schema version the reader opens
+#: (:data:`~fypdesk.content.constants.READABLE_SCHEMA_VERSIONS`).
+EXPECTED_SCHEMAS: dict[int, frozenset[tuple[str, str, str, str | None]]] = {
+    1: _SCHEMA_BUT_QUANTITIES | {("table", "quantities", "quantities", _QUANTITIES_V1)},
+    2: _SCHEMA_BUT_QUANTITIES | {("table", "quantities", "quantities", _QUANTITIES_V2)},
+}
+#: The schema a build writes today. tests/content/test_hostile_content.py checks it against the
+#: committed database, tests/content/test_build.py that this is what the source builds.
+EXPECTED_SCHEMA = EXPECTED_SCHEMAS[SCHEMA_VERSION]
 
 #: What each FTS5 index's ``_config`` table holds (a stored ``rank`` or other option would change
 #: how the index is read).
@@ -198,9 +220,10 @@ def check_structure(connection: sqlite3.Connection, path: Path) -> None:
     try:
         _check_schema(connection, path)
         _check_meta(connection, path)
-        for table, checks in _COLUMN_CHECKS.items():
+        version = _schema_version(connection)
+        for table, checks in _column_checks(version).items():
             _check_columns(connection, path, table, checks)
-        for table, columns in _TEXT_COLUMNS.items():
+        for table, columns in _text_columns(version).items():
             _check_characters(connection, path, table, columns)
         _check_tree(connection, path)
         _check_links(connection, path)
@@ -226,7 +249,15 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _schema_version(connection: sqlite3.Connection) -> int:
+    """The schema version the file says it has (``PRAGMA user_version``): the one its schema is
+    checked against, or today's if it is none the reader opens (the reader refuses those)."""
+    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    return int(version) if version in READABLE_SCHEMA_VERSIONS else SCHEMA_VERSION
+
+
 def _check_schema(connection: sqlite3.Connection, path: Path) -> None:
+    expected_schema = EXPECTED_SCHEMAS[_schema_version(connection)]
     found = {
         (kind, name, table, None if sql is None else _WHITE_SPACE.sub(" ", sql))
         for kind, name, table, sql in connection.execute(
@@ -235,17 +266,17 @@ def _check_schema(connection: sqlite3.Connection, path: Path) -> None:
     }
     # Views and triggers first: they are what turns a read into a loop or a lie.
     rank = {"view": 0, "trigger": 1, "table": 2}
-    extra = sorted(found - EXPECTED_SCHEMA, key=lambda row: (rank.get(row[0], 3), str(row[1])))
+    extra = sorted(found - expected_schema, key=lambda row: (rank.get(row[0], 3), str(row[1])))
     if extra:
         kind, name, *_ = extra[0]
-        expected = {row[1]: row[0] for row in EXPECTED_SCHEMA}
+        expected = {row[1]: row[0] for row in expected_schema}
         if name in expected:
             problem = f"its {kind} {_shown(name)} is not the {expected[name]} the build makes"
         else:
             article = "an" if kind == "index" else "a"
             problem = f"it has {article} {kind} of its own, {_shown(name)}"
         raise _refused(path, problem)
-    missing = sorted(EXPECTED_SCHEMA - found, key=lambda row: row[1])
+    missing = sorted(expected_schema - found, key=lambda row: row[1])
     if missing:
         raise _refused(path, f"it has no {missing[0][0]} {missing[0][1]}")
 
@@ -261,7 +292,8 @@ def _check_meta(connection: sqlite3.Connection, path: Path) -> None:
     # A database built before packs has no manifest; it is read as before.
     if count != len(rows) or set(meta) not in (_META_KEYS, _META_KEYS | {"manifest"}):
         raise _refused(path, "its build facts (table meta) are not the build's")
-    if meta["schema_version"] != str(SCHEMA_VERSION):
+    version = _schema_version(connection)
+    if meta["schema_version"] != str(version):
         raise _refused(path, f"it says it has content schema {_shown(meta['schema_version'])}")
     try:
         briefing = json.loads(meta["briefing"])
@@ -270,10 +302,10 @@ def _check_meta(connection: sqlite3.Connection, path: Path) -> None:
     if not _briefing_ok(briefing):
         raise _refused(path, "the briefing's facts (meta.briefing) are not the build's JSON")
     if "manifest" in meta:
-        _check_manifest(meta["manifest"], path)
+        _check_manifest(meta["manifest"], path, version)
 
 
-def _check_manifest(text: str, path: Path) -> None:
+def _check_manifest(text: str, path: Path, schema_version: int) -> None:
     """The pack manifest: JSON of the build's shape, of a format version this fypdesk reads."""
     try:
         data = json.loads(text)
@@ -286,17 +318,17 @@ def _check_manifest(text: str, path: Path) -> None:
         raise _refused(
             path, f"it is a pack of a newer format ({version}): update fypdesk to read it"
         )
-    if not _manifest_ok(data):
+    if not _manifest_ok(data, schema_version):
         raise _refused(path, "its pack manifest is not a fypdesk pack's JSON")
 
 
-def _manifest_ok(data: dict[str, object]) -> bool:
+def _manifest_ok(data: dict[str, object], schema_version: int) -> bool:
     period = data.get("period")
     texts = ("id", "edition", "title", "publisher", "date", "content_sha256")
     return (
         set(data) == _MANIFEST_KEYS
         and data["format_version"] == PACK_FORMAT_VERSION
-        and data["schema_version"] == SCHEMA_VERSION
+        and data["schema_version"] == schema_version
         and all(_short_text(data[key], MAX_TITLE) and data[key] for key in texts)
         and (data["licence"] is None or _short_text(data["licence"], MAX_TEXT))
         and _short_texts(data["languages"], 50, MAX_ID)
@@ -386,7 +418,7 @@ def _years(column: str, *, null: bool = False) -> str:
     return _integer(column, MIN_YEAR, MAX_YEAR, null=null)
 
 
-#: Per table, (what a failing row has, the condition every row must meet).
+#: Per table, (what a failing row has, the condition every row must meet), in schema 1.
 _COLUMN_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     "nodes": (
         ("an id that is not short text", _text("id", MAX_ID)),
@@ -452,14 +484,59 @@ _COLUMN_CHECKS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+#: What schema 2 adds: the equivalent in a currency other than the euro.
+_EQUIVALENT_CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "an equivalent_currency that is not a currency code other than EUR",
+        "(equivalent_currency IS NULL OR (typeof(equivalent_currency) = 'text'"
+        " AND equivalent_currency GLOB '[A-Z][A-Z][A-Z]' AND equivalent_currency != 'EUR'))",
+    ),
+    (
+        "an equivalent_unit that is not short text",
+        _text("equivalent_unit", MAX_LABEL, null=True),
+    ),
+    (
+        "an equivalent_currency without its unit (or the other way round)",
+        "((equivalent_currency IS NULL) = (equivalent_unit IS NULL))",
+    ),
+    (
+        "an equivalent_baseline that is not a finite number of sane size",
+        _figure("equivalent_baseline", null=True),
+    ),
+    (
+        "an equivalent_value that is not a finite number of sane size",
+        _figure("equivalent_value", null=True),
+    ),
+    (
+        "an unknown equivalent_qualifier",
+        _choice("equivalent_qualifier", Qualifier, null=True),
+    ),
+)
+
+
+def _column_checks(version: int) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The column checks of a file of schema ``version``."""
+    if version < 2:
+        return _COLUMN_CHECKS
+    return _COLUMN_CHECKS | {"quantities": _COLUMN_CHECKS["quantities"] + _EQUIVALENT_CHECKS}
+
+
 _KEYS = {"nodes": "id", "plans": "slug", "quantities": "id"}
 
-#: Per table, the columns of text (checked to be text, or NULL, by :data:`_COLUMN_CHECKS` first).
+#: Per table, the columns of text in schema 1 (checked to be text, or NULL, by
+#: :func:`_column_checks` first).
 _TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
     "nodes": ("id", "parent_id", "plan", "section_kind", "title", "text", "source"),
     "plans": ("slug", "short_title", "ministry", "key_message", "targets_total_source"),
     "quantities": ("id", "plan", "parent_id", "indicator", "unit", "eur_unit", "source"),
 }
+
+
+def _text_columns(version: int) -> dict[str, tuple[str, ...]]:
+    """The columns of text of a file of schema ``version``."""
+    if version < 2:
+        return _TEXT_COLUMNS
+    return _TEXT_COLUMNS | {"quantities": (*_TEXT_COLUMNS["quantities"], "equivalent_unit")}
 
 
 def _check_columns(
@@ -517,7 +594,7 @@ def _refuse_characters(
                 code = f"U+{ord(found.group()):04X}"
                 raise _refused(
                     path,
-                    f"a {column} of {table} holds a control character ({code})"
+                    f"{table}.{column} holds a control character ({code})"
                     f" (one: {_shown(str(row[0])[:60])})",
                 )
     raise _refused(path, f"a text of {table} holds a control character")  # pragma: no cover

@@ -20,11 +20,18 @@ from pathlib import Path
 
 from fypdesk import db, fts
 from fypdesk.content import checksum, integrity
-from fypdesk.content.constants import APPLICATION_ID, SCHEMA_VERSION, TRIGRAM_TABLE, WORDS_TABLE
+from fypdesk.content.constants import (
+    APPLICATION_ID,
+    READABLE_SCHEMA_VERSIONS,
+    SCHEMA_VERSION,
+    TRIGRAM_TABLE,
+    WORDS_TABLE,
+)
 from fypdesk.domain.content import (
+    EURO,
     Briefing,
+    CurrencyEquivalent,
     Direction,
-    EuroEquivalent,
     Node,
     NodeDetail,
     NodeKind,
@@ -95,6 +102,7 @@ class ContentRepository:
         self._db = connection
         self._db.row_factory = sqlite3.Row
         self.path = path
+        self._quantity_columns = _QUANTITY_COLUMNS[SCHEMA_VERSION]
 
     @classmethod
     def open(
@@ -148,10 +156,12 @@ class ContentRepository:
             ) from exc
         if app_id != APPLICATION_ID:
             raise ContentUnavailableError(f"{self.path} is not a fypdesk content database")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_SCHEMA_VERSIONS:
+            readable = ", ".join(map(str, READABLE_SCHEMA_VERSIONS))
             raise ContentUnavailableError(
-                f"{self.path} has content schema {version}; this fypdesk reads {SCHEMA_VERSION}"
+                f"{self.path} has content schema {version}; this fypdesk reads schemas {readable}"
             )
+        self._quantity_columns = _QUANTITY_COLUMNS[version]
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         try:
@@ -401,7 +411,9 @@ class ContentRepository:
         if with_quantities:
             quantities = self.quantities_under(node_id)
         else:
-            rows = self._rows("SELECT * FROM quantities WHERE id = ?", (node_id,))
+            rows = self._rows(
+                f"SELECT {self._quantity_columns} FROM quantities WHERE id = ?", (node_id,)
+            )
             quantities = tuple(_quantity(row) for row in rows)
         own = next((q for q in quantities if q.id == node_id), None)
         return NodeDetail(
@@ -432,7 +444,9 @@ class ContentRepository:
             clauses.append("plan = ?")
             params.append(plan)
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._rows(f"SELECT * FROM quantities{where} ORDER BY ord", params)
+        rows = self._rows(
+            f"SELECT {self._quantity_columns} FROM quantities{where} ORDER BY ord", params
+        )
         return tuple(_quantity(row) for row in rows)
 
     def quantities_under(self, node_id: str) -> tuple[Quantity, ...]:
@@ -442,7 +456,8 @@ class ContentRepository:
             "WITH RECURSIVE down(id, level) AS (SELECT ?, 0 UNION ALL"
             " SELECT n.id, down.level + 1 FROM nodes n JOIN down ON n.parent_id = down.id"
             " WHERE down.level < ?)"
-            " SELECT quantities.* FROM quantities JOIN down ON quantities.id = down.id"
+            f" SELECT {self._quantity_columns} FROM quantities JOIN down"
+            " ON quantities.id = down.id"
             " ORDER BY quantities.ord",
             (node_id, integrity.MAX_DEPTH),
         )
@@ -509,6 +524,14 @@ class ContentRepository:
         ordered = sorted(marked, key=lambda row: (ranks[row["id"]], row["id"]))
         return [(row, float(ranks[row["id"]])) for row in ordered]
 
+
+#: The columns of a quantity row, by schema version: a schema-1 pack has no equivalent in
+#: another currency than the euro, and reads as one whose quantities give none.
+_QUANTITY_COLUMNS = {
+    1: "quantities.*, NULL AS equivalent_currency, NULL AS equivalent_unit,"
+    " NULL AS equivalent_baseline, NULL AS equivalent_value, NULL AS equivalent_qualifier",
+    2: "quantities.*",
+}
 
 #: Plans with their target and figure counts, counted once per plan through the
 #: ``(plan, role)`` index: per-plan subqueries over the whole table made ``plans()`` quadratic
@@ -655,15 +678,20 @@ def _plan_summary(row: sqlite3.Row) -> PlanSummary:
     )
 
 
+def _equivalent(row: sqlite3.Row, prefix: str, currency: str) -> CurrencyEquivalent | None:
+    if row[f"{prefix}_unit"] is None:
+        return None
+    qualifier = row[f"{prefix}_qualifier"]
+    return CurrencyEquivalent(
+        unit=row[f"{prefix}_unit"],
+        baseline=_optional_number(row[f"{prefix}_baseline"]),
+        value=_optional_number(row[f"{prefix}_value"]),
+        qualifier=_QUALIFIERS[qualifier] if qualifier else None,
+        currency=currency,
+    )
+
+
 def _quantity(row: sqlite3.Row) -> Quantity:
-    eur = None
-    if row["eur_unit"] is not None:
-        eur = EuroEquivalent(
-            unit=row["eur_unit"],
-            baseline=_optional_number(row["eur_baseline"]),
-            value=_optional_number(row["eur_value"]),
-            qualifier=_QUALIFIERS[row["eur_qualifier"]] if row["eur_qualifier"] else None,
-        )
     return Quantity(
         id=row["id"],
         role=_ROLES[row["role"]],
@@ -682,5 +710,6 @@ def _quantity(row: sqlite3.Row) -> Quantity:
         baseline_year=row["baseline_year"],
         year_stated=bool(row["year_stated"]),
         period_start=row["period_start"],
-        eur=eur,
+        eur=_equivalent(row, "eur", EURO),
+        equivalent=_equivalent(row, "equivalent", row["equivalent_currency"]),
     )

@@ -85,6 +85,12 @@ class QuantityRow(ContentBase):
     eur_baseline: Mapped[float | None] = mapped_column(Float)
     eur_value: Mapped[float | None] = mapped_column(Float)
     eur_qualifier: Mapped[str | None] = mapped_column(String)
+    # Schema 2: an equivalent in a currency other than the euro (its ISO 4217 code).
+    equivalent_currency: Mapped[str | None] = mapped_column(String)
+    equivalent_unit: Mapped[str | None] = mapped_column(String)
+    equivalent_baseline: Mapped[float | None] = mapped_column(Float)
+    equivalent_value: Mapped[float | None] = mapped_column(Float)
+    equivalent_qualifier: Mapped[str | None] = mapped_column(String)
     source: Mapped[str] = mapped_column(Text)
 
 

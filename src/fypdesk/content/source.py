@@ -16,9 +16,10 @@ from fypdesk.content.integrity import MAX_TEXT, MAX_TITLE
 from fypdesk.content.quote_index import QuoteIndex
 from fypdesk.content.records import YAML_LOADER, Lines, Problems, Record, SourceProblem
 from fypdesk.domain.content import (
+    EURO,
     Briefing,
+    CurrencyEquivalent,
     Direction,
-    EuroEquivalent,
     Node,
     NodeKind,
     Qualifier,
@@ -469,6 +470,7 @@ class _Loader:
             record.problem("the upper bound of a range must be above its lower bound")
         year = record.year("target_year" if is_target else "year")
         source = self._quoted(record, "source")
+        unit = record.text("unit")
         year_stated = self._year_stated(record, parent, source, year) if is_target else True
         period_start = None if is_target else record.optional_year("period_start")
         quantity = Quantity(
@@ -481,7 +483,7 @@ class _Loader:
             direction=record.choice("direction", Direction) or Direction.INCREASE,
             value=value,
             year=year,
-            unit=record.text("unit"),
+            unit=unit,
             source=source,
             qualifier=record.optional_choice("qualifier", Qualifier),
             value_max=value_max,
@@ -490,6 +492,7 @@ class _Loader:
             year_stated=year_stated,
             period_start=period_start,
             eur=self._eur(record, is_target),
+            equivalent=self._equivalent(record, is_target, unit),
         )
         if quantity.baseline_year is not None and quantity.baseline_year >= year:
             record.problem("the baseline year must come before the year of the value")
@@ -514,24 +517,63 @@ class _Loader:
         )
         record.finish()
 
-    def _eur(self, record: Record, is_target: bool) -> EuroEquivalent | None:
+    def _eur(self, record: Record, is_target: bool) -> CurrencyEquivalent | None:
         eur = record.sub("eur")
         if eur is None:
             return None
-        equivalent = EuroEquivalent(
-            unit=eur.text("unit"),
-            baseline=eur.optional_number("baseline"),
-            value=eur.optional_number("target" if is_target else "value"),
-            qualifier=eur.optional_choice("qualifier", Qualifier),
-        )
-        if equivalent.baseline is None and equivalent.value is None:
-            eur.problem("'eur' must give a baseline or a value")
+        equivalent = self._amounts(eur, "eur", is_target, EURO)
         if equivalent.unit and "EUR" not in equivalent.unit.upper().replace("EURO", "EUR"):
             # Shown as "In euros: …": an amount in another currency would be mislabelled.
             eur.problem(
-                f"'eur' amounts are in euros, but its unit {equivalent.unit!r} names no EUR"
+                f"'eur' amounts are in euros, but its unit {equivalent.unit!r} names no EUR;"
+                " give an amount in another currency as 'equivalent', with its 'currency'"
             )
         eur.finish()
+        return equivalent
+
+    def _equivalent(
+        self, record: Record, is_target: bool, own_unit: str
+    ) -> CurrencyEquivalent | None:
+        """The equivalent in a currency other than the euro: ``currency`` (its ISO 4217 code),
+        and the amounts as in ``eur``, in a unit that names the currency."""
+        block = record.sub("equivalent")
+        if block is None:
+            return None
+        currency = block.text("currency")
+        if currency == EURO:
+            block.problem("an equivalent in euros is given as 'eur', not as 'equivalent'")
+        elif currency and not _CURRENCY_CODE.fullmatch(currency):
+            block.problem(
+                f"'currency' must be an ISO 4217 code of three capital letters (USD, GBP, JPY);"
+                f" found {currency!r}"
+            )
+        equivalent = self._amounts(block, "equivalent", is_target, currency)
+        known = currency != EURO and _CURRENCY_CODE.fullmatch(currency) is not None
+        if known and equivalent.unit and not _names_currency(equivalent.unit, currency):
+            # Labelled by its currency ("In US dollars: …"): the unit must say the same.
+            block.problem(
+                f"the 'equivalent' is in {currency}, but its unit {equivalent.unit!r} does not"
+                f" name {currency} (write e.g. 'billion {currency}')"
+            )
+        if known and _names_currency(own_unit, currency):
+            block.problem(
+                f"the 'equivalent' is in {currency}, the quantity's own currency ({own_unit!r})"
+            )
+        block.finish()
+        return equivalent
+
+    def _amounts(
+        self, block: Record, key: str, is_target: bool, currency: str
+    ) -> CurrencyEquivalent:
+        equivalent = CurrencyEquivalent(
+            unit=block.text("unit"),
+            baseline=block.optional_number("baseline"),
+            value=block.optional_number("target" if is_target else "value"),
+            qualifier=block.optional_choice("qualifier", Qualifier),
+            currency=currency,
+        )
+        if equivalent.baseline is None and equivalent.value is None:
+            block.problem(f"{key!r} must give a baseline or a value")
         return equivalent
 
     def _year_stated(self, record: Record, parent: Node, quote: str, year: int) -> bool:
@@ -598,14 +640,17 @@ class _Loader:
         :mod:`fypdesk.content.quote_numbers`): a number typed wrong, or read by YAML otherwise
         than it was meant (``240.000``), would be shown as if the source said it."""
         value_key = "target" if quantity.role is QuantityRole.TARGET else "value"
-        eur = quantity.eur
-        numbers = [
+        numbers: list[tuple[str, float | None]] = [
             (value_key, quantity.value),
             (f"{value_key}_max", quantity.value_max),
             ("baseline", quantity.baseline),
-            (f"eur {value_key}", eur.value if eur else None),
-            ("eur baseline", eur.baseline if eur else None),
         ]
+        for name, equivalent in (("eur", quantity.eur), ("equivalent", quantity.equivalent)):
+            if equivalent is not None:
+                numbers += [
+                    (f"{name} {value_key}", equivalent.value),
+                    (f"{name} baseline", equivalent.baseline),
+                ]
         by_name = dict(numbers)
         for name in quote_numbers.missing(quantity.source, numbers):
             number = by_name[name]
@@ -662,6 +707,15 @@ class _Loader:
         if value and not re.fullmatch(r"(19|20)\d\d-(0[1-9]|1[0-2])", value):
             record.problem(f"{key!r} must be a month as YYYY-MM, found {value!r}")
         return value
+
+
+#: A currency's ISO 4217 code.
+_CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+
+def _names_currency(unit: str, currency: str) -> bool:
+    """Whether ``unit`` names ``currency`` by its code, as a word (``billion USD``, ``USD bn``)."""
+    return re.search(rf"(?<![A-Za-z]){re.escape(currency)}(?![A-Za-z])", unit) is not None
 
 
 def _section_of(item_id: str) -> str:

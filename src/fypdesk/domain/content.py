@@ -111,14 +111,32 @@ class Node:
         return NodeRef(self.id, self.kind, self.title, self.plan)
 
 
+#: The euro's currency code: the briefing's first second currency, kept in ``Quantity.eur``.
+EURO = "EUR"
+
+
 @dataclass(frozen=True, slots=True)
-class EuroEquivalent:
-    """The euro amounts the source gives next to a CNY amount."""
+class CurrencyEquivalent:
+    """The amounts a source gives in a second currency next to a quantity's own
+    ("4.3 trillion CNY (approx. 597 billion EUR)"), as the source states them: the briefing's
+    conversions, never ours.
+
+    Attributes:
+        unit: The unit of the amounts, naming the currency (``billion EUR``, ``million USD``).
+        baseline, value: The baseline's and the value's (target's) amounts, where stated.
+        qualifier: How the source hedges them (``approx.``).
+        currency: The currency's ISO 4217 code (``EUR``, ``USD``).
+    """
 
     unit: str
     baseline: Number | None = None
     value: Number | None = None
     qualifier: Qualifier | None = None
+    currency: str = EURO
+
+
+#: The name of :class:`CurrencyEquivalent` from when the euro was the only second currency.
+EuroEquivalent = CurrencyEquivalent
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +164,15 @@ class Quantity:
     baseline_year: int | None = None
     year_stated: bool = True
     period_start: int | None = None
-    eur: EuroEquivalent | None = None
+    #: The source's euro equivalent (``currency`` ``EUR``).
+    eur: CurrencyEquivalent | None = None
+    #: The source's equivalent in a currency other than the euro (``USD``...).
+    equivalent: CurrencyEquivalent | None = None
+
+    @property
+    def equivalents(self) -> tuple[CurrencyEquivalent, ...]:
+        """Every equivalent the source gives, the euro's first."""
+        return tuple(e for e in (self.eur, self.equivalent) if e is not None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ Pure Python: the Qt window, the command line and the PDF and Markdown briefs all
 
 from __future__ import annotations
 
-from fypdesk.domain.content import Direction, Number, Quantity, QuantityKind
+from fypdesk.domain.content import CurrencyEquivalent, Direction, Number, Quantity, QuantityKind
 from fypdesk.domain.growth import format_number, with_unit
 
 #: The minus sign (U+2212), not a hyphen: a decrease must read as one even in a narrow cell, and
@@ -62,25 +62,72 @@ def value_with_unit(quantity: Quantity) -> str:
     return with_unit(value_text(quantity), quantity.unit)
 
 
-def eur_text(quantity: Quantity) -> str | None:
-    """The source's euro equivalent with its own qualifier (``approx. 597 billion EUR``), or
-    ``None`` when it gives none.
+#: What a reader calls the amounts of a currency, by ISO 4217 code, for a label ("In US
+#: dollars"). A currency not listed is labelled by its code ("In XYZ").
+CURRENCY_NAMES = {
+    "AUD": "Australian dollars",
+    "BRL": "Brazilian reais",
+    "CAD": "Canadian dollars",
+    "CHF": "Swiss francs",
+    "CNY": "yuan",
+    "DKK": "Danish kroner",
+    "EUR": "euros",
+    "GBP": "pounds sterling",
+    "HKD": "Hong Kong dollars",
+    "INR": "Indian rupees",
+    "JPY": "yen",
+    "KRW": "won",
+    "NOK": "Norwegian kroner",
+    "PLN": "zloty",
+    "RUB": "roubles",
+    "SEK": "Swedish kronor",
+    "SGD": "Singapore dollars",
+    "TWD": "New Taiwan dollars",
+    "USD": "US dollars",
+}
 
-    The qualifier matters: the euro amounts are the briefing's conversions at one exchange rate,
-    and "approx." is how the source says so.
+
+def currency_label(currency: str) -> str:
+    """The label of an equivalent in ``currency`` (``In euros``, ``In US dollars``, ``In XYZ``)."""
+    return f"In {CURRENCY_NAMES.get(currency, currency)}"
+
+
+def equivalent_text(equivalent: CurrencyEquivalent) -> str | None:
+    """An equivalent's value with its own qualifier (``approx. 597 billion EUR``), or ``None``
+    when the source gives it for the baseline only.
+
+    The qualifier matters: the amounts are the briefing's conversions at one exchange rate, and
+    "approx." is how the source says so.
     """
-    eur = quantity.eur
-    if eur is None or eur.value is None:
+    if equivalent.value is None:
         return None
-    qualifier = f"{eur.qualifier.value} " if eur.qualifier is not None else ""
-    return qualifier + with_unit(format_number(eur.value), eur.unit)
+    qualifier = f"{equivalent.qualifier.value} " if equivalent.qualifier is not None else ""
+    return qualifier + with_unit(format_number(equivalent.value), equivalent.unit)
 
 
-def with_eur(text: str, quantity: Quantity) -> str:
-    """``text`` followed by the euro equivalent in parentheses, where the source gives one
-    (``4.3 trillion CNY (approx. 597 billion EUR)``)."""
-    eur = eur_text(quantity)
-    return f"{text} ({eur})" if eur is not None else text
+def eur_text(quantity: Quantity) -> str | None:
+    """The source's euro equivalent (``approx. 597 billion EUR``), or ``None``."""
+    return equivalent_text(quantity.eur) if quantity.eur is not None else None
+
+
+def equivalent_lines(quantity: Quantity) -> tuple[tuple[str, str], ...]:
+    """Each equivalent the source gives, labelled: ``(("In euros", "approx. 597 billion EUR"),
+    ("In US dollars", "approx. 650 billion USD"))``, the euro's first."""
+    lines = []
+    for equivalent in quantity.equivalents:
+        text = equivalent_text(equivalent)
+        if text is not None:
+            lines.append((currency_label(equivalent.currency), text))
+    return tuple(lines)
+
+
+def with_equivalents(text: str, quantity: Quantity) -> str:
+    """``text`` followed by the source's equivalents in parentheses, where it gives any
+    (``4.3 trillion CNY (approx. 597 billion EUR)``; two are parted by a semicolon,
+    ``(approx. 597 billion EUR; approx. 650 billion USD)``). Each equivalent's unit names its
+    currency, so no label is needed inside a line."""
+    shown = "; ".join(line for _label, line in equivalent_lines(quantity))
+    return f"{text} ({shown})" if shown else text
 
 
 def period_text(start: int, end: int) -> str:
@@ -101,24 +148,24 @@ def year_text(quantity: Quantity) -> str:
 
 
 def quantity_text(quantity: Quantity, *, unit: bool = True) -> str:
-    """The whole statement of one value: value, euro equivalent and year
+    """The whole statement of one value: value, equivalents and year
     (``−18% (2025*)``, ``4.3 trillion CNY (approx. 597 billion EUR) (2025)``).
 
     Args:
         quantity: a target or a figure.
-        unit: whether to write the unit and the euro equivalent; a table leaves both to its unit
+        unit: whether to write the unit and the equivalents; a table leaves both to its unit
             column (:func:`unit_text`).
     """
     if not unit:
         return f"{value_text(quantity)} ({year_text(quantity)})"
-    return f"{with_eur(value_with_unit(quantity), quantity)} ({year_text(quantity)})"
+    return f"{with_equivalents(value_with_unit(quantity), quantity)} ({year_text(quantity)})"
 
 
 def unit_text(quantity: Quantity) -> str:
-    """A table's unit cell: the unit, then the euro equivalent where the source gives one
+    """A table's unit cell: the unit, then the equivalents where the source gives any
     (``trillion CNY (approx. 597 billion EUR)``). After the unit, so that a row reads "4.3 trillion
     CNY (approx. 597 billion EUR)", never "4.3 (approx. 597 billion EUR) trillion CNY"."""
-    return with_eur(quantity.unit, quantity)
+    return with_equivalents(quantity.unit, quantity)
 
 
 def baseline_text(quantity: Quantity, *, unit: bool = True) -> str | None:

@@ -36,6 +36,11 @@ TARGET_FIELDS = (
     "eur_baseline",
     "eur_target",
     "eur_qualifier",
+    "equivalent_currency",
+    "equivalent_unit",
+    "equivalent_baseline",
+    "equivalent_target",
+    "equivalent_qualifier",
     "change_absolute",
     "change_relative",
     "annual_growth",
@@ -60,6 +65,11 @@ FIGURE_FIELDS = (
     "eur_baseline",
     "eur_value",
     "eur_qualifier",
+    "equivalent_currency",
+    "equivalent_unit",
+    "equivalent_baseline",
+    "equivalent_value",
+    "equivalent_qualifier",
     "source",
 )
 
@@ -67,12 +77,16 @@ FIGURE_FIELDS = (
 def quantity_record(quantity: Quantity, plan_base_year: int | None) -> dict[str, Any]:
     """A target or figure as a flat record; targets use ``target*`` names, figures ``value*``.
 
+    The euro equivalent is in the ``eur_*`` fields, as before other currencies were read; an
+    equivalent in another currency in the ``equivalent_*`` fields, ``equivalent_currency`` its
+    ISO 4217 code (all ``None`` when the source gives none).
+
     Args:
         quantity: the target or figure.
         plan_base_year: the year before the plan period, for the implied annual growth of a
             target whose baseline year the source does not state.
     """
-    eur = quantity.eur
+    eur, other = quantity.eur, quantity.equivalent
     common: dict[str, Any] = {
         "id": quantity.id,
         "plan": quantity.plan,
@@ -86,6 +100,10 @@ def quantity_record(quantity: Quantity, plan_base_year: int | None) -> dict[str,
         "eur_unit": eur.unit if eur else None,
         "eur_baseline": eur.baseline if eur else None,
         "eur_qualifier": eur.qualifier.value if eur and eur.qualifier else None,
+        "equivalent_currency": other.currency if other else None,
+        "equivalent_unit": other.unit if other else None,
+        "equivalent_baseline": other.baseline if other else None,
+        "equivalent_qualifier": other.qualifier.value if other and other.qualifier else None,
         "source": quantity.source,
     }
     if quantity.role is QuantityRole.FIGURE:
@@ -95,6 +113,7 @@ def quantity_record(quantity: Quantity, plan_base_year: int | None) -> dict[str,
             "year": quantity.year,
             "period_start": quantity.period_start,
             "eur_value": eur.value if eur else None,
+            "equivalent_value": other.value if other else None,
         }
         return {field: common[field] for field in FIGURE_FIELDS}
     change = implied_change(quantity, plan_base_year)
@@ -104,6 +123,7 @@ def quantity_record(quantity: Quantity, plan_base_year: int | None) -> dict[str,
         "target_year": quantity.year,
         "target_year_stated": quantity.year_stated,
         "eur_target": eur.value if eur else None,
+        "equivalent_target": other.value if other else None,
         "change_absolute": change.absolute if change else None,
         "change_relative": _rounded(change.relative) if change else None,
         "annual_growth": _rounded(change.annual_rate) if change else None,

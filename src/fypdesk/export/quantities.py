@@ -1,8 +1,8 @@
 """Targets and figures as the text a brief prints: fact lines, table rows and chart bars.
 
-Values, years and euro amounts are written by :mod:`fypdesk.domain.quantity_text`, as the window
-and the commands write them; numbers as the source writes them, so every number of the briefing
-can be found verbatim in the brief.
+Values, years and currency equivalents are written by :mod:`fypdesk.domain.quantity_text`, as
+the window and the commands write them; numbers as the source writes them, so every number of the
+briefing can be found verbatim in the brief.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fypdesk.domain.quantity_text import (
     unit_text,
     value_text,
     value_with_unit,
-    with_eur,
+    with_equivalents,
     year_text,
 )
 from fypdesk.export.document import Chart, ChartBar, Fact, TargetRow
@@ -39,7 +39,7 @@ def fact(quantity: Quantity, citation: int | None, *, named: bool = False) -> Fa
     ``named`` puts the indicator first (``Target ICT industry revenue: 4.3 ...``), for a
     quantity printed under an item of another title: "Target 30% by 2030" alone says not of what.
     """
-    value = with_eur(value_with_unit(quantity), quantity)
+    value = with_equivalents(value_with_unit(quantity), quantity)
     if quantity.role is QuantityRole.TARGET:
         label, text = "Target", f"{value} by {quantity.year}"
         baseline = baseline_text(quantity)

@@ -24,7 +24,7 @@ from fypdesk.domain.quantity_text import (
     IMPLIED_YEAR_NOTE,
     absolute_change_text,
     baseline_text,
-    eur_text,
+    equivalent_lines,
     percent_text,
     unit_text,
     value_text,
@@ -187,9 +187,7 @@ def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
                     f"{percent_text(change.annual_rate)} from {change.base_year}{assumed}",
                 )
             )
-    eur = eur_text(q)
-    if eur is not None:
-        rows.append(("In euros", eur))
+    rows += equivalent_lines(q)  # "In euros", "In US dollars": each in its own currency
     cells = "".join(f"<tr><th align='left'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in rows)
     return f"<table cellspacing='0'>{cells}</table>" + _implied_year_note([q])
 
