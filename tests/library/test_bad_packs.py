@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from fypdesk.content import checksum
-from fypdesk.content.install import PackRefusedError
+from fypdesk.content.install import PackRefusedError, install_pack, remove_pack
 from fypdesk.content.library import PACK_SUFFIX, Library
 from tests.content.hostile_dbs import MUTATIONS, Mutation, apply_sql, mutated_copy
 from tests.library.conftest import BUNDLED_ID, PackBuilder, copy_pack, folder_state
@@ -26,8 +26,8 @@ def populated(
     """A library with one installed pack and the bundled pack hidden: a refusal must leave all
     of it (files, modes, state) as it is."""
     library = open_library()
-    library.install(build_pack("other-plans", "1"))
-    library.remove(BUNDLED_ID)
+    install_pack(library, build_pack("other-plans", "1"))
+    remove_pack(library, BUNDLED_ID)
     return library
 
 
@@ -35,7 +35,7 @@ def _refused(library: Library, file: Path) -> str:
     before = folder_state(library.folder)
     listed = [(pack.id, pack.edition) for pack in library.packs()]
     with pytest.raises(PackRefusedError) as caught:
-        library.install(file)
+        install_pack(library, file)
     message = str(caught.value)
     assert "\n" not in message and message.startswith("not installed: ")
     assert folder_state(library.folder) == before, "a refused install changed the folder"
@@ -69,7 +69,7 @@ def test_a_database_the_build_could_make_is_still_only_the_bundled_edition(
         assert "without a pack manifest" in _refused(library, path)
         return
     assert "built into fypdesk already" in _refused(library, path)
-    assert not library.install(path, force=True).pack.bundled
+    assert not install_pack(library, path, force=True).pack.bundled
 
 
 @pytest.mark.parametrize("force", [False, True])
@@ -80,7 +80,7 @@ def test_crafted_databases_are_refused_even_forced(
         path = mutated_copy(tmp_path / f"crafted-{force}", mutation)
         before = folder_state(populated.folder)
         with pytest.raises(PackRefusedError):
-            populated.install(path, force=force)
+            install_pack(populated, path, force=force)
         assert folder_state(populated.folder) == before, mutation.name
 
 
@@ -199,12 +199,12 @@ def test_a_refused_install_into_a_new_library_leaves_no_folder(
     path = tmp_path / "junk.fypack"
     path.write_bytes(b"junk" * 100)
     with pytest.raises(PackRefusedError):
-        open_library().install(path)
+        install_pack(open_library(), path)
     assert not library_folder.exists() and not library_folder.parent.exists()
 
 
 def test_an_installed_pack_is_what_was_checked(build_pack: PackBuilder, populated: Library) -> None:
     """The file in the library is byte for byte the file given (the copy is verified)."""
     source = build_pack("new-plans", "1")
-    populated.install(source)
+    install_pack(populated, source)
     assert (populated.folder / f"new-plans{PACK_SUFFIX}").read_bytes() == source.read_bytes()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from fypdesk.content import library_folder
+from fypdesk.content.install import install_pack
 from fypdesk.content.library import Library
 from fypdesk.content.library_folder import LOCK_NAME, LibraryBusyError
 from tests.conftest import CONTENT_DB
@@ -92,11 +93,11 @@ def test_an_install_waits_for_the_lock_and_gives_up_with_a_message(
             library = Library.open(folder, CONTENT_DB)
             started = time.monotonic()
             with pytest.raises(LibraryBusyError, match="another fypdesk is changing the library"):
-                library.install(build_pack("other-plans", "1"))
+                install_pack(library, build_pack("other-plans", "1"))
             assert time.monotonic() - started >= 0.3
             assert [p.name for p in folder.iterdir()] == [LOCK_NAME]  # the copy was discarded
         finally:
             os.close(holder)
-        assert library.install(build_pack("other-plans", "1")).pack.id == "other-plans"
+        assert install_pack(library, build_pack("other-plans", "1")).pack.id == "other-plans"
     finally:
         os.close(fd)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from fypdesk.content import checksum
-from fypdesk.content.install import PackRefusedError
-from fypdesk.content.library import PACK_SUFFIX, STATE_NAME, Library
+from fypdesk.content.install import PackRefusedError, install_pack, remove_pack
+from fypdesk.content.library import PACK_SUFFIX, Library
+from fypdesk.content.library_folder import STATE_NAME
 from tests.conftest import CONTENT_DB, file_mode
 from tests.library.conftest import (
     BUNDLED_EDITION,
@@ -34,7 +35,7 @@ def test_install_a_new_pack(
 ) -> None:
     source = build_pack("other-plans", "2024-01.1", "Other plans")
     library = open_library()
-    result = library.install(source)
+    result = install_pack(library, source)
     assert result.previous is None and not result.restored
     assert (result.pack.id, result.pack.edition, result.pack.bundled) == (
         "other-plans",
@@ -61,9 +62,9 @@ def test_a_newer_edition_replaces_the_installed_one(
     build_pack: PackBuilder, library_folder: Path, open_library: Callable[[], Library]
 ) -> None:
     library = open_library()
-    library.install(build_pack("other-plans", "2024-01.9"))
+    install_pack(library, build_pack("other-plans", "2024-01.9"))
     newer = build_pack("other-plans", "2024-01.10")
-    result = library.install(newer)
+    result = install_pack(library, newer)
     assert result.previous is not None and result.previous.edition == "2024-01.9"
     assert result.pack.edition == "2024-01.10"
     assert (library_folder / f"other-plans{PACK_SUFFIX}").read_bytes() == newer.read_bytes()
@@ -81,16 +82,16 @@ def test_an_equal_or_older_edition_is_refused_unless_forced(
 ) -> None:
     library = open_library()
     installed = build_pack("other-plans", "2024-01.10")
-    library.install(installed)
+    install_pack(library, installed)
     before = folder_state(library_folder)
     candidate = build_pack("other-plans", edition, f"Other plans {edition}")
     with pytest.raises(PackRefusedError) as caught:
-        library.install(candidate)
+        install_pack(library, candidate)
     message = str(caught.value)
     assert "\n" not in message and "--force" in message
     assert ("already" in message) if edition == "2024-01.10" else ("older" in message)
     assert folder_state(library_folder) == before
-    result = library.install(candidate, force=True)
+    result = install_pack(library, candidate, force=True)
     assert result.pack.edition == edition
     assert (library_folder / f"other-plans{PACK_SUFFIX}").read_bytes() == candidate.read_bytes()
 
@@ -99,10 +100,10 @@ def test_a_newer_edition_of_the_bundled_pack_shadows_it_and_removing_it_brings_i
     build_pack: PackBuilder, library_folder: Path, open_library: Callable[[], Library]
 ) -> None:
     library = open_library()
-    result = library.install(build_pack(BUNDLED_ID, "2021-12.2"))
+    result = install_pack(library, build_pack(BUNDLED_ID, "2021-12.2"))
     assert result.previous is not None and result.previous.bundled
     assert _packs(library) == [(BUNDLED_ID, "2021-12.2", False)]
-    removed = library.remove(BUNDLED_ID)
+    removed = remove_pack(library, BUNDLED_ID)
     assert removed.removed is not None and removed.removed.edition == "2021-12.2"
     assert removed.shown is not None and removed.shown.path == CONTENT_DB
     assert removed.hidden is None
@@ -116,9 +117,9 @@ def test_the_bundled_edition_again_is_refused_unless_forced(
     library = open_library()
     rebuilt = build_pack(BUNDLED_ID, BUNDLED_EDITION, "A rebuilt title")
     with pytest.raises(PackRefusedError, match="built into fypdesk already"):
-        library.install(rebuilt)
+        install_pack(library, rebuilt)
     assert not library_folder.exists(), "a refused install leaves no library folder behind"
-    result = library.install(rebuilt, force=True)  # equal editions: the installed copy shows
+    result = install_pack(library, rebuilt, force=True)  # equal editions: the installed copy shows
     assert (result.pack.bundled, result.pack.manifest.title) == (False, "A rebuilt title")
 
 
@@ -128,7 +129,7 @@ def test_an_edition_older_than_the_bundled_one_is_refused_even_forced(
     library = open_library()
     for force in (False, True):
         with pytest.raises(PackRefusedError, match=r"older than the edition '2021-12\.1' built"):
-            library.install(build_pack(BUNDLED_ID, "2021-11.1"), force=force)
+            install_pack(library, build_pack(BUNDLED_ID, "2021-11.1"), force=force)
     assert _packs(library) == [(BUNDLED_ID, BUNDLED_EDITION, True)]
     assert folder_state(library_folder) == {}
 
@@ -138,13 +139,13 @@ def test_the_bundled_pack_hidden_and_restored_by_installing_its_file(
 ) -> None:
     library = open_library()
     with pytest.raises(PackRefusedError, match="which the library shows already"):
-        library.install(CONTENT_DB)
-    result = library.remove(BUNDLED_ID)
+        install_pack(library, CONTENT_DB)
+    result = remove_pack(library, BUNDLED_ID)
     assert result.hidden is not None and result.removed_file is None
     assert library.packs() == () and library.hidden == {BUNDLED_ID}
     assert open_library().packs() == ()  # recorded in the state file
     assert CONTENT_DB.exists()
-    restored = library.install(CONTENT_DB)
+    restored = install_pack(library, CONTENT_DB)
     assert restored.restored and restored.pack.bundled
     assert _packs(open_library()) == [(BUNDLED_ID, BUNDLED_EDITION, True)]
     assert not (library_folder / f"{BUNDLED_ID}{PACK_SUFFIX}").exists()  # nothing copied
@@ -154,12 +155,12 @@ def test_installing_a_newer_edition_un_hides_the_bundled_id(
     build_pack: PackBuilder, library_folder: Path, open_library: Callable[[], Library]
 ) -> None:
     library = open_library()
-    library.remove(BUNDLED_ID)
-    result = library.install(build_pack(BUNDLED_ID, "2022-01.1"))
+    remove_pack(library, BUNDLED_ID)
+    result = install_pack(library, build_pack(BUNDLED_ID, "2022-01.1"))
     assert result.previous is None
     assert library.hidden == frozenset()
     assert _packs(open_library()) == [(BUNDLED_ID, "2022-01.1", False)]
-    library.remove(BUNDLED_ID)  # the copy goes: the bundled pack shows again
+    remove_pack(library, BUNDLED_ID)  # the copy goes: the bundled pack shows again
     assert _packs(library) == [(BUNDLED_ID, BUNDLED_EDITION, True)]
 
 
@@ -170,8 +171,8 @@ def test_files_are_private_and_nothing_is_left_over(
     usual_umask: None,
 ) -> None:
     library = open_library()
-    library.install(build_pack("other-plans", "1"))
-    library.remove(BUNDLED_ID)
+    install_pack(library, build_pack("other-plans", "1"))
+    remove_pack(library, BUNDLED_ID)
     assert file_mode(library_folder) == 0o700
     assert file_mode(library_folder.parent) == 0o700
     for path in library_folder.iterdir():
@@ -192,7 +193,7 @@ def test_an_existing_library_folder_is_made_private(
 ) -> None:
     library_folder.mkdir(parents=True, mode=0o755)
     library_folder.chmod(0o755)
-    open_library().install(build_pack("other-plans", "1"))
+    install_pack(open_library(), build_pack("other-plans", "1"))
     assert file_mode(library_folder) == 0o700
 
 
@@ -206,7 +207,7 @@ def test_odd_file_names_install(
 ) -> None:
     source = copy_pack(build_pack("other-plans", "1"), tmp_path / "from #% ü" / name, sidecar=True)
     library = open_library()
-    assert library.install(source).pack.id == "other-plans"
+    assert install_pack(library, source).pack.id == "other-plans"
     assert "#" in str(library_folder) and "%" in str(library_folder)  # and the library's own path
 
 
@@ -215,14 +216,14 @@ def test_the_checksum_beside_the_file_is_checked(
 ) -> None:
     source = copy_pack(build_pack("other-plans", "1"), tmp_path / "ok.db", sidecar=True)
     assert checksum.sidecar_path(source).exists()
-    assert open_library().install(source).pack.id == "other-plans"
+    assert install_pack(open_library(), source).pack.id == "other-plans"
 
 
 def test_a_stale_temporary_copy_is_removed_and_a_live_one_kept(
     build_pack: PackBuilder, library_folder: Path, open_library: Callable[[], Library]
 ) -> None:
     library = open_library()
-    library.install(build_pack("other-plans", "1"))
+    install_pack(library, build_pack("other-plans", "1"))
     stale = library_folder / ".install-killed.tmp"
     stale.write_bytes(b"half a pack")
     live = library_folder / ".install-running.tmp"
@@ -231,6 +232,6 @@ def test_a_stale_temporary_copy_is_removed_and_a_live_one_kept(
 
     with live.open("rb") as handle:
         assert try_lock(handle.fileno())
-        library.install(build_pack("other-plans", "2"))
+        install_pack(library, build_pack("other-plans", "2"))
         assert not stale.exists()
         assert live.exists()

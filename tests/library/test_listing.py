@@ -14,11 +14,11 @@ import pytest
 
 from fypdesk.content.library import (
     PACK_SUFFIX,
-    STATE_NAME,
     Library,
     UnknownPackError,
     edition_key,
 )
+from fypdesk.content.library_folder import STATE_NAME
 from fypdesk.domain.errors import ContentUnavailableError
 from fypdesk.domain.pack_ids import is_pack_id
 from tests.conftest import CONTENT_DB
@@ -274,3 +274,16 @@ def _sql(path: Path, sql: str) -> None:
         connection.executescript(sql)
     finally:
         connection.close()
+
+
+def test_a_library_folder_that_cannot_exist_is_an_empty_library(tmp_path: Path) -> None:
+    """Under a file, or with too long a name, no pack can be installed: nothing to report
+    (a command that writes there says so); a file where the folder should be is reported."""
+    (tmp_path / "a file").write_text("x", encoding="utf-8")
+    for folder in (tmp_path / "a file" / "library", tmp_path / ("ü" * 200) / "library"):
+        library = Library.open(folder, CONTENT_DB)
+        assert [pack.id for pack in library.packs()] == [BUNDLED_ID]
+        assert library.problems() == ()
+    library = Library.open(tmp_path / "a file", CONTENT_DB)
+    (problem,) = library.problems()
+    assert "cannot read the library folder" in problem.reason

@@ -123,8 +123,9 @@ def run_build(ctx: CommandContext) -> int:
 def run_install(ctx: CommandContext) -> int:
     """``fypdesk pack install FILE [--force]``: one line saying what was installed."""
     args = ctx.args
-    library = ctx.library()
-    result = library.install(args.file, force=args.force)
+    from fypdesk.content.install import install_pack
+
+    result = install_pack(ctx.library(), args.file, force=args.force)
     pack, previous = result.pack, result.previous
     title = visible(pack.manifest.title)
     name, edition = visible(pack.id), visible(pack.edition)
@@ -215,8 +216,9 @@ def run_info(ctx: CommandContext) -> int:
 
 def run_remove(ctx: CommandContext) -> int:
     """``fypdesk pack remove ID``: delete the installed copy or hide the bundled pack; one line."""
-    library = ctx.library()
-    result = library.remove(ctx.args.pack_id)
+    from fypdesk.content.install import remove_pack
+
+    result = remove_pack(ctx.library(), ctx.args.pack_id)
     name = visible(result.pack_id)
     kept = f"notes on {name} are kept and come back if it is installed again"
     if result.hidden is not None and result.removed_file is None:

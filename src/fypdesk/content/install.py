@@ -33,11 +33,11 @@ from fypdesk import db
 from fypdesk.content import checksum, integrity, library_folder
 from fypdesk.content.library import (
     Library,
-    LibraryState,
     Pack,
     UnknownPackError,
     edition_key,
 )
+from fypdesk.content.library_folder import LibraryState
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import PackManifest
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError

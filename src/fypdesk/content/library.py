@@ -13,39 +13,32 @@ opened (:meth:`ContentRepository.open <fypdesk.content.repository.ContentReposit
 it then), or at listing when the damage reaches its header, schema or manifest. A file that
 cannot be listed is reported (:meth:`Library.problems`) and skipped; the others are listed.
 
-Changing the library (:meth:`Library.install`, :meth:`Library.remove`) is in
-:mod:`fypdesk.content.install`. Notes are never touched here: they live in the notes database,
-keyed by pack id, and come back when a removed pack is installed again.
+Changing the library (:func:`~fypdesk.content.install.install_pack`,
+:func:`~fypdesk.content.install.remove_pack`) is in :mod:`fypdesk.content.install`, which builds
+on this module (never the other way round). Notes are never touched here: they live in the notes
+database, keyed by pack id, and come back when a removed pack is installed again.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from fypdesk import paths
+from fypdesk.content import library_folder
+from fypdesk.content.library_folder import LibraryState
 from fypdesk.content.repository import ContentRepository, read_manifest
 from fypdesk.domain.content import PackManifest
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
 from fypdesk.domain.pack_ids import is_pack_id
 
-if TYPE_CHECKING:
-    from fypdesk.content.install import InstallResult, RemoveResult
-
 #: The file name of an installed pack: ``<pack id>`` and this suffix.
 PACK_SUFFIX = ".fypack"
-#: The library's state (which bundled pack is hidden), beside the packs.
-STATE_NAME = "library.json"
-#: Bumped when the state file's shape changes; a state of another format is a problem, ignored.
-STATE_FORMAT = 1
-#: Largest state file read, in bytes (a list of hidden ids takes a few hundred).
-STATE_MAX_BYTES = 1 << 20
+#: Why a library folder cannot exist at all (its path names no possible folder).
+_CANNOT_EXIST = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ENAMETOOLONG})
 
 _EDITION_RUNS = re.compile(r"[0-9]+|[^0-9]+")
 
@@ -111,13 +104,6 @@ class PackProblem:
 
     path: Path
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class LibraryState:
-    """What ``library.json`` records: the ids of hidden bundled packs."""
-
-    hidden: frozenset[str] = frozenset()
 
 
 class Library:
@@ -199,26 +185,14 @@ class Library:
             raise ValueError(f"not a pack id: {pack_id!r}")
         return self.folder / f"{pack_id}{PACK_SUFFIX}"
 
-    # -- changing (fypdesk.content.install) ----------------------------------------------------
-
-    def install(self, file: Path, *, force: bool = False) -> InstallResult:
-        """Install the pack ``file`` (see :func:`fypdesk.content.install.install_pack`)."""
-        from fypdesk.content.install import install_pack
-
-        return install_pack(self, file, force=force)
-
-    def remove(self, pack_id: str) -> RemoveResult:
-        """Remove ``pack_id``, or hide it if bundled (see :mod:`fypdesk.content.install`)."""
-        from fypdesk.content.install import remove_pack
-
-        return remove_pack(self, pack_id)
-
     # -- listing -------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """List the folder again (after a change, or to see another process's)."""
         problems: list[PackProblem] = []
-        self._state = _read_state(self.folder / STATE_NAME, problems)
+        self._state, state_problem = library_folder.read_state(self.folder)
+        if state_problem is not None:
+            problems.append(PackProblem(self.folder / library_folder.STATE_NAME, state_problem))
         self._bundled = None
         if self.bundled_path is not None:
             self._bundled = _listed(self.bundled_path, bundled=True, problems=problems)
@@ -259,6 +233,10 @@ def _pack_files(folder: Path, problems: list[PackProblem]) -> list[Path]:
     except FileNotFoundError:
         return []
     except OSError as exc:
+        if exc.errno in _CANNOT_EXIST and not os.path.lexists(folder):
+            # A data folder whose name is too long, or under a file: no library can be there,
+            # and the command that writes to it says so (listing is not the place).
+            return []
         problems.append(
             PackProblem(folder, f"cannot read the library folder {folder}: {exc.strerror or exc}")
         )
@@ -286,41 +264,6 @@ def _listed(path: Path, *, bundled: bool, problems: list[PackProblem]) -> Pack |
         )
         return None
     return Pack(id=manifest.id, path=path, manifest=manifest, bundled=bundled, size=size)
-
-
-def _read_state(path: Path, problems: list[PackProblem]) -> LibraryState:
-    """The state file's content; a missing one is the empty state, a damaged one is reported and
-    read as empty (a hidden bundled pack shows again: nothing is lost)."""
-    try:
-        exists = stat.S_ISREG(path.stat().st_mode)
-    except OSError:
-        exists = False
-    if not exists:
-        return LibraryState()
-    raw = paths.read_small_file(path, STATE_MAX_BYTES)
-    data: object = None
-    if raw is not None:
-        try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            data = None
-    hidden = data.get("hidden") if isinstance(data, dict) else None
-    if (
-        not isinstance(data, dict)
-        or data.get("format") != STATE_FORMAT
-        or not isinstance(hidden, list)
-        or not all(is_pack_id(item) for item in hidden)
-    ):
-        problems.append(
-            PackProblem(path, f"the library's state file {path} is damaged; it is ignored")
-        )
-        return LibraryState()
-    return LibraryState(hidden=frozenset(hidden))
-
-
-def state_json(state: LibraryState) -> str:
-    """``library.json`` for ``state``."""
-    return json.dumps({"format": STATE_FORMAT, "hidden": sorted(state.hidden)}, indent=1) + "\n"
 
 
 def _shown(value: object) -> str:

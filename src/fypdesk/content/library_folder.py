@@ -11,16 +11,26 @@ it (0600), as the notes are.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
-from fypdesk.content.library import STATE_NAME, LibraryState, state_json
+from fypdesk import paths
 from fypdesk.domain.errors import FypdeskError
+from fypdesk.domain.pack_ids import is_pack_id
+
+#: The library's state (which bundled pack is hidden), beside the packs.
+STATE_NAME = "library.json"
+#: Bumped when the state file's shape changes; a state of another format is a problem, ignored.
+STATE_FORMAT = 1
+#: Largest state file read, in bytes (a list of hidden ids takes a few hundred).
+STATE_MAX_BYTES = 1 << 20
 
 #: Temporary copies of packs being installed, and of the state file being written.
 TEMP_PREFIX = ".install-"
@@ -51,6 +61,47 @@ else:
         except OSError:
             return False
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryState:
+    """What ``library.json`` records: the ids of hidden bundled packs."""
+
+    hidden: frozenset[str] = frozenset()
+
+
+def read_state(folder: Path) -> tuple[LibraryState, str | None]:
+    """The state ``library.json`` in ``folder`` records, and what is wrong with it (``None``:
+    nothing). A missing file is the empty state; a damaged one is read as empty too (a hidden
+    bundled pack shows again: nothing is lost)."""
+    path = folder / STATE_NAME
+    try:
+        exists = stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        exists = False
+    if not exists:
+        return LibraryState(), None
+    raw = paths.read_small_file(path, STATE_MAX_BYTES)
+    data: object = None
+    if raw is not None:
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
+            data = None
+    hidden = data.get("hidden") if isinstance(data, dict) else None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != STATE_FORMAT
+        or not isinstance(hidden, list)
+        or not all(is_pack_id(item) for item in hidden)
+    ):
+        return LibraryState(), f"the library's state file {path} is damaged; it is ignored"
+    return LibraryState(hidden=frozenset(hidden)), None
+
+
+def state_json(state: LibraryState) -> str:
+    """``library.json`` for ``state``."""
+    return json.dumps({"format": STATE_FORMAT, "hidden": sorted(state.hidden)}, indent=1) + "\n"
 
 
 class LibraryBusyError(FypdeskError):
