@@ -18,7 +18,10 @@ from tests.small_disk import fill, small_disk
 
 TARGET = "ict/targets/5g-usage-rate"
 CONTENT_DB = Path(__file__).resolve().parents[2] / "data" / "fyp.db"
-NOTE_KEYS = {"id", "node", "body", "tags", "created", "updated", "detached"}
+NOTE_KEYS = {
+    *("id", "pack", "node", "body", "tags", "created", "updated"),
+    *("state", "detached", "edition"),
+}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -21,7 +21,7 @@ PROG = "fypdesk"
 
 
 #: Options of the program itself that take a value (so the command comes after that value).
-_GLOBAL_OPTIONS_WITH_VALUE = ("--content", "--data-dir")
+_GLOBAL_OPTIONS_WITH_VALUE = ("--content", "--data-dir", "--pack")
 
 
 def build_parser(*, gui_only: bool = False) -> argparse.ArgumentParser:
@@ -42,7 +42,13 @@ def build_parser(*, gui_only: bool = False) -> argparse.ArgumentParser:
         "--content",
         type=Path,
         metavar="PATH",
-        help="content database to read (default: the bundled one)",
+        help="read this one pack file, outside the library (default: the library)",
+    )
+    parser.add_argument(
+        "--pack",
+        metavar="ID",
+        help="read only this installed briefing (default: every briefing of the library; see"
+        " 'fypdesk pack list')",
     )
     parser.add_argument(
         "--data-dir",

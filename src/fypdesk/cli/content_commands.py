@@ -1,17 +1,25 @@
-"""Commands that read the bundled content: plans, show, targets, figures, search."""
+"""Commands that read the briefings: plans, show, targets, figures, search.
+
+Each reads every pack of the library unless ``--pack`` or ``--content`` chooses one
+(:mod:`fypdesk.cli.scope`); every JSON record (and CSV row) names its ``pack``, and a text listing
+of several briefings heads each with its title.
+"""
 
 from __future__ import annotations
 
 import argparse
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from fypdesk.cli import output
 from fypdesk.cli.context import CommandContext
 from fypdesk.cli.output import visible
+from fypdesk.cli.scope import OpenPack
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import NodeDetail, Quantity, QuantityRole
+from fypdesk.domain.errors import UnknownPlanError
 from fypdesk.domain.quantity_text import (
     baseline_text,
     period_text,
@@ -42,7 +50,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     plans.set_defaults(handler=run_plans)
 
     show = commands.add_parser("show", help="show one item with its children, targets and figures")
-    show.add_argument("id", help="the item's id, e.g. ict/targets/5g-usage-rate")
+    show.add_argument(
+        "id",
+        help="the item's id, e.g. ict/targets/5g-usage-rate, or PACK:ID when several briefings"
+        " have it",
+    )
     _format_option(show, ("text", "json"))
     show.set_defaults(handler=run_show)
 
@@ -91,38 +103,59 @@ def _base_year(repository: ContentRepository) -> int:
     return repository.briefing().period_start - 1
 
 
+def _with_pack(pack: OpenPack, record: dict[str, Any]) -> dict[str, Any]:
+    return {"pack": pack.id, **record}
+
+
+def _pack_heading(pack: OpenPack) -> list[str]:
+    identity = pack.identity
+    return [
+        f"== {visible(identity.title)} ({visible(identity.id)}, edition"
+        f" {visible(identity.edition)}) ==",
+        "",
+    ]
+
+
 def run_plans(ctx: CommandContext) -> int:
     """``fypdesk plans``."""
     args = ctx.args
-    repository = ctx.content()
-    plans = repository.plans()
+    packs = ctx.scope.packs()
     if args.format == "json":
-        output.write_json([plan_record(plan) for plan in plans])
+        output.write_json(
+            [_with_pack(pack, plan_record(plan)) for pack in packs for plan in pack.content.plans()]
+        )
         return 0
     lines = []
-    for plan in plans:
-        total = plan.targets_total
-        listed = f"{plan.targets_listed} targets"
-        if total is not None:
-            listed = f"{plan.targets_listed} of {total.count} targets listed"
-        lines.append(f"{visible(plan.slug):<12} {visible(plan.title)}")
-        lines.append(f"{'':<12} {listed}, {plan.figures_listed} figures")
-        lines.append(f"{'':<12} Key message: {visible(plan.key_message)}")
-        lines.append("")
+    for pack in packs:
+        if len(packs) > 1:
+            lines += _pack_heading(pack)
+        for plan in pack.content.plans():
+            total = plan.targets_total
+            listed = f"{plan.targets_listed} targets"
+            if total is not None:
+                listed = f"{plan.targets_listed} of {total.count} targets listed"
+            lines.append(f"{visible(plan.slug):<12} {visible(plan.title)}")
+            lines.append(f"{'':<12} {listed}, {plan.figures_listed} figures")
+            lines.append(f"{'':<12} Key message: {visible(plan.key_message)}")
+            lines.append("")
     output.write_lines(lines[:-1])
     return 0
 
 
 def run_show(ctx: CommandContext) -> int:
-    """``fypdesk show ID``."""
+    """``fypdesk show ID`` (or ``PACK:ID``)."""
     args = ctx.args
-    repository = ctx.content()
-    detail = repository.detail(args.id)
+    pack, node_id = ctx.scope.resolve(args.id)
+    repository = pack.content
+    detail = repository.detail(node_id)
     base_year = _base_year(repository)
     if args.format == "json":
-        output.write_json([detail_record(detail, base_year)])
+        output.write_json([_with_pack(pack, detail_record(detail, base_year))])
     else:
-        output.write_lines(_detail_lines(detail))
+        lines = _detail_lines(detail)
+        if len(ctx.scope.packs()) > 1:
+            lines.insert(0, f"In {visible(pack.identity.title)} ({visible(pack.id)})")
+        output.write_lines(lines)
     return 0
 
 
@@ -150,25 +183,55 @@ def _detail_lines(detail: NodeDetail) -> list[str]:
     return lines
 
 
+def _quantities_of(
+    packs: Sequence[OpenPack], role: QuantityRole, plan: str | None
+) -> list[tuple[OpenPack, tuple[Quantity, ...]]]:
+    """Each pack's quantities of ``role`` (in ``plan``: of the packs that have it).
+
+    Raises:
+        UnknownPlanError: no pack read has ``plan``.
+    """
+    found = []
+    missing: UnknownPlanError | None = None
+    for pack in packs:
+        try:
+            found.append((pack, pack.content.quantities(role, plan)))
+        except UnknownPlanError as exc:
+            missing = exc
+    if missing is not None and not found:
+        raise missing
+    return found
+
+
 def run_quantities(ctx: CommandContext) -> int:
     """``fypdesk targets`` and ``fypdesk figures``."""
     args = ctx.args
-    repository = ctx.content()
     role: QuantityRole = args.role
-    quantities = repository.quantities(role, args.plan)
-    base_year = _base_year(repository)
-    records = [quantity_record(q, base_year) for q in quantities]
+    found = _quantities_of(ctx.scope.packs(), role, args.plan)
+    records = [
+        _with_pack(pack, quantity_record(q, _base_year(pack.content)))
+        for pack, quantities in found
+        for q in quantities
+    ]
     if args.format == "json":
         output.write_json(records)
-    elif args.format == "csv":
-        output.write_csv(records, TARGET_FIELDS if role is QuantityRole.TARGET else FIGURE_FIELDS)
-    else:
-        lines = _quantity_table(quantities)
+        return 0
+    if args.format == "csv":
+        fields = TARGET_FIELDS if role is QuantityRole.TARGET else FIGURE_FIELDS
+        # "pack" last: the columns of the first release keep their places.
+        output.write_csv(records, (*fields, "pack"))
+        return 0
+    lines = []
+    for pack, quantities in found:
+        if len(found) > 1:
+            lines += _pack_heading(pack)
+        lines += _quantity_table(quantities)
         if any(not q.year_stated for q in quantities):
-            briefing = repository.briefing()
+            briefing = pack.content.briefing()
             period = period_text(briefing.period_start, briefing.period_end)
             lines.append(f"* year not stated by the source: the end of the plan period {period}")
-        output.write_lines(lines)
+        lines.append("")
+    output.write_lines(lines[:-1])
     return 0
 
 
@@ -191,19 +254,27 @@ def _quantity_table(quantities: tuple[Quantity, ...]) -> list[str]:
 
 
 def run_search(ctx: CommandContext) -> int:
-    """``fypdesk search QUERY``."""
+    """``fypdesk search QUERY``: the best hits of every briefing read, best first (a pack's
+    hits keep their order; ranks of one index are compared with another's as bm25 gives them)."""
     args = ctx.args
-    repository = ctx.content()
-    hits = repository.search(args.query, limit=args.limit)
+    packs = ctx.scope.packs()
+    ranked = [
+        (hit.rank, index, order, pack, hit)
+        for index, pack in enumerate(packs)
+        for order, hit in enumerate(pack.content.search(args.query, limit=args.limit))
+    ]
+    ranked.sort(key=lambda entry: entry[:3])
+    hits = [(pack, hit) for _rank, _index, _order, pack, hit in ranked[: args.limit]]
     if args.format == "json":
-        output.write_json([hit_record(hit) for hit in hits])
+        output.write_json([_with_pack(pack, hit_record(hit)) for pack, hit in hits])
         return 0
     if not hits:
         output.write_lines([f"No results for {visible(args.query)!r}."])
         return 0
     lines = []
-    for hit in hits:
-        lines.append(f"{visible(hit.id)}  [{hit.kind.value}] {visible(hit.title)}")
+    for pack, hit in hits:
+        where = f"{pack.id}:{hit.id}" if len(packs) > 1 else hit.id
+        lines.append(f"{visible(where)}  [{hit.kind.value}] {visible(hit.title)}")
         snippet = hit.snippet.replace("<b>", "[").replace("</b>", "]")
         # One line: a snippet may span a line break of the text.
         lines.append(f"    {visible(' '.join(html.unescape(snippet).split()))}")

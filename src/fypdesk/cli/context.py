@@ -19,9 +19,10 @@ from typing import TYPE_CHECKING
 
 from fypdesk import paths
 from fypdesk.cli import output
+from fypdesk.cli.scope import PackScope
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import RecoveryReport
-from fypdesk.notes.interface import NotesReader
+from fypdesk.notes.interface import LibraryNotesReader
 
 if TYPE_CHECKING:
     from fypdesk.content.library import Library
@@ -43,11 +44,11 @@ class CommandContext:
         self.args = args
         content: Path | None = getattr(args, "content", None)
         self.content_path = content if content is not None else paths.bundled_content_path()
+        self.scope = PackScope(content, getattr(args, "pack", None), self.library)
         data_dir: Path | None = getattr(args, "data_dir", None)
         self.notes_path = paths.notes_db_path(data_dir)
         self.library_path = paths.library_dir(data_dir)
         self._library: Library | None = None
-        self._content: ContentRepository | None = None
         self._notes: SqliteNotes | None = None
         self._notes_read_only = False
 
@@ -65,23 +66,21 @@ class CommandContext:
     def close(self) -> None:
         """Close whatever the command opened (the notes first: they may tidy up at close)."""
         notes, self._notes = self._notes, None
-        content, self._content = self._content, None
         try:
             if notes is not None:
                 notes.close()
         finally:
-            if content is not None:
-                content.close()
+            self.scope.close()
 
     def content(self) -> ContentRepository:
-        """The content database, opened (and checked) on first use.
+        """The content of the one briefing a single-briefing command reads (``--content``'s
+        file, ``--pack``'s pack, or the library's only pack), opened (and checked) on first use.
 
         Raises:
             ContentUnavailableError: it is missing, damaged or not a content database.
+            FypdeskError: several briefings are installed and none was chosen.
         """
-        if self._content is None:
-            self._content = ContentRepository.open(self.content_path)
-        return self._content
+        return self.scope.one().content
 
     def library(self) -> Library:
         """The user's library: the bundled pack and the packs installed in :attr:`library_path`,
@@ -127,7 +126,7 @@ class CommandContext:
             return None
         return self.notes(read_only=True)
 
-    def notes_to_read(self) -> NotesReader | None:
+    def notes_to_read(self) -> LibraryNotesReader | None:
         """The notes and stars as a brief reads them; ``None`` without a notes database.
 
         Read directly with ``sqlite3`` (:mod:`fypdesk.notes.sqlite.reader`: no SQLAlchemy or

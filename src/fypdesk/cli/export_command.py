@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
@@ -194,12 +195,12 @@ def _given(value: _T | None, default: _T) -> _T:
     return default if value is None else value
 
 
-def load_annotations(ctx: CommandContext) -> Annotations:
-    """The user's notes (every one, also those on items the content no longer has) and starred
-    node ids, read as :meth:`CommandContext.notes_to_read` reads them; none without a notes
-    database (and none is created)."""
+def load_annotations(ctx: CommandContext, pack: str) -> Annotations:
+    """The notes of ``pack`` (every one, also those on items the content no longer has) and its
+    starred node ids, read as :meth:`CommandContext.notes_to_read` reads them; none without a
+    notes database (and none is created)."""
     notes = ctx.notes_to_read()
-    return Annotations() if notes is None else brief_annotations(notes)
+    return Annotations() if notes is None else brief_annotations(notes.for_pack(pack))
 
 
 def load_saved_spec(notes: NotesStore | None, name: str) -> BriefSpec:
@@ -209,10 +210,19 @@ def load_saved_spec(notes: NotesStore | None, name: str) -> BriefSpec:
         UnknownBriefError: no brief of that name (also when there is no notes database yet).
         InvalidSavedBriefError: the stored brief is malformed.
     """
+    return spec_from_saved_brief(load_saved_brief(notes, name))
+
+
+def load_saved_brief(notes: NotesStore | None, name: str) -> SavedBrief:
+    """The saved brief ``name`` in ``notes``.
+
+    Raises:
+        UnknownBriefError: no brief of that name (also when there is no notes database yet).
+    """
     found = None if notes is None else _saved_briefs(notes).get(name)
     if found is None:
         raise UnknownBriefError(name)
-    return spec_from_saved_brief(found)
+    return found
 
 
 def _saved_briefs(notes: NotesStore) -> dict[str, SavedBrief]:
@@ -249,12 +259,17 @@ def run_export(ctx: CommandContext) -> int:
     store = ctx.notes() if args.save_brief is not None and ctx.notes_path.exists() else None
     if args.brief is not None:
         store = store or ctx.existing_notes()
-        base = load_saved_spec(store, args.brief)
+        saved = load_saved_brief(store, args.brief)
+        base = spec_from_saved_brief(saved)
+        # A saved brief is of its own briefing, unless --pack or --content says otherwise.
+        chosen = args.pack is not None or getattr(args, "content", None) is not None
+        pack = ctx.scope.one() if chosen else ctx.scope.find(saved.pack)
     else:
         base = None
+        pack = ctx.scope.one()
     spec = spec_from_args(args, base)
-    content = load_content(ctx.content())
-    document = compose(spec, content, load_annotations(ctx))
+    content = load_content(pack.content)
+    document = compose(spec, content, load_annotations(ctx, pack.id))
     counts = document.counts
     if suffix == ".pdf":
         from fypdesk.export.pdf import render_pdf  # reportlab loads here, and only here
@@ -273,7 +288,7 @@ def run_export(ctx: CommandContext) -> int:
     ]
     if args.save_brief is not None:
         # Saved only after the file is written: a brief that could not be exported is not kept.
-        ctx.notes().save_brief(saved_brief(args.save_brief, spec))
+        ctx.notes().save_brief(replace(saved_brief(args.save_brief, spec), pack=pack.id))
         report.append(f"Saved the brief as {output.visible(args.save_brief)!r}.")
     output.write_lines(report)
     return 0

@@ -1,5 +1,9 @@
-"""Commands on the user's notes: notes add/list/edit/rm/export/import, star, unstar, tags,
-backup, restore and check.
+"""Commands on the user's notes: notes add/list/edit/review/reviewed/rm/export/import, star,
+unstar, tags, backup, restore and check.
+
+Notes belong to their pack: an item is named as :mod:`fypdesk.cli.scope` resolves it, and every
+note listed carries its pack and its state against the installed edition
+(:mod:`fypdesk.cli.note_states`).
 
 The notes store (SQLAlchemy, Alembic) is opened through the command's
 :class:`~fypdesk.cli.context.CommandContext`, and only by the handlers that need it: every
@@ -12,17 +16,21 @@ import argparse
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from fypdesk import db
 from fypdesk.cli import output
 from fypdesk.cli.context import CommandContext
+from fypdesk.cli.note_states import NoteStatus, current_version, statuses
+from fypdesk.cli.scope import OpenPack
 from fypdesk.content.constants import TRIGRAM_TABLE, WORDS_TABLE
-from fypdesk.content.repository import ContentRepository
-from fypdesk.domain.errors import FypdeskError, UnknownNodeError
-from fypdesk.domain.notes import Note, NotesError, node_text_hash
+from fypdesk.content.library import UnknownPackError
+from fypdesk.domain.editions import NoteState
+from fypdesk.domain.errors import FypdeskError, UnknownNodeError, UnknownPlanError
+from fypdesk.domain.notes import Note, NotesError
+from fypdesk.domain.pack_ids import is_pack_id
 
 
 class CheckFailedError(FypdeskError):
@@ -35,13 +43,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = notes.add_subparsers(dest="notes_command", metavar="ACTION", required=True)
 
     add = actions.add_parser("add", help="add a note to an item")
-    add.add_argument("id", help="the item's id, e.g. ict/targets/5g-usage-rate")
+    add.add_argument(
+        "id", help="the item's id, e.g. ict/targets/5g-usage-rate (PACK:ID when several have it)"
+    )
     add.add_argument("text", help="the note (kept exactly as given)")
     add.add_argument("--tag", action="append", default=[], metavar="T", help="a tag (repeatable)")
     add.set_defaults(handler=run_add)
 
     listing = actions.add_parser("list", help="list notes")
-    listing.add_argument("--node", metavar="ID", help="only notes on this item")
+    listing.add_argument("--node", metavar="ID", help="only notes on this item (or PACK:ID)")
     listing.add_argument("--tag", metavar="T", help="only notes with this tag")
     listing.add_argument("--plan", metavar="SLUG", help="only notes in this plan")
     listing.add_argument("--format", choices=("text", "json"), default="text")
@@ -51,6 +61,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     edit.add_argument("uuid", help="the note's id (see 'fypdesk notes list')")
     edit.add_argument("text", help="the new text")
     edit.set_defaults(handler=run_edit)
+
+    review = actions.add_parser(
+        "review", help="list the notes a new edition changed or detached, with both texts"
+    )
+    review.add_argument("--format", choices=("text", "json"), default="text")
+    review.set_defaults(handler=run_review)
+
+    reviewed = actions.add_parser(
+        "reviewed", help="mark changed notes as reviewed: they hold for the item as it now is"
+    )
+    reviewed.add_argument("uuids", nargs="+", metavar="UUID", help="a note's id")
+    reviewed.set_defaults(handler=run_reviewed)
 
     remove = actions.add_parser("rm", help="remove a note")
     remove.add_argument("uuid", help="the note's id")
@@ -82,13 +104,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
 
 
-def _node_hash(content: ContentRepository, node_id: str) -> str:
-    if not content.has_node(node_id):
-        raise UnknownNodeError(node_id)
-    node = content.node(node_id)
-    return node_text_hash(node.title, node.text, node.source)
-
-
 def _text(value: object) -> str:
     """A note text as given on the command line.
 
@@ -99,31 +114,77 @@ def _text(value: object) -> str:
 
 
 def run_add(ctx: CommandContext) -> int:
-    """``fypdesk notes add ID TEXT [--tag T]...``."""
+    """``fypdesk notes add ID TEXT [--tag T]...``: the note records the item's edition, words
+    and numbers, as one written in the window does."""
     args = ctx.args
-    node_hash = _node_hash(ctx.content(), args.id)
-    note = ctx.notes().add_note(args.id, _text(args.text), tags=args.tag, node_hash=node_hash)
-    output.write_lines([f"Added note {note.uuid} on {output.visible(note.node_id)}."])
+    pack, node_id = ctx.scope.resolve(args.id)
+    note = (
+        ctx.notes()
+        .for_pack(pack.id)
+        .add_note(node_id, _text(args.text), tags=args.tag, version=current_version(pack, node_id))
+    )
+    where = f"{pack.id}:{node_id}" if len(ctx.scope.packs()) > 1 else node_id
+    output.write_lines([f"Added note {note.uuid} on {output.visible(where)}."])
     return 0
+
+
+def _packs_by_id(ctx: CommandContext) -> dict[str, OpenPack]:
+    return {pack.id: pack for pack in ctx.scope.packs()}
+
+
+def _listed(ctx: CommandContext) -> list[NoteStatus]:
+    """The notes ``notes list`` shows with their states: of every pack (also packs no longer
+    installed), or of the briefing ``--pack``/``--content`` chooses."""
+    args = ctx.args
+    packs = _packs_by_id(ctx)
+    chosen = args.pack is not None or getattr(args, "content", None) is not None
+    if args.plan is not None:
+        slugs = sorted({plan.slug for pack in packs.values() for plan in pack.content.plans()})
+        if args.plan not in slugs:
+            raise UnknownPlanError(args.plan, tuple(slugs))
+    node = None if args.node is None else _node_filter(ctx, args.node)
+    notes = [
+        note
+        for note in ctx.notes(read_only=True).library_notes(tag=args.tag)
+        if (not chosen or note.pack in packs)
+        and (node is None or node(note))
+        and (args.plan is None or note.plan == args.plan)
+    ]
+    return statuses(notes, packs)
+
+
+def _node_filter(ctx: CommandContext, reference: str) -> Callable[[Note], bool]:
+    """Which notes ``--node`` means: those on the item ``reference`` resolves to, or, for an
+    item no installed briefing has any more (a detached note's), those on that id (``PACK:ID``
+    or bare)."""
+    try:
+        pack, node_id = ctx.scope.resolve(reference)
+    except (UnknownNodeError, UnknownPackError):
+        pack_id, sep, rest = reference.partition(":")
+        if sep and is_pack_id(pack_id):
+            return lambda note: (note.pack, note.node_id) == (pack_id, rest)
+        return lambda note: note.node_id == reference
+    return lambda note: (note.pack, note.node_id) == (pack.id, node_id)
 
 
 def run_list(ctx: CommandContext) -> int:
     """``fypdesk notes list``."""
-    args, content = ctx.args, ctx.content()
-    content.check_plan(args.plan)
-    found = ctx.notes(read_only=True).all_notes(tag=args.tag, plan=args.plan, node=args.node)
-    existing = content.existing_ids(note.node_id for note in found)
+    args = ctx.args
+    found = _listed(ctx)
     if args.format == "json":
-        output.write_json([_note_record(note, note.node_id not in existing) for note in found])
+        output.write_json([note_record(status) for status in found])
         return 0
     if not found:
         output.write_lines(["No notes."])
         return 0
+    several = len({status.note.pack for status in found}) > 1 or len(ctx.scope.packs()) > 1
     lines = []
-    for note in found:
-        flags = "  [detached]" if note.node_id not in existing else ""
+    for status in found:
+        note = status.note
+        where = f"{note.pack}:{note.node_id}" if several else note.node_id
+        flags = "" if status.state is NoteState.CURRENT else f"  [{status.state.value}]"
         tags = "  #" + " #".join(output.visible(tag) for tag in note.tags) if note.tags else ""
-        lines.append(f"{output.visible(note.uuid)}  {output.visible(note.node_id)}{tags}{flags}")
+        lines.append(f"{output.visible(note.uuid)}  {output.visible(where)}{tags}{flags}")
         lines.append(f"    updated {note.updated.strftime('%Y-%m-%d %H:%M UTC')}")
         lines += [f"    {output.visible(line, multi_line=True)}" for line in note.body.split("\n")]
         lines.append("")
@@ -131,30 +192,123 @@ def run_list(ctx: CommandContext) -> int:
     return 0
 
 
-def _note_record(note: Note, detached: bool) -> dict[str, object]:
+def note_record(status: NoteStatus) -> dict[str, object]:
+    """A note as ``notes list --format json`` and ``notes review`` write it."""
     from fypdesk.notes.sqlite.schema import format_time
 
-    return {
+    note = status.note
+    record: dict[str, object] = {
         "id": note.uuid,
+        "pack": note.pack,
         "node": note.node_id,
         "body": note.body,
         "tags": list(note.tags),
         "created": format_time(note.created),
         "updated": format_time(note.updated),
-        "detached": detached,
+        "state": status.state.value,
+        "detached": status.state is NoteState.DETACHED,
+        "edition": note.edition,
     }
+    if status.state is not NoteState.CURRENT:
+        record["annotated_text"] = note.annotated_text
+        record["pack_installed"] = status.pack_installed
+    if status.state is NoteState.CHANGED and status.current is not None:
+        record["current_edition"] = status.current.edition
+        record["current_text"] = status.current.text
+    return record
 
 
 def run_edit(ctx: CommandContext) -> int:
-    """``fypdesk notes edit UUID TEXT``: the note is then written against the item's wording as
-    it is now, as an edit in the window is (its "the text of this item has changed" goes)."""
+    """``fypdesk notes edit UUID TEXT``: the note is then written against its item as the
+    installed edition has it, as an edit in the window is (a changed note becomes current; a
+    detached one keeps the text it recorded)."""
     notes = ctx.notes()
-    node_id = notes.note(ctx.args.uuid).node_id
-    content = ctx.content()
-    # A detached note (its item gone) keeps the fingerprint it had.
-    node_hash = _node_hash(content, node_id) if content.has_node(node_id) else None
-    note = notes.save_note(ctx.args.uuid, _text(ctx.args.text), node_hash=node_hash)
-    output.write_lines([f"Saved note {output.visible(note.uuid)}."])
+    note = notes.note(ctx.args.uuid)
+    pack = _packs_by_id(ctx).get(note.pack)
+    version = None if pack is None else current_version(pack, note.node_id)
+    saved = notes.for_pack(note.pack).save_note(note.uuid, _text(ctx.args.text), version=version)
+    output.write_lines([f"Saved note {output.visible(saved.uuid)}."])
+    return 0
+
+
+def run_review(ctx: CommandContext) -> int:
+    """``fypdesk notes review [--pack ID]``: the changed and detached notes, with the text each
+    recorded and (changed) the text now."""
+    found = [
+        status
+        for status in statuses(
+            (
+                note
+                for note in ctx.notes(read_only=True).library_notes()
+                if ctx.args.pack is None or note.pack == ctx.args.pack
+            ),
+            _packs_by_id(ctx),
+        )
+        if status.state is not NoteState.CURRENT
+    ]
+    if ctx.args.format == "json":
+        output.write_json([note_record(status) for status in found])
+        return 0
+    if not found:
+        output.write_lines(["Nothing to review: every note is current."])
+        return 0
+    changed = sum(1 for status in found if status.state is NoteState.CHANGED)
+    lines = [
+        f"{changed} changed and {len(found) - changed} detached notes to review"
+        " ('fypdesk notes reviewed UUID' when a changed note still holds):",
+        "",
+    ]
+    for status in found:
+        lines += review_lines(status)
+    output.write_lines(lines[:-1])
+    return 0
+
+
+def review_lines(status: NoteStatus) -> list[str]:
+    """One note of ``notes review`` as text: its state, its text, and its item then and now."""
+    note = status.note
+    visible = output.visible
+    lines = [
+        f"{visible(note.uuid)}  {visible(note.pack)}:{visible(note.node_id)}"
+        f"  [{status.state.value}]",
+        *(f"    {visible(line, multi_line=True)}" for line in note.body.split("\n")),
+    ]
+    recorded = note.annotated_text
+    if recorded is None:
+        lines.append("  then: (written before fypdesk kept the item's text)")
+    else:
+        lines.append(f"  then (edition {visible(note.edition or 'unknown')}):")
+        lines += [f"    {visible(line, multi_line=True)}" for line in recorded.split("\n")]
+    if status.current is not None:
+        lines.append(f"  now (edition {visible(status.current.edition or 'unknown')}):")
+        lines += [
+            f"    {visible(line, multi_line=True)}" for line in status.current.text.split("\n")
+        ]
+    elif not status.pack_installed:
+        lines.append("  now: its briefing is not installed (the note comes back with it)")
+    else:
+        lines.append("  now: the item is no longer in the briefing (the note is kept)")
+    lines.append("")
+    return lines
+
+
+def run_reviewed(ctx: CommandContext) -> int:
+    """``fypdesk notes reviewed UUID...``: changed notes become current."""
+    notes = ctx.notes()
+    packs = _packs_by_id(ctx)
+    done = []
+    for note_uuid in ctx.args.uuids:
+        note = notes.note(note_uuid)
+        pack = packs.get(note.pack)
+        current = None if pack is None else current_version(pack, note.node_id)
+        if current is None:
+            raise NotesError(
+                f"note {note.uuid} is detached: its item is not in the installed briefing, so"
+                " there is no new text to review it against (it is kept as it is)"
+            )
+        notes.mark_reviewed(note.uuid, current)
+        done.append(note.uuid)
+    output.write_lines([f"Reviewed {visible_id}: it is current." for visible_id in done])
     return 0
 
 
@@ -179,7 +333,8 @@ def run_export(ctx: CommandContext) -> int:
     else:
         from fypdesk.export.notes_markdown import export_notes_markdown
 
-        count = export_notes_markdown(notes, ctx.content(), path, notes.clock())
+        pack = ctx.scope.one()
+        count = export_notes_markdown(notes.for_pack(pack.id), pack.content, path, notes.clock())
     output.write_lines([f"Exported {count} notes to {output.visible(str(path))}."])
     return 0
 
@@ -216,9 +371,8 @@ def run_import(ctx: CommandContext) -> int:
 def run_star(ctx: CommandContext) -> int:
     """``fypdesk star ID`` and ``fypdesk unstar ID``."""
     args = ctx.args
-    if not ctx.content().has_node(args.id):
-        raise UnknownNodeError(args.id)
-    ctx.notes().set_marks(args.id, starred=args.starred)
+    pack, node_id = ctx.scope.resolve(args.id)
+    ctx.notes().for_pack(pack.id).set_marks(node_id, starred=args.starred)
     output.write_lines([f"{'Starred' if args.starred else 'Unstarred'} {output.visible(args.id)}."])
     return 0
 
@@ -261,21 +415,34 @@ def run_restore(ctx: CommandContext) -> int:
 
 def run_check(ctx: CommandContext) -> int:
     """``fypdesk check``: both databases, the search indexes, foreign keys, detached notes."""
-    content = ctx.content()
-    problems = _content_problems(content.path)
+    packs = ctx.scope.packs()
+    problems = [problem for pack in packs for problem in _content_problems(pack.content.path)]
     notes = ctx.notes()
     problems += notes.check()
-    detached = notes.detached_notes(content.existing_ids)
-    lines = [
-        f"Content: {output.visible(str(content.path))}",
-        f"Notes:   {output.visible(str(notes.path))}",
-    ]
+    lines = [f"Content: {output.visible(str(pack.content.path))}" for pack in packs]
+    lines.append(f"Notes:   {output.visible(str(notes.path))}")
     lines += [f"problem: {output.visible(problem)}" for problem in problems]
+    detached: list[Note] = []
+    for pack in packs:
+        detached += notes.for_pack(pack.id).detached_notes(pack.content.existing_ids)
     if detached:
+        several = len(packs) > 1
         lines.append(f"{len(detached)} detached notes (kept; their item no longer exists):")
         lines += [
-            f"  {output.visible(note.uuid)}  {output.visible(note.node_id)}" for note in detached
+            f"  {output.visible(note.uuid)}  "
+            f"{output.visible(f'{note.pack}:{note.node_id}' if several else note.node_id)}"
+            for note in detached
         ]
+    by_id = {pack.id: pack for pack in packs}
+    changed = sum(
+        1
+        for status in statuses(
+            (note for note in notes.library_notes() if note.pack in by_id), by_id
+        )
+        if status.state is NoteState.CHANGED
+    )
+    if changed:
+        lines.append(f"{changed} notes on items a new edition changed: see 'fypdesk notes review'.")
     lines.append("All checks passed." if not problems else f"{len(problems)} problems found.")
     output.write_lines(lines)
     if problems:
