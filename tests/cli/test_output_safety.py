@@ -32,6 +32,8 @@ FIGURE = "green/figures/green-products"
 PAYLOAD = "\x1b]0;pwned\x07\x1b[31mred\x9b2J\u202eevil\u2066iso\u2069\rover"
 #: What must never reach a terminal raw.
 RAW_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: What a pack's texts may hold and must show as they are: markup, Markdown, HTML entities.
+MARKUP = '<b>bold?</b> <a href="x">link</a> **md** &amp; [x](javascript:y)'
 FORMULA = '=HYPERLINK("http://example.invalid/x","click")'
 TIME = "2026-01-01T00:00:00.000000+00:00"
 
@@ -45,27 +47,38 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def hostile_content(tmp_path: Path) -> Path:
-    """A copy of the bundled content whose strings a crafted pack could hold."""
-    path = tmp_path / "pack #1.db"
+    """A copy of the bundled content whose strings a third-party pack could hold: markup and
+    spreadsheet formulas, which it opens with and shows verbatim."""
+    return _planted_content(tmp_path / "pack #1.db", MARKUP)
+
+
+@pytest.fixture
+def crafted_content(tmp_path: Path) -> Path:
+    """The same with terminal escapes, C1 controls and bidi overrides: a pack that the open-time
+    check refuses (as the source validator refuses such a source)."""
+    return _planted_content(tmp_path / "pack #2.db", PAYLOAD)
+
+
+def _planted_content(path: Path, payload: str) -> Path:
     shutil.copyfile(CONTENT_DB, path)
     connection = sqlite3.connect(path)
     with connection:
         for node in ("ict", TARGET, FIGURE):
-            connection.execute("UPDATE nodes SET title = title || ? WHERE id = ?", (PAYLOAD, node))
+            connection.execute("UPDATE nodes SET title = title || ? WHERE id = ?", (payload, node))
         connection.execute(
-            "UPDATE nodes SET text = coalesce(text, '') || ? WHERE id = ?", (PAYLOAD, TARGET)
+            "UPDATE nodes SET text = coalesce(text, '') || ? WHERE id = ?", (payload, TARGET)
         )
         connection.execute(
             "UPDATE quantities SET indicator = indicator || ?, unit = ?, source = ?, baseline = -10"
             " WHERE id = ?",
-            (PAYLOAD, "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", TARGET),
+            (payload, "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", TARGET),
         )
         connection.execute(
             "UPDATE quantities SET indicator = ?, baseline = -13.5, unit = ? WHERE id = ?",
-            (FORMULA + PAYLOAD, "\t=1+1", FIGURE),
+            (FORMULA + payload, "\t=1+1", FIGURE),
         )
         connection.execute(
-            "UPDATE search_words SET title = title || ? WHERE node_id = ?", (PAYLOAD, TARGET)
+            "UPDATE search_words SET title = title || ? WHERE node_id = ?", (payload, TARGET)
         )
     connection.close()
     return path
@@ -105,25 +118,22 @@ def planted(capsys: pytest.CaptureFixture[str], data_dir: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["notes", "list"],
-        ["check"],
-        ["briefs"],
-        ["tags"],
-        ["targets"],
-        ["figures"],
-        ["show", TARGET],
-        ["show", "ict"],
-        ["search", "5G"],
-        ["plans"],
-    ],
-)
+CONTENT_COMMANDS = [
+    ["check"],
+    ["targets"],
+    ["figures"],
+    ["show", TARGET],
+    ["show", "ict"],
+    ["search", "5G"],
+    ["plans"],
+]
+
+
+@pytest.mark.parametrize("command", [["notes", "list"], ["briefs"], ["tags"], ["check"]])
 def test_stored_strings_never_reach_the_terminal_raw(
-    capsys: pytest.CaptureFixture[str], planted: Path, hostile_content: Path, command: list[str]
+    capsys: pytest.CaptureFixture[str], planted: Path, command: list[str]
 ) -> None:
-    _status, out, err = run(capsys, "--content", str(hostile_content), *command)
+    _status, out, err = run(capsys, *command)
     assert "Traceback" not in err
     assert RAW_CONTROLS.search(out) is None, repr(out)
     assert RAW_CONTROLS.search(err) is None, repr(err)
@@ -131,6 +141,35 @@ def test_stored_strings_never_reach_the_terminal_raw(
     # wrap an over-long word, escapes included, onto the next line).
     shown = "".join(out.split())
     assert "\\x1b" in shown and "\\u202e" in shown
+
+
+@pytest.mark.parametrize("command", CONTENT_COMMANDS)
+def test_a_pack_with_terminal_controls_is_refused_in_one_inert_line(
+    capsys: pytest.CaptureFixture[str], crafted_content: Path, command: list[str]
+) -> None:
+    status, out, err = run(capsys, "--content", str(crafted_content), *command)
+    assert (status, out) == (1, "")
+    assert err.count("\n") == 1 and "control character (U+" in err
+    assert RAW_CONTROLS.search(err) is None, repr(err)
+
+
+@pytest.mark.parametrize("command", CONTENT_COMMANDS)
+def test_a_pack_with_markup_opens_for_every_command(
+    capsys: pytest.CaptureFixture[str], hostile_content: Path, command: list[str]
+) -> None:
+    status, _out, err = run(capsys, "--content", str(hostile_content), *command)
+    assert status == 0, err
+
+
+def test_markup_in_a_pack_is_shown_as_it_is(
+    capsys: pytest.CaptureFixture[str], hostile_content: Path
+) -> None:
+    status, out, _err = run(capsys, "--content", str(hostile_content), "show", TARGET)
+    assert status == 0 and out.splitlines()[1].endswith(MARKUP)  # the title line, verbatim
+    status, out, _err = run(
+        capsys, "--content", str(hostile_content), "show", TARGET, "--format", "json"
+    )
+    assert json.loads(out)[0]["title"].endswith(MARKUP)
 
 
 def test_a_stored_line_break_cannot_fake_a_line(
@@ -276,7 +315,7 @@ def test_csv_cells_never_run_as_formulas(
     assert formulas == numbers  # only numbers start with a sign
     if command == "figures":
         figure = next(r for r in csv.DictReader(io.StringIO(out)) if r["id"] == FIGURE)
-        assert figure["indicator"] == "'" + FORMULA + PAYLOAD  # else kept exactly
+        assert figure["indicator"] == "'" + FORMULA + MARKUP  # else kept exactly
         assert (figure["unit"], figure["baseline"]) == ("'\t=1+1", "-13.5")  # numbers stay
     else:
         target = next(r for r in csv.DictReader(io.StringIO(out)) if r["id"] == TARGET)
