@@ -41,6 +41,7 @@ from typing import Any
 import yaml
 
 from fypdesk.content.quote_numbers import SPELLED_NUMBERS
+from fypdesk.domain.notes import LEGACY_PACK_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_SOURCE = ROOT / "data" / "source"
@@ -338,6 +339,7 @@ def fake_notes(k: int, node_ids: Sequence[str], seed: int = 7) -> list[dict[str,
         records.append(
             {
                 "id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "pack": LEGACY_PACK_ID,
                 "node": rng.choice(node_ids),
                 "body": " ".join(parts),
                 "tags": sorted(set(rng.sample(_TAGS, rng.randint(0, 3)))),

@@ -57,7 +57,8 @@ def library(run: Run, examplia_packs: tuple[Path, Path]) -> None:
 def _json(run: Run, *argv: str) -> list[dict[str, object]]:
     status, out, err = run(*argv, "--format", "json")
     assert status == 0, err
-    return json.loads(out)
+    records: list[dict[str, object]] = json.loads(out)
+    return records
 
 
 def test_the_pack_exists_as_the_tests_expect(examplia_packs: tuple[Path, Path]) -> None:
@@ -118,10 +119,11 @@ def test_notes_stars_and_briefs_never_leak_between_briefings(
     text = out.read_text(encoding="utf-8")
     assert "on examplia's root" in text and "on the bundled root" not in text
     status, _o, err = run("--pack", LEGACY_PACK_ID, "export", str(tmp_path / "fyp.md"))
+    assert status == 0, err
     text = (tmp_path / "fyp.md").read_text(encoding="utf-8")
     assert "on the bundled root" in text and "examplia" not in text.casefold()
-    status, out, _err = run("check")
-    assert status == 0 and "detached" not in out
+    status, checked, _err = run("check")
+    assert status == 0 and "detached" not in checked
 
 
 def test_a_new_edition_carries_every_note_into_its_state(
@@ -147,7 +149,7 @@ def test_a_new_edition_carries_every_note_into_its_state(
     assert "Research of international standing" in str(states[DROPPED]["annotated_text"])
 
     review = _json(run, "notes", "review")
-    assert sorted(n["node"] for n in review) == sorted([REWORDED, RENUMBERED, DROPPED])
+    assert sorted(str(n["node"]) for n in review) == sorted([REWORDED, RENUMBERED, DROPPED])
     status, out, _err = run("notes", "review")
     assert "2 changed and 1 detached" in out and "then (edition 2026-03.1)" in out
     status, out, _err = run("check")

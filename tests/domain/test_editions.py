@@ -27,10 +27,12 @@ def detail() -> Iterator[NodeDetail]:
         content.close()
 
 
-def _note(**fields: object) -> Note:
-    return replace(
-        Note("0" * 8 + "-0000-4000-8000-" + "0" * 12, TARGET, "n", (), WHEN, WHEN), **fields
-    )
+def _note(
+    *, node_hash: str | None = None, edition: str | None = None, annotated_text: str | None = None
+) -> Note:
+    uuid = "0" * 8 + "-0000-4000-8000-" + "0" * 12
+    note = Note(uuid, TARGET, "n", (), WHEN, WHEN, node_hash)
+    return replace(note, edition=edition, annotated_text=annotated_text)
 
 
 def test_the_annotated_text_holds_the_words_and_every_number(detail: NodeDetail) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
-def store(db_path: Path, clock: FakeClock) -> SqliteNotes:
+def store(db_path: Path, clock: FakeClock) -> Iterator[SqliteNotes]:
     notes = SqliteNotes.open(db_path, clock=clock, pack=LEGACY_PACK_ID)
     yield notes
     notes.close()

@@ -102,7 +102,8 @@ MUTATIONS: dict[str, Callable[[Path], None]] = {
     "bad brief date": _sql("UPDATE saved_briefs SET meeting_date = 'soon';"),
     "bad tag colour": _sql("UPDATE tags SET colour = 'x';"),
     "mark on a huge id": _sql(
-        "INSERT INTO node_marks VALUES (printf('%.*c', 100000, 'x'), 1, 0,"
+        "INSERT INTO node_marks (pack_id, node_id, starred, follow_up, updated) VALUES"
+        " ('fyp14-six-industries', printf('%.*c', 100000, 'x'), 1, 0,"
         " '2026-01-01T00:00:00.000000+00:00');"
     ),
     "escape in node id": _sql("UPDATE notes SET node_id = char(27) || ']0;pwned' || char(7);"),

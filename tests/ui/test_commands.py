@@ -185,11 +185,14 @@ def test_a_changed_note_shows_then_and_now_and_is_marked_reviewed(
     current = panel.current_note()
     assert current is not None and current.uuid == note.uuid
     dialog = ItemChangeDialog(current, panel.item_version or older, window)
-    then = dialog.findChild(QPlainTextEdit, "thenText").toPlainText()
-    now = dialog.findChild(QPlainTextEdit, "nowText").toPlainText()
+    then_view = dialog.findChild(QPlainTextEdit, "thenText")
+    now_view = dialog.findChild(QPlainTextEdit, "nowText")
+    heading = dialog.findChild(QLabel)
+    assert then_view is not None and now_view is not None and heading is not None
+    then, now = then_view.toPlainText(), now_view.toPlainText()
     assert then == older.text
     assert now.startswith("5G") and "56" in now and now != then  # words and numbers now
-    assert "2020-01.1" in dialog.findChild(QLabel).text()
+    assert "2020-01.1" in heading.text()
     dialog.deleteLater()
 
     panel.mark_reviewed()

@@ -12,7 +12,7 @@ import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from fypdesk import paths
 from fypdesk.cli import output
@@ -23,7 +23,7 @@ from fypdesk.domain.errors import FypdeskError
 from fypdesk.domain.serialise import manifest_record
 
 if TYPE_CHECKING:
-    from fypdesk.notes.interface import LibraryNotesReader
+    pass
 
 #: Fields of a ``pack list --format json`` record, in order.
 LIST_FIELDS = ("id", "edition", "title", "publisher", "date", "bundled", "notes", "path")
@@ -268,7 +268,4 @@ def _note_counts(ctx: CommandContext) -> Mapping[str, int]:
     notes = ctx.notes_to_read()
     if notes is None:
         return {}
-    # Both readers notes_to_read gives (the snapshot, the full store) are LibraryNotesReaders,
-    # whichever of the two protocols its annotation names.
-    reader: LibraryNotesReader = cast("Any", notes)
-    return reader.note_counts_by_pack()
+    return notes.note_counts_by_pack()
