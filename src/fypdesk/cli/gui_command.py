@@ -51,7 +51,23 @@ def _shown(text: str) -> str:
 
 
 def run_gui(ctx: CommandContext) -> int:
-    """Open the window (imports Qt only now)."""
+    """Open the window (imports Qt only now) on the briefing of ``--content`` or ``--pack``, or
+    else the library's copy of the bundled briefing (a newer installed edition wins), or else
+    the first briefing of the library."""
     from fypdesk.ui.app import run
 
-    return run(ctx.args, content_path=ctx.content_path, notes_path=ctx.notes_path)
+    return run(ctx.args, content_path=_window_content(ctx), notes_path=ctx.notes_path)
+
+
+def _window_content(ctx: CommandContext) -> Path:
+    if getattr(ctx.args, "content", None) is not None:
+        return ctx.content_path
+    library = ctx.library()
+    if getattr(ctx.args, "pack", None) is not None:
+        return library.pack(ctx.args.pack).path
+    packs = library.packs()
+    for pack in packs:
+        if library.bundled is not None and pack.id == library.bundled.id:
+            return pack.path
+    # Nothing installed reads: the bundled path, whose problem the window explains.
+    return packs[0].path if packs else ctx.content_path

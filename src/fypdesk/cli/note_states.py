@@ -11,12 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from fypdesk.cli.scope import OpenPack
-from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
+from fypdesk.content import identity
+from fypdesk.domain.editions import ItemVersion, NoteState, note_state
 from fypdesk.domain.notes import Note
-
-#: The briefing's root: its page lists plans, so its own numbers are none (read without the
-#: quantities of the whole pack, as the window reads it).
-ROOT_ID = "briefing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +28,7 @@ class NoteStatus:
 
 def current_version(pack: OpenPack, node_id: str) -> ItemVersion | None:
     """``node_id`` of ``pack`` as its installed edition has it, or ``None`` when it has none."""
-    if not pack.content.has_node(node_id):
-        return None
-    detail = pack.content.detail(node_id, with_quantities=node_id != ROOT_ID)
-    return item_version(detail, pack.identity.edition)
+    return identity.current_version(pack.content, pack.identity.edition, node_id)
 
 
 def statuses(notes: Iterable[Note], packs: Mapping[str, OpenPack]) -> list[NoteStatus]:

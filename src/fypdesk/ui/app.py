@@ -40,11 +40,11 @@ from PySide6.QtWidgets import QApplication
 
 from fypdesk import __version__, paths
 from fypdesk.content import checksum
-from fypdesk.content.identity import pack_identity
+from fypdesk.content.identity import edition_report, pack_identity
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
-from fypdesk.notes.interface import NotesStore
+from fypdesk.notes.interface import NotesReader, NotesStore
 from fypdesk.ui.commands.brief_export import BriefExporter
 from fypdesk.ui.common.bundled_fonts import register_bundled_fonts
 from fypdesk.ui.common.dialogs import Dialogs, QtDialogs
@@ -185,6 +185,35 @@ def attach_store(
     return actions
 
 
+def tell_about_new_edition(
+    notes: NotesReader, content: ContentRepository, dialogs: Dialogs, settings: UiSettings
+) -> str | None:
+    """Once per edition of the briefing shown: if the edition changed or removed items the
+    user's notes are on, say so; the message, or ``None`` when there was nothing to say.
+
+    The notes are compared only when the edition is one the user has not been told about, so a
+    usual start reads nothing more.
+    """
+    identity = pack_identity(content)
+    if settings.edition_seen(identity.id) == identity.edition:
+        return None
+    report = edition_report(content, notes.all_notes())
+    settings.set_edition_seen(identity.id, identity.edition)
+    if not (report.changed_notes or report.detached_notes):
+        return None
+    message = (
+        f"Edition {report.edition} of {identity.title} changed {report.changed_items} annotated"
+        f" item{'s' if report.changed_items != 1 else ''},"
+        f" {report.detached_notes} note{'s' if report.detached_notes != 1 else ''}"
+        " detached.\n\n"
+        "A note on a changed item says so above its text: Compare… shows the item then and"
+        " now, and Mark reviewed makes the note current. Detached notes are kept: All notes"
+        " lists them, and 'fypdesk notes review' lists everything to look at."
+    )
+    dialogs.information(f"A new edition of {identity.title}", message)
+    return message
+
+
 class _NotesStartup:
     """Opens the user's notes store for a shown window and reports how it went."""
 
@@ -230,6 +259,8 @@ class _NotesStartup:
         keep_tidy(store)
         self._opened.append(store)
         attach_store(self._window, notes, store, self._content, self._dialogs, self._settings)
+        if not screenshot:
+            tell_about_new_edition(store, self._content, self._dialogs, self._settings)
         for report in recoveries:
             if screenshot:
                 _print_error(report.message(), kind="warning")

@@ -50,6 +50,16 @@ class UiSettings:
     def last_node(self, node_id: str | None) -> None:
         self._set("session/last_node", node_id or "")
 
+    def edition_seen(self, pack: str) -> str | None:
+        """The edition of ``pack`` the user was last told about (see :func:`~fypdesk.ui.app.
+        tell_about_new_edition`)."""
+        value = self._get(f"library/edition_seen/{pack}")
+        return str(value) if value else None
+
+    def set_edition_seen(self, pack: str, edition: str) -> None:
+        """Remember that the user has been told about ``edition`` of ``pack``."""
+        self._set(f"library/edition_seen/{pack}", edition)
+
     @property
     def theme(self) -> str:
         """``system``, ``light`` or ``dark``."""

@@ -186,7 +186,8 @@ class NotesPanel(QWidget):
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.stale_label = QLabel(
-            "The text of this item has changed since this note was written.", self
+            "The words or numbers of this item have changed since this note was written.",
+            self,
         )
         self.stale_label.setObjectName("staleNote")
         self.stale_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -197,12 +198,16 @@ class NotesPanel(QWidget):
         self.reviewed_button = QPushButton("Mark reviewed", self)
         self.reviewed_button.setToolTip("The note still holds for the new text: make it current")
         self.reviewed_button.clicked.connect(self.mark_reviewed)
+        # The message on a line of its own, the buttons under it: the panel is narrow.
         self.stale_row = QWidget(self)
-        stale_layout = QHBoxLayout(self.stale_row)
+        stale_layout = QVBoxLayout(self.stale_row)
         stale_layout.setContentsMargins(0, 0, 0, 0)
-        stale_layout.addWidget(self.stale_label, 1)
-        stale_layout.addWidget(self.compare_button, 0, Qt.AlignmentFlag.AlignTop)
-        stale_layout.addWidget(self.reviewed_button, 0, Qt.AlignmentFlag.AlignTop)
+        stale_layout.addWidget(self.stale_label)
+        stale_buttons = QHBoxLayout()
+        stale_buttons.addWidget(self.compare_button)
+        stale_buttons.addWidget(self.reviewed_button)
+        stale_buttons.addStretch(1)
+        stale_layout.addLayout(stale_buttons)
         self.stale_row.hide()
         self.status_label = QLabel(self)
         self.status_label.setObjectName("noteStatus")
