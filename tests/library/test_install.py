@@ -182,6 +182,7 @@ def test_files_are_private_and_nothing_is_left_over(
         ".library.lock",
         STATE_NAME,
         f"other-plans{PACK_SUFFIX}",
+        f"other-plans{PACK_SUFFIX}.sha256",  # the digest it was verified with
     ]
 
 
@@ -235,3 +236,29 @@ def test_a_stale_temporary_copy_is_removed_and_a_live_one_kept(
         install_pack(library, build_pack("other-plans", "2"))
         assert not stale.exists()
         assert live.exists()
+
+
+def test_an_installed_pack_is_checked_once_not_at_every_open(
+    build_pack: PackBuilder, open_library: Callable[[], Library], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The install leaves the verified digest beside the copy, so the open-time checks are
+    remembered (as the bundled pack's are); removing the pack removes it too."""
+    from fypdesk.content import checksum, integrity
+    from fypdesk.content.repository import ContentRepository
+
+    library = open_library()
+    install_pack(library, build_pack("other-plans", "1"))
+    installed = library.pack_file("other-plans")
+    sidecar = checksum.sidecar_path(installed)
+    assert sidecar.read_text(encoding="utf-8") == checksum.sidecar_text(installed)
+    monkeypatch.setattr(checksum, "SETTLE_NS", 0)
+    checks: list[Path] = []
+    real = integrity.check_structure
+    monkeypatch.setattr(
+        integrity, "check_structure", lambda conn, path: (checks.append(path), real(conn, path))
+    )
+    for _ in range(3):
+        ContentRepository.open(installed).close()
+    assert checks == [installed]
+    remove_pack(library, "other-plans")
+    assert not installed.exists() and not sidecar.exists()

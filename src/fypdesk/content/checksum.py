@@ -50,14 +50,15 @@ _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 #: Bumped when what the record holds changes; a record of another format is ignored.
 RECORD_FORMAT = 2
 #: Databases remembered at most (the least recently verified are forgotten first).
-RECORD_LIMIT = 32
+#: Enough for a library of a few hundred packs (each installed pack has a sidecar).
+RECORD_LIMIT = 1024
 #: How long a match is trusted: after a week the file is hashed again, which also catches damage
 #: that leaves the stat data alone (a failing disk).
 RECHECK_AFTER_S = 7 * 24 * 3600
 #: How long before it is hashed a file must have last changed to be remembered (file system
 #: clocks tick every few milliseconds; FAT's every two seconds).
 SETTLE_NS = 2_000_000_000
-#: Largest record read, in bytes (32 entries take about 10 KB): a larger file is not ours.
+#: Largest record read, in bytes (1024 entries take about 330 KB): a larger file is not ours.
 RECORD_MAX_BYTES = 1 << 20
 
 _Fingerprint = tuple[int, int, int, int, int]
