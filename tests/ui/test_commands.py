@@ -144,15 +144,19 @@ def test_all_notes_lists_filters_and_jumps(
     notes.set_note_tags(first.uuid, ["telecom"])
     notes.add_note("green", "green note")
     notes.add_note("gone/node", "orphan")
+    older = ItemVersion("0" * 64, "2020-01.1", "Big data\nan older wording")
+    notes.add_note("big-data", "written against an older edition", version=older)
     QTest.keyClick(window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
     view = window.all_notes_view
     assert window.tabs.currentWidget() is view
     check_model(view.model)
     check_model(view.proxy)
     shown = {view.proxy.index(r, 2).data() for r in range(view.proxy.rowCount())}
-    assert shown == {"5G note", "green note", "orphan"}
+    assert shown == {"5G note", "green note", "orphan", "written against an older edition"}
     items = {view.proxy.index(r, 1).data() for r in range(view.proxy.rowCount())}
     assert "gone/node (no longer in the content)" in items
+    changed = sorted(item for item in items if item.endswith("(changed in this edition)"))
+    assert len(changed) == 1 and changed[0].startswith("Big")  # the 5G note is current
     view.tag_combo.setCurrentIndex(view.tag_combo.findData("telecom"))
     assert view.proxy.rowCount() == 1
     view.tag_combo.setCurrentIndex(0)

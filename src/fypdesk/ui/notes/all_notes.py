@@ -48,13 +48,15 @@ NoteRoles = ItemRoles  # the name the views and tests use for this model's roles
 
 @dataclass(frozen=True, slots=True)
 class NoteRow:
-    """A note with the title and plan of its node (``detached``: the node no longer exists)."""
+    """A note with the title and plan of its node (``detached``: the node no longer exists;
+    ``changed``: this edition changed its words or numbers since the note was written)."""
 
     note: Note
     item_title: str
     plan: str | None
     plan_title: str
     detached: bool
+    changed: bool = False
 
 
 _HEADERS = {
@@ -125,9 +127,9 @@ def _display(row: NoteRow, column: NoteColumns) -> str:
         case NoteColumns.PLAN:
             return row.plan_title
         case NoteColumns.ITEM:
-            return (
-                f"{row.item_title} (no longer in the content)" if row.detached else row.item_title
-            )
+            if row.detached:
+                return f"{row.item_title} (no longer in the content)"
+            return f"{row.item_title} (changed in this edition)" if row.changed else row.item_title
         case NoteColumns.NOTE:
             return next((line for line in row.note.body.splitlines() if line.strip()), "")
         case NoteColumns.TAGS:
@@ -224,8 +226,10 @@ class AllNotesView(QWidget):
         notes: Sequence[Note],
         title_of: Callable[[str], str | None],
         tags: Sequence[str],
+        changed: Callable[[Note], bool] = lambda _note: False,
     ) -> None:
-        """Show ``notes``; ``title_of`` gives a node's title, ``None`` for a vanished node."""
+        """Show ``notes``; ``title_of`` gives a node's title, ``None`` for a vanished node;
+        ``changed`` tells a note whose item this edition changed."""
         rows = []
         for note in notes:
             title = title_of(note.node_id)
@@ -237,6 +241,7 @@ class AllNotesView(QWidget):
                     plan,
                     self._plan_titles.get(plan or "", ""),
                     detached=title is None,
+                    changed=title is not None and changed(note),
                 )
             )
         self.model.set_rows(rows)

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk import __version__
-from fypdesk.content.identity import pack_identity
+from fypdesk.content.identity import current_version, pack_identity
 from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
-from fypdesk.domain.editions import ItemVersion, item_version
+from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
-from fypdesk.domain.notes import NoteHit
+from fypdesk.domain.notes import Note, NoteHit
 from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.common.first_paint import after_first_paint
@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self._content = content
         #: The edition every note written here records (with its item's words and numbers).
         self._edition = pack_identity(content).edition
+        self._versions: dict[str, ItemVersion | None] = {}
         self._notes = notes
         self._settings = settings
         self._dialogs = dialogs
@@ -295,7 +296,20 @@ class MainWindow(QMainWindow):
         # Only the visible list is kept current; switching to the tab refreshes it.
         if self.tabs.currentWidget() is self.all_notes_view:
             tags = tags_in_use(self._notes)
-            self.all_notes_view.set_notes(self._notes.all_notes(), self._existing_title, tags)
+            self.all_notes_view.set_notes(
+                self._notes.all_notes(), self._existing_title, tags, changed=self._is_changed
+            )
+
+    def _is_changed(self, note: Note) -> bool:
+        """Whether the edition shown changed the words or numbers of ``note``'s item since the
+        note was written (each item is read once a session: the content does not change)."""
+        if note.edition == self._edition:
+            return False
+        if note.node_id not in self._versions:
+            self._versions[note.node_id] = current_version(
+                self._content, self._edition, note.node_id
+            )
+        return note_state(note, self._versions[note.node_id]) is NoteState.CHANGED
 
     def _existing_title(self, node_id: str) -> str | None:
         try:
