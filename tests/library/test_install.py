@@ -3,6 +3,7 @@ refused unless forced, the bundled pack shadowed, hidden and restored; private f
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -254,9 +255,12 @@ def test_an_installed_pack_is_checked_once_not_at_every_open(
     monkeypatch.setattr(checksum, "SETTLE_NS", 0)
     checks: list[Path] = []
     real = integrity.check_structure
-    monkeypatch.setattr(
-        integrity, "check_structure", lambda conn, path: (checks.append(path), real(conn, path))
-    )
+
+    def counted(connection: sqlite3.Connection, path: Path) -> None:
+        checks.append(path)
+        real(connection, path)
+
+    monkeypatch.setattr(integrity, "check_structure", counted)
     for _ in range(3):
         ContentRepository.open(installed).close()
     assert checks == [installed]
