@@ -273,6 +273,63 @@ def bench_cli(series: dict[int, Content], notes_x1: Path, work: Path) -> None:
     add(Row("cli export, first after install (fonts parsed)", 1, first, "s"))
 
 
+#: How many packs the library benchmark installs (the ×1 briefing under as many ids).
+LIBRARY_PACKS = 100
+
+
+def _library_of_copies(work: Path, count: int) -> tuple[Path, list[Path]]:
+    """A data folder whose library holds the ×1 briefing built under ``count`` pack ids (the
+    real builder and installer); the data folder and the pack files."""
+    from fypdesk.content.build import build_database
+    from fypdesk.content.install import install_pack
+    from fypdesk.content.library import Library
+
+    data = work / "library-data"
+    folder = data / "library"
+    packs = []
+    for index in range(count):
+        source = work / "library-source"
+        shutil.rmtree(source, ignore_errors=True)
+        shutil.copytree(generate.REAL_SOURCE, source)
+        briefing = source / "briefing.yaml"
+        text = briefing.read_text(encoding="utf-8")
+        briefing.write_text(
+            text.replace("pack: fyp14-six-industries", f"pack: bench-copy-{index:03d}", 1),
+            encoding="utf-8",
+        )
+        packs.append(build_database(source, work / f"bench-copy-{index:03d}.fypack").path)
+        install_pack(Library.open(folder, generate.REAL_DB), packs[-1])
+    return data, packs
+
+
+def bench_library(series: dict[int, Content], work: Path) -> None:
+    """The library's budgets: the reading commands over 100 installed packs, installing a ×1 and
+    a ×100 pack."""
+    print(f"library: building and installing {LIBRARY_PACKS} packs...", file=sys.stderr)
+    data, packs = _library_of_copies(work, LIBRARY_PACKS)
+    base = ["--data-dir", str(data)]
+    run_child(fypdesk(*base, "targets", "--format", "json"))  # records every pack's checks once
+    for name, args, budget in (
+        ("cli targets --format json", ["targets", "--format", "json"], 0.4),
+        ("cli search 5G --format json", ["search", "5G", "--format", "json"], None),
+        ("cli pack list", ["pack", "list"], None),
+    ):
+        samples = [run_child(fypdesk(*base, *args)).seconds for _ in range(5)]
+        add(Row(name, f"{LIBRARY_PACKS} packs", statistics.median(samples), "s", budget,
+                samples=samples))  # fmt: skip
+    samples = [
+        run_child(fypdesk(*base, "pack", "install", "--force", str(packs[0]))).seconds
+        for _ in range(5)
+    ]
+    add(Row("cli pack install (x1 pack)", 1, statistics.median(samples), "s", 0.5,
+            samples=samples))  # fmt: skip
+    if 100 in series:
+        fresh = ["--data-dir", str(work / "library-x100")]
+        child = run_child(fypdesk(*fresh, "pack", "install", "--force", str(series[100].db)))
+        add(Row("cli pack install (x100 pack)", 100, child.seconds, "s", 5.0,
+                note="" if child.code == 0 else f"exit {child.code}"))  # fmt: skip
+
+
 def bench_first_paint(series: dict[int, Content], work: Path) -> None:
     """``fypdesk gui --screenshot`` against a bare one-label window, alternately; peak memory.
 
@@ -778,6 +835,7 @@ def main() -> int:
     with workdir() as work:
         CACHE_DIR = work / "cache"
         bench_cli(series, notes_x1, work)
+        bench_library(series, work)
         bench_content_search(series)
         bench_notes(notes_dirs, work)
         bench_pdf(series, notes_x1)
