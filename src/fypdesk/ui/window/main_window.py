@@ -26,7 +26,7 @@ from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
 from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
-from fypdesk.domain.notes import Note, NoteHit
+from fypdesk.domain.notes import Note, NoteHit, node_text_hash
 from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.common.first_paint import after_first_paint
@@ -305,6 +305,13 @@ class MainWindow(QMainWindow):
         note was written (each item is read once a session: the content does not change)."""
         if note.edition == self._edition:
             return False
+        if note.annotated_text is None:
+            # A note of the first release keeps a fingerprint of the wording alone: comparing it
+            # reads the node, not its whole detail (100,000 such notes open the tab in time).
+            if note.node_hash is None or self._existing_title(note.node_id) is None:
+                return False
+            node = self._content.node(note.node_id)
+            return node_text_hash(node.title, node.text, node.source) != note.node_hash
         if note.node_id not in self._versions:
             self._versions[note.node_id] = current_version(
                 self._content, self._edition, note.node_id
