@@ -54,9 +54,23 @@ def run_gui(ctx: CommandContext) -> int:
     """Open the window (imports Qt only now) on the briefing of ``--content`` or ``--pack``, or
     else the library's copy of the bundled briefing (a newer installed edition wins), or else
     the first briefing of the library."""
+    from fypdesk.content.identity import BriefingChoice
     from fypdesk.ui.app import run
 
-    return run(ctx.args, content_path=_window_content(ctx), notes_path=ctx.notes_path)
+    briefings = (
+        ()
+        if getattr(ctx.args, "content", None) is not None
+        else tuple(
+            BriefingChoice(pack.id, pack.manifest.title, pack.edition, pack.path)
+            for pack in ctx.library().packs()
+        )
+    )
+    return run(
+        ctx.args,
+        content_path=_window_content(ctx),
+        notes_path=ctx.notes_path,
+        briefings=briefings,
+    )
 
 
 def _window_content(ctx: CommandContext) -> Path:

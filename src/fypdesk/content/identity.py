@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
@@ -26,6 +27,16 @@ class PackIdentity:
     id: str
     edition: str
     title: str
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingChoice:
+    """A briefing the window can open: a pack of the library, and its file."""
+
+    id: str
+    title: str
+    edition: str
+    path: Path
 
 
 def pack_identity(content: ContentRepository) -> PackIdentity:

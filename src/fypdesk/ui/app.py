@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication
 
 from fypdesk import __version__, paths
 from fypdesk.content import checksum
-from fypdesk.content.identity import edition_report, pack_identity
+from fypdesk.content.identity import BriefingChoice, edition_report, pack_identity
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
 from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
@@ -62,8 +62,15 @@ APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
 
 
-def run(args: argparse.Namespace, *, content_path: Path, notes_path: Path) -> int:
-    """Start the app; with ``--screenshot``, render once and exit.
+def run(
+    args: argparse.Namespace,
+    *,
+    content_path: Path,
+    notes_path: Path,
+    briefings: Sequence[BriefingChoice] = (),
+) -> int:
+    """Start the app; with ``--screenshot``, render once and exit. ``briefings`` are the
+    library's, listed in File → Open briefing: choosing one closes the window and opens it.
 
     Raises:
         ContentUnavailableError: the content database is missing or unreadable (screenshot mode;
@@ -73,7 +80,6 @@ def run(args: argparse.Namespace, *, content_path: Path, notes_path: Path) -> in
     if not _display_available():
         _print_error("no display found; for headless use set QT_QPA_PLATFORM=offscreen")
         return 1
-    screenshot: Path | None = args.screenshot
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         qInstallMessageHandler(_quiet_offscreen_messages)
     existing = QApplication.instance()
@@ -84,17 +90,36 @@ def run(args: argparse.Namespace, *, content_path: Path, notes_path: Path) -> in
     QApplication.setDesktopFileName(DESKTOP_FILE_NAME)
     QApplication.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(paths.resources_dir() / APP_ICON)))
+    select: str | None = args.select
+    while True:
+        code, chosen = _run_window(app, args, content_path, notes_path, briefings, select)
+        if chosen is None:
+            return code
+        content_path, select = chosen.path, None
+
+
+def _run_window(
+    app: QApplication,
+    args: argparse.Namespace,
+    content_path: Path,
+    notes_path: Path,
+    briefings: Sequence[BriefingChoice],
+    select: str | None,
+) -> tuple[int, BriefingChoice | None]:
+    """One window over one briefing until it closes: its exit status, and the briefing chosen
+    to open next (``None``: the app ends)."""
+    screenshot: Path | None = args.screenshot
     dialogs = QtDialogs()
     try:
         # The checksum of the whole file is hashed on a thread while the window is built.
         content = ContentRepository.open(content_path, verify_checksum=False)
         check = checksum.BackgroundCheck(content_path)
     except ContentUnavailableError as exc:
-        return _content_unavailable(exc, dialogs, screenshot=screenshot is not None)
+        return _content_unavailable(exc, dialogs, screenshot=screenshot is not None), None
     opened: list[SqliteNotes] = []
     try:
-        if args.select and not content.has_node(args.select):
-            raise UnknownNodeError(args.select)
+        if select and not content.has_node(select):
+            raise UnknownNodeError(select)
         # Screenshots must not depend on (or change) the user's remembered session.
         settings = UiSettings(None if screenshot is not None else _settings_store())
         if args.theme:
@@ -104,24 +129,25 @@ def run(args: argparse.Namespace, *, content_path: Path, notes_path: Path) -> in
         with_store = screenshot is None or notes_path.exists()
         notes = DeferredNotes()
         window = build_window(content, notes, settings, dialogs, lambda t: apply_theme(app, t))
+        window.set_briefings(briefings)
         dialogs.set_parent(window)
         window.resize(QSize(*(args.size or (1280, 800))))
-        window.restore_session(select=args.select)
+        window.restore_session(select=select)
         if args.size:
             window.resize(QSize(*args.size))
         try:
             check.result()  # nothing read from a modified or damaged file is ever shown
         except ContentUnavailableError as exc:
             window.deleteLater()
-            return _content_unavailable(exc, dialogs, screenshot=screenshot is not None)
+            return _content_unavailable(exc, dialogs, screenshot=screenshot is not None), None
         window.show()
         startup = _NotesStartup(window, notes_path, content, dialogs, settings, opened)
         fonts = paths.resources_dir() / "fonts"
         if screenshot is not None:
             register_bundled_fonts(fonts)
             if with_store and not startup.open(notes, screenshot=True):
-                return 1
-            return _screenshot(app, window, screenshot)
+                return 1, None
+            return _screenshot(app, window, screenshot), None
 
         def after_paint() -> None:
             # Fonts before notes: notes in any script the PDF prints show in the window too.
@@ -134,7 +160,9 @@ def run(args: argparse.Namespace, *, content_path: Path, notes_path: Path) -> in
         exporter = window.findChild(BriefExporter)
         if exporter is not None:
             exporter.wait()  # a brief being written is finished, not cut off
-        return code
+        chosen = window.requested_briefing
+        window.deleteLater()
+        return code, chosen
     finally:
         for store in opened:
             store.close()

@@ -15,13 +15,14 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
+    QMenu,
     QTabWidget,
     QToolBar,
     QWidget,
 )
 
 from fypdesk import __version__
-from fypdesk.content.identity import current_version, pack_identity
+from fypdesk.content.identity import BriefingChoice, current_version, pack_identity
 from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
 from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
@@ -71,6 +72,8 @@ class MainWindow(QMainWindow):
         self._content = content
         #: The edition every note written here records (with its item's words and numbers).
         self._edition = pack_identity(content).edition
+        #: The briefing to open next, chosen in File → Open briefing (``None``: quit).
+        self.requested_briefing: BriefingChoice | None = None
         self._versions: dict[str, ItemVersion | None] = {}
         self._notes = notes
         self._settings = settings
@@ -160,6 +163,33 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         docks = [self.navigator_dock.toggleViewAction(), self.notes_dock.toggleViewAction()]
         self.file_menu, self._file_hook = self.actions_.populate(self.menuBar(), docks)
+
+    def set_briefings(self, briefings: Sequence[BriefingChoice]) -> None:
+        """List the library's briefings in File → Open briefing; choosing another one closes
+        this window (its notes saved) and asks for it in :attr:`requested_briefing`."""
+        menu = self.file_menu.findChild(QMenu, "briefingsMenu")
+        if menu is None:
+            menu = QMenu("Open &briefing", self.file_menu)
+            menu.setObjectName("briefingsMenu")
+            self.file_menu.insertMenu(self.file_menu.actions()[0], menu)
+            self.file_menu.insertSeparator(self.file_menu.actions()[1])
+        menu.clear()
+        current = pack_identity(self._content).id
+        for briefing in briefings:
+            # "&" escaped: a pack's title is text, never a menu mnemonic.
+            action = menu.addAction(f"{briefing.title.replace('&', '&&')}  ({briefing.edition})")
+            action.setCheckable(True)
+            action.setChecked(briefing.id == current)
+            action.setData(briefing.id)
+            action.triggered.connect(lambda _checked=False, b=briefing: self.open_briefing(b))
+        menu.setEnabled(len(briefings) > 1)
+
+    def open_briefing(self, briefing: BriefingChoice) -> None:
+        """Close this window (saving its notes and session) so that the app opens ``briefing``."""
+        if briefing.id == pack_identity(self._content).id:
+            return
+        self.requested_briefing = briefing
+        self.close()
 
     def add_file_action(self, action: QAction) -> None:
         """Add a command (notes export/import, backups, export brief) to the File menu."""
