@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.notes.compare import ItemChangeDialog
 from fypdesk.ui.window.main_window import MainWindow
@@ -92,10 +93,10 @@ def test_settings_read_back_typed_values(tmp_path: Path) -> None:
     first = UiSettings(QSettings(path, QSettings.Format.IniFormat))
     first.zoom = 3
     first.theme = "dark"
-    first.last_node = FIVE_G
+    first.set_last_node(LEGACY_PACK_ID, FIVE_G)
     first.sync()
     again = UiSettings(QSettings(path, QSettings.Format.IniFormat))
-    assert (again.zoom, again.theme, again.last_node) == (3, "dark", FIVE_G)
+    assert (again.zoom, again.theme, again.last_node(LEGACY_PACK_ID)) == (3, "dark", FIVE_G)
     broken = QSettings(path, QSettings.Format.IniFormat)
     broken.setValue("view/zoom", "lots")
     broken.setValue("view/theme", "purple")

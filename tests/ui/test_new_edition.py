@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
 
 from fypdesk.cli import main
 from fypdesk.content.identity import BriefingChoice, current_version
@@ -13,11 +16,13 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.ui.app import tell_about_new_edition
 from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.navigator.model import NodeRoles
+from fypdesk.ui.reading.pane import OPEN_BRIEFING_URL
 from fypdesk.ui.window.main_window import MainWindow
 from tests.conftest import CONTENT_DB
 from tests.example_packs import build_examplia
 from tests.fake_notes import InMemoryNotes
-from tests.ui.conftest import FakeDialogs
+from tests.ui.conftest import FakeDialogs, ModelCheck
 from tests.ui.test_notes_startup import _start
 
 REWORDED = "fog-energy"
@@ -56,12 +61,31 @@ def test_a_new_edition_is_told_once_with_what_it_changed(tmp_path: Path) -> None
         second.close()
 
 
+def _library(tmp_path: Path) -> tuple[BriefingChoice, BriefingChoice]:
+    bundled = BriefingChoice(
+        LEGACY_PACK_ID, "14th Five-Year Plans & more", "2021-12.1", CONTENT_DB, "MERICS", "2021-12"
+    )
+    other = BriefingChoice(
+        EXAMPLIA,
+        "Examplia",
+        "2026-03.1",
+        tmp_path / "e.fypack",
+        "<b>Examplia</b> Office",
+        "2026-03",
+    )
+    return bundled, other
+
+
+def _asked_for(window: MainWindow) -> tuple[BriefingChoice | None, str | None]:
+    """The briefing and node the window closed to open (read afresh: the window changes them)."""
+    return window.requested_briefing, window.requested_node
+
+
 def test_file_open_briefing_lists_the_library_and_asks_for_another(
     window: MainWindow, tmp_path: Path
 ) -> None:
-    bundled = BriefingChoice(LEGACY_PACK_ID, "14th Five-Year Plans & more", "2021-12.1", CONTENT_DB)
-    other = BriefingChoice(EXAMPLIA, "Examplia", "2026-03.1", tmp_path / "examplia.fypack")
-    window.set_briefings([bundled, other])
+    bundled, other = _library(tmp_path)
+    window.set_briefings([other, bundled])
     menu = window.file_menu.findChild(QMenu, "briefingsMenu")
     assert menu is not None and menu.isEnabled()
     actions = menu.actions()
@@ -74,10 +98,58 @@ def test_file_open_briefing_lists_the_library_and_asks_for_another(
     actions[0].trigger()  # the briefing shown: nothing happens
     assert window.requested_briefing is None and window.isVisible()
     actions[1].trigger()
-    assert window.requested_briefing == other
+    assert _asked_for(window) == (other, None)
     assert not window.isVisible()  # closed, its notes flushed and session saved
     window.set_briefings([bundled])
     assert not menu.isEnabled() and len(menu.actions()) == 1
+
+
+def test_the_navigator_lists_the_other_briefings_beside_the_open_one(
+    window: MainWindow, tmp_path: Path, qtbot: QtBot, check_model: ModelCheck
+) -> None:
+    bundled, other = _library(tmp_path)
+    tree = window.navigator.tree
+    model = window.navigator.model
+    plans = model.rowCount(model.root_index())
+    window.set_briefings([bundled, other])
+    check_model(model)
+    titles = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert titles == [window.windowTitle().removesuffix(" — fypdesk"), "Examplia"]
+    assert tree.isExpanded(model.root_index()) and model.rowCount(model.root_index()) == plans
+    assert window.navigator_dock.windowTitle() == "Library"
+    row = model.index(1, 0)
+    assert row.data(NodeRoles.BRIEFING) == other and row.data(NodeRoles.NODE_ID) is None
+    assert not model.hasChildren(row)  # its content is not read until it is opened
+    assert (
+        row.data(Qt.ItemDataRole.ToolTipRole)
+        == "<b>Examplia</b> Office, 2026-03 · edition 2026-03.1"
+    )
+    shown = window.current_node_id()
+    tree.setCurrentIndex(row)  # selecting it shows what it is, and opens nothing
+    assert window.reading_pane.briefing_card == other
+    text = window.reading_pane.toPlainText()
+    assert "<b>Examplia</b> Office · 2026-03 · edition 2026-03.1" in text  # markup shown as text
+    assert "Open this briefing" in text
+    assert window.current_node_id() == shown and window.requested_briefing is None
+    assert not window.notes_panel.isEnabled()  # no note is typed onto the item left behind
+    tree.setCurrentIndex(model.root_index())
+    assert window.notes_panel.isEnabled() and window.reading_pane.briefing_card is None
+    tree.setCurrentIndex(row)
+    window.show()
+    with qtbot.waitSignal(window.reading_pane.briefing_requested):
+        window.reading_pane.anchorClicked.emit(QUrl(OPEN_BRIEFING_URL))
+    assert window.requested_briefing == other and not window.isVisible()
+
+
+def test_enter_on_another_briefing_opens_it(window: MainWindow, tmp_path: Path) -> None:
+    bundled, other = _library(tmp_path)
+    window.set_briefings([other, bundled])
+    window.show()
+    tree = window.navigator.tree
+    tree.setFocus()
+    tree.setCurrentIndex(window.navigator.model.index(1, 0))
+    QTest.keyClick(tree, Qt.Key.Key_Return)
+    assert window.requested_briefing == other
 
 
 _SWITCH = """

@@ -60,16 +60,15 @@ def run_gui(ctx: CommandContext) -> int:
     briefings = (
         ()
         if getattr(ctx.args, "content", None) is not None
-        else tuple(
-            BriefingChoice(pack.id, pack.manifest.title, pack.edition, pack.path)
-            for pack in ctx.library().packs()
-        )
+        else tuple(BriefingChoice.of(pack) for pack in ctx.library().packs())
     )
     return run(
         ctx.args,
         content_path=_window_content(ctx),
         notes_path=ctx.notes_path,
         briefings=briefings,
+        reopen_last=getattr(ctx.args, "content", None) is None
+        and getattr(ctx.args, "pack", None) is None,
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from fypdesk.content.library import Pack
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
 from fypdesk.domain.notes import LEGACY_PACK_ID, Note
@@ -31,12 +32,21 @@ class PackIdentity:
 
 @dataclass(frozen=True, slots=True)
 class BriefingChoice:
-    """A briefing the window can open: a pack of the library, and its file."""
+    """A briefing the window can open: a pack of the library, and its file (what its manifest
+    says, read when the library was listed; the content is opened only when it is chosen)."""
 
     id: str
     title: str
     edition: str
     path: Path
+    publisher: str
+    date: str
+
+    @classmethod
+    def of(cls, pack: Pack) -> BriefingChoice:
+        """The choice of a listed ``pack``."""
+        m = pack.manifest
+        return cls(pack.id, m.title, m.edition, pack.path, m.publisher, m.date)
 
 
 def pack_identity(content: ContentRepository) -> PackIdentity:

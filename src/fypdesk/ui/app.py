@@ -68,9 +68,11 @@ def run(
     content_path: Path,
     notes_path: Path,
     briefings: Sequence[BriefingChoice] = (),
+    reopen_last: bool = False,
 ) -> int:
     """Start the app; with ``--screenshot``, render once and exit. ``briefings`` are the
-    library's, listed in File → Open briefing: choosing one closes the window and opens it.
+    library's, listed in the navigator and File → Open briefing: choosing one closes the window
+    and opens it. With ``reopen_last`` (no briefing asked for) the briefing read last opens.
 
     Raises:
         ContentUnavailableError: the content database is missing or unreadable (screenshot mode;
@@ -91,11 +93,15 @@ def run(
     QApplication.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(paths.resources_dir() / APP_ICON)))
     select: str | None = args.select
+    if reopen_last and args.screenshot is None:
+        last = UiSettings(_settings_store()).last_briefing
+        content_path = next((b.path for b in briefings if b.id == last), content_path)
     while True:
         code, chosen = _run_window(app, args, content_path, notes_path, briefings, select)
         if chosen is None:
             return code
-        content_path, select = chosen.path, None
+        (briefing, select) = chosen
+        content_path = briefing.path
 
 
 def _run_window(
@@ -105,9 +111,9 @@ def _run_window(
     notes_path: Path,
     briefings: Sequence[BriefingChoice],
     select: str | None,
-) -> tuple[int, BriefingChoice | None]:
+) -> tuple[int, tuple[BriefingChoice, str | None] | None]:
     """One window over one briefing until it closes: its exit status, and the briefing chosen
-    to open next (``None``: the app ends)."""
+    to open next with the node to show there (``None``: the app ends)."""
     screenshot: Path | None = args.screenshot
     dialogs = QtDialogs()
     try:
@@ -161,8 +167,9 @@ def _run_window(
         if exporter is not None:
             exporter.wait()  # a brief being written is finished, not cut off
         chosen = window.requested_briefing
+        node = window.requested_node
         window.deleteLater()
-        return code, chosen
+        return code, None if chosen is None else (chosen, node)
     finally:
         for store in opened:
             store.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from fypdesk.domain.notes import SavedBrief
+from fypdesk.domain.notes import LEGACY_PACK_ID, SavedBrief
 from fypdesk.domain.saved_brief import InvalidBriefRecordError, brief_from_record, brief_record
 
 
@@ -40,15 +40,24 @@ class UiSettings:
 
     # QSettings gives back strings for everything an INI file holds; convert on the way out.
 
-    @property
-    def last_node(self) -> str | None:
-        """The node open when the window closed."""
-        value = self._get("session/last_node")
+    def last_node(self, pack: str) -> str | None:
+        """The node open in briefing ``pack`` when its window last closed (the first release
+        kept one node, of the one briefing it read: it is that briefing's)."""
+        value = self._get(f"library/last_node/{pack}")
+        if value is None and pack == LEGACY_PACK_ID:
+            value = self._get("session/last_node")
         return str(value) if value else None
 
-    @last_node.setter
-    def last_node(self, node_id: str | None) -> None:
-        self._set("session/last_node", node_id or "")
+    def set_last_node(self, pack: str, node_id: str | None) -> None:
+        """Remember where the user was in ``pack``, and that it was the last briefing read."""
+        self._set(f"library/last_node/{pack}", node_id or "")
+        self._set("library/last_briefing", pack)
+
+    @property
+    def last_briefing(self) -> str | None:
+        """The pack of the window that closed last (``None``: none yet)."""
+        value = self._get("library/last_briefing")
+        return str(value) if value else None
 
     def edition_seen(self, pack: str) -> str | None:
         """The edition of ``pack`` the user was last told about (see :func:`~fypdesk.ui.app.

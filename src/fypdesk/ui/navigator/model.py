@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import NamedTuple, Protocol
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from fypdesk.content.identity import BriefingChoice
 from fypdesk.content.repository import Outline
 from fypdesk.domain.content import Node, NodeKind, NodeRef
 from fypdesk.ui.navigator.outline import FilterResult, OutlineIndex
@@ -61,6 +62,7 @@ class NodeRoles(IntEnum):
     STARRED = Qt.ItemDataRole.UserRole + 4
     FOLLOW_UP = Qt.ItemDataRole.UserRole + 5
     MARKS = Qt.ItemDataRole.UserRole + 6  # everything the badges show, as one Marks
+    BRIEFING = Qt.ItemDataRole.UserRole + 7  # on another briefing's row: its BriefingChoice
 
 
 class Marks(NamedTuple):
@@ -90,6 +92,7 @@ _STARRED, _FOLLOW_UP, _MARKS = (
     int(NodeRoles.MARKS),
 )
 _ROW = int(NodeRoles.ROW)
+_BRIEFING = int(NodeRoles.BRIEFING)
 #: The roles a change of notes or marks changes.
 _MARK_ROLES = [_NOTES, _STARRED, _FOLLOW_UP, _MARKS, _TOOLTIP]
 _ANSWERED = frozenset(
@@ -104,23 +107,30 @@ _ANSWERED = frozenset(
         _FOLLOW_UP,
         _MARKS,
         _ROW,
+        _BRIEFING,
     }
 )
 
 
 @dataclass(eq=False, slots=True)
 class _Item:
-    ref: NodeRef | None  # None only for the invisible root
+    ref: NodeRef | None  # None only for the invisible root and other briefings' rows
     parent: _Item | None
     row: int
     target_count: int = 0
     has_children: bool = True
     fetched: bool = False
     children: list[_Item] = field(default_factory=list)
+    #: Another briefing of the library, listed beside the one open (its content is not read).
+    briefing: BriefingChoice | None = None
 
 
 class NodeTreeModel(QAbstractItemModel):
     """briefing → plans → sections → items → targets/figures, or the part a filter keeps.
+
+    With :meth:`set_library` the top level lists the library's other briefings too, as rows of
+    their title alone: a briefing is opened (and its content read) only when the user picks it,
+    so a hundred briefings cost a hundred rows.
 
     ``data()`` reads only what was loaded; note counts and stars are pushed in by the window with
     :meth:`set_annotations` (all of them) and :meth:`update_annotations` (a few). ``flags()`` is
@@ -137,6 +147,7 @@ class NodeTreeModel(QAbstractItemModel):
         # The root is a briefing: it has plans (if it had none, expanding it would show so).
         top = _Item(source.node(root_id).ref, self._whole, 0, counts.get(root_id, 0))
         self._whole.children.append(top)
+        self._top = top
         self._by_id: dict[str, _Item] = {root_id: top}
         # The tree shown: the whole one, or a filtered one built by ``set_filter``.
         self._shown = self._whole
@@ -211,6 +222,26 @@ class NodeTreeModel(QAbstractItemModel):
     def _index_of(self, item: _Item) -> QModelIndex:
         return self.createIndex(item.row, 0, item)
 
+    def set_library(self, briefings: Sequence[BriefingChoice], current: str) -> None:
+        """List ``briefings`` at the top level, by title, the one open (pack ``current``) among
+        them with its plans; without other briefings the top level is the open one alone."""
+        rows = [self._top]
+        for briefing in briefings:
+            if briefing.id != current:
+                row = _Item(None, self._whole, 0, has_children=False, fetched=True)
+                row.briefing = briefing
+                rows.append(row)
+        rows.sort(key=_title_key)
+        for row_number, item in enumerate(rows):
+            item.row = row_number
+        self.beginResetModel()
+        self._whole.children = rows
+        self.endResetModel()
+
+    def root_index(self) -> QModelIndex:
+        """The row of the briefing open."""
+        return self._index_of(self._top)
+
     def index_for(self, node_id: str, ancestors: tuple[str, ...]) -> QModelIndex:
         """The index of ``node_id`` in the tree shown.
 
@@ -284,7 +315,11 @@ class NodeTreeModel(QAbstractItemModel):
         if role not in _ANSWERED:  # most calls (font, colours, alignment...): answer at once
             return None
         item = index.internalPointer() if index.isValid() else None
-        if not isinstance(item, _Item) or item.ref is None:
+        if not isinstance(item, _Item):
+            return None
+        if item.briefing is not None:
+            return _briefing_data(item.briefing, role)
+        if item.ref is None:
             return None
         ref = item.ref
         if role in (_DISPLAY, _ACCESSIBLE):
@@ -308,6 +343,8 @@ class NodeTreeModel(QAbstractItemModel):
             return ref.id in self._follow_up
         if role == _ROW:
             return ref
+        if role == _BRIEFING:
+            return None
         marks = (ref.id in self._starred, ref.id in self._follow_up)
         return _tooltip(item, self._note_counts.get(ref.id, 0), *marks)
 
@@ -399,6 +436,22 @@ def _filtered_tree(outline: OutlineIndex, rows: tuple[int, ...]) -> tuple[_Item,
     for item in items.values():
         item.has_children = bool(item.children)
     return root, by_id
+
+
+def _title_key(item: _Item) -> str:
+    title = item.briefing.title if item.briefing else item.ref.title if item.ref else ""
+    return title.casefold()
+
+
+def _briefing_data(briefing: BriefingChoice, role: int) -> object:
+    """What another briefing's row shows: its title, and what it is in a tooltip."""
+    if role in (_DISPLAY, _ACCESSIBLE):
+        return briefing.title
+    if role == _BRIEFING:
+        return briefing
+    if role == _TOOLTIP:
+        return f"{briefing.publisher}, {briefing.date} · edition {briefing.edition}"
+    return None
 
 
 def _tooltip(item: _Item, notes: int, starred: bool, follow_up: bool) -> str:

@@ -6,6 +6,8 @@ counts at ×1000, where the briefing has 6,000 plans.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import (
     QItemSelection,
     QModelIndex,
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fypdesk.content.identity import BriefingChoice
 from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
 from fypdesk.ui.navigator.outline import FilterResult
 
@@ -142,9 +145,13 @@ class Navigator(QWidget):
 
     While a filter text is typed the tree shows the matching nodes with their ancestors, expanded;
     clearing it brings back the whole tree as it was expanded, with the current node revealed.
+    The library's other briefings are rows of the top level: selecting one emits
+    ``briefing_selected``, activating it (Enter, double click) ``briefing_requested``.
     """
 
     node_requested = Signal(str)
+    briefing_selected = Signal(BriefingChoice)
+    briefing_requested = Signal(BriefingChoice)
 
     def __init__(self, model: NodeTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,8 +186,9 @@ class Navigator(QWidget):
         self._expanded: dict[str, None] = {}
         self.tree.expanded.connect(self._on_tree_expanded)
         self.tree.collapsed.connect(self._on_tree_collapsed)
-        self.tree.expand(model.index(0, 0))
+        self.tree.expand(model.root_index())
         self.tree.selectionModel().selectionChanged.connect(self._on_tree_selection_changed)
+        self.tree.activated.connect(self._on_tree_activated)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter_edit)
@@ -188,6 +196,14 @@ class Navigator(QWidget):
         layout.addWidget(self.tree)
         self._quiet = False
         self._current: tuple[str, tuple[str, ...]] | None = None
+
+    def set_library(self, briefings: Sequence[BriefingChoice], current: str) -> None:
+        """Show the library's ``briefings`` beside the open one (pack ``current``), keeping the
+        open one's expanded rows and selection."""
+        self.model.set_library(briefings, current)
+        self.tree.setAccessibleName("Briefings and plans" if len(briefings) > 1 else "Plans")
+        self._restore_expanded()
+        self._reveal_current()
 
     def show_node(self, node_id: str, ancestors: tuple[str, ...]) -> None:
         """Select and reveal ``node_id`` without emitting ``node_requested``."""
@@ -228,10 +244,14 @@ class Navigator(QWidget):
             finally:
                 self.tree.blockSignals(blocked)
         elif was_filtered:
-            for node_id in self._expanded:
-                self.tree.expand(self.model.index_for(node_id, ()))
+            self._restore_expanded()
         self._show_filter_status(result)
         self._reveal_current()
+
+    def _restore_expanded(self) -> None:
+        self.tree.expand(self.model.root_index())
+        for node_id in self._expanded:
+            self.tree.expand(self.model.index_for(node_id, ()))
 
     def _show_filter_status(self, result: FilterResult) -> None:
         if not self.model.is_filtered():
@@ -259,6 +279,16 @@ class Navigator(QWidget):
     def _on_tree_selection_changed(self, selected: QItemSelection, _old: QItemSelection) -> None:
         if self._quiet or selected.isEmpty():
             return
-        node_id = selected.indexes()[0].data(NodeRoles.NODE_ID)
+        index = selected.indexes()[0]
+        briefing = index.data(NodeRoles.BRIEFING)
+        if isinstance(briefing, BriefingChoice):
+            self.briefing_selected.emit(briefing)
+            return
+        node_id = index.data(NodeRoles.NODE_ID)
         if isinstance(node_id, str):
             self.node_requested.emit(node_id)
+
+    def _on_tree_activated(self, index: QModelIndex) -> None:
+        briefing = index.data(NodeRoles.BRIEFING)
+        if isinstance(briefing, BriefingChoice):
+            self.briefing_requested.emit(briefing)

@@ -1,4 +1,5 @@
-"""The reading pane: one node as rich text, with links to its breadcrumb and children."""
+"""The reading pane: one node as rich text, with links to its breadcrumb and children; or the
+card of another briefing of the library, with a link that opens it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QEvent, Qt, QUrl, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from fypdesk.content.identity import BriefingChoice
 from fypdesk.domain.content import (
     Briefing,
     NodeDetail,
@@ -33,6 +35,8 @@ from fypdesk.domain.quantity_text import (
 )
 
 NODE_SCHEME = "fypdesk"
+#: The link of a briefing card that opens the briefing.
+OPEN_BRIEFING_URL = "fypdesk-open:briefing"
 #: The most children a page lists. A content pack with thousands of plans would otherwise make
 #: the overview a page Qt takes seconds to lay out (and nobody reads); the navigator lists all.
 MAX_CHILDREN_LISTED = 200
@@ -117,6 +121,21 @@ def render(page: Page, palette: QPalette) -> str:
     return "".join(parts)
 
 
+def render_briefing_card(briefing: BriefingChoice, palette: QPalette) -> str:
+    """What the pane shows of a briefing of the library that is not open: what it is, and a
+    link that opens it."""
+    esc = html.escape
+    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    return (
+        f"<style>.muted {{ color: {muted}; }}</style>"
+        f"<p class='muted'>Library</p><h1>{esc(briefing.title)}</h1>"
+        f"<p class='muted'>{esc(briefing.publisher)} · {esc(briefing.date)}"
+        f" · edition {esc(briefing.edition)}</p>"
+        f"<p><a href='{OPEN_BRIEFING_URL}'>Open this briefing</a>"
+        " <span class='muted'>(or press Enter in the navigator)</span></p>"
+    )
+
+
 def _children(page: Page) -> str:
     esc = html.escape
     items = []
@@ -193,9 +212,11 @@ def _quantity_summary(q: Quantity, plan_base_year: int) -> str:
 
 
 class ReadingPane(QTextBrowser):
-    """Shows one node; emits ``node_requested`` when a node link is followed."""
+    """Shows one node; emits ``node_requested`` when a node link is followed. Shows a card of
+    another briefing with :meth:`show_briefing`; its link emits ``briefing_requested``."""
 
     node_requested = Signal(str)
+    briefing_requested = Signal(BriefingChoice)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +230,7 @@ class ReadingPane(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.anchorClicked.connect(self._on_self_anchor_clicked)
         self._page: Page | None = None
+        self._card: BriefingChoice | None = None
         self._zoom = 0
 
     @property
@@ -218,11 +240,23 @@ class ReadingPane(QTextBrowser):
 
     def show_page(self, page: Page) -> None:
         """Render ``page``."""
-        self._page = page
+        self._page, self._card = page, None
         self._render()
 
+    def show_briefing(self, briefing: BriefingChoice) -> None:
+        """Show the card of ``briefing``, a briefing of the library that is not open."""
+        self._card = briefing
+        self._render()
+
+    @property
+    def briefing_card(self) -> BriefingChoice | None:
+        """The briefing whose card is shown, if one is."""
+        return self._card
+
     def _render(self) -> None:
-        if self._page is not None:
+        if self._card is not None:
+            self.setHtml(render_briefing_card(self._card, self.palette()))
+        elif self._page is not None:
             self.setHtml(render(self._page, self.palette()))
 
     def set_zoom(self, steps: int) -> None:
@@ -244,3 +278,5 @@ class ReadingPane(QTextBrowser):
         # The app is offline: only links between nodes lead anywhere.
         if url.scheme() == NODE_SCHEME:
             self.node_requested.emit(url.path())
+        elif url.toString() == OPEN_BRIEFING_URL and self._card is not None:
+            self.briefing_requested.emit(self._card)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
-    QMenu,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -42,6 +41,7 @@ from fypdesk.ui.quantities.view import QuantitiesView
 from fypdesk.ui.reading.pane import Page, ReadingPane
 from fypdesk.ui.search.popup import SearchBox
 from fypdesk.ui.window.actions import Actions
+from fypdesk.ui.window.briefings_menu import fill_briefings_menu
 from fypdesk.ui.window.history import History
 
 ROOT_ID = "briefing"
@@ -71,9 +71,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("fypdesk")
         self._content = content
         #: The edition every note written here records (with its item's words and numbers).
-        self._edition = pack_identity(content).edition
+        identity = pack_identity(content)
+        self._pack, self._edition = identity.id, identity.edition
         #: The briefing to open next, chosen in File → Open briefing (``None``: quit).
         self.requested_briefing: BriefingChoice | None = None
+        self.requested_node: str | None = None
         self._versions: dict[str, ItemVersion | None] = {}
         self._notes = notes
         self._settings = settings
@@ -165,31 +167,29 @@ class MainWindow(QMainWindow):
         self.file_menu, self._file_hook = self.actions_.populate(self.menuBar(), docks)
 
     def set_briefings(self, briefings: Sequence[BriefingChoice]) -> None:
-        """List the library's briefings in File → Open briefing; choosing another one closes
-        this window (its notes saved) and asks for it in :attr:`requested_briefing`."""
-        menu = self.file_menu.findChild(QMenu, "briefingsMenu")
-        if menu is None:
-            menu = QMenu("Open &briefing", self.file_menu)
-            menu.setObjectName("briefingsMenu")
-            self.file_menu.insertMenu(self.file_menu.actions()[0], menu)
-            self.file_menu.insertSeparator(self.file_menu.actions()[1])
-        menu.clear()
-        current = pack_identity(self._content).id
-        for briefing in briefings:
-            # "&" escaped: a pack's title is text, never a menu mnemonic.
-            action = menu.addAction(f"{briefing.title.replace('&', '&&')}  ({briefing.edition})")
-            action.setCheckable(True)
-            action.setChecked(briefing.id == current)
-            action.setData(briefing.id)
-            action.triggered.connect(lambda _checked=False, b=briefing: self.open_briefing(b))
-        menu.setEnabled(len(briefings) > 1)
+        """Show the library's ``briefings``: beside the open one in the navigator and in File →
+        Open briefing. Choosing another one closes this window (its notes saved) and asks for
+        it in :attr:`requested_briefing`."""
+        current = self._pack
+        fill_briefings_menu(self.file_menu, briefings, current, self.open_briefing)
+        self.navigator.set_library(briefings, current)
+        self.navigator_dock.setWindowTitle("Library" if len(briefings) > 1 else "Plans")
 
-    def open_briefing(self, briefing: BriefingChoice) -> None:
-        """Close this window (saving its notes and session) so that the app opens ``briefing``."""
-        if briefing.id == pack_identity(self._content).id:
+    def open_briefing(self, briefing: BriefingChoice, node_id: str | None = None) -> None:
+        """Close this window (saving its notes and session) so that the app opens ``briefing``
+        (at ``node_id``, or where the user last read in it)."""
+        if briefing.id == self._pack:
+            if node_id is not None:
+                self._on_view_node_requested(node_id)
             return
-        self.requested_briefing = briefing
+        self.requested_briefing, self.requested_node = briefing, node_id
         self.close()
+
+    def _on_navigator_briefing_selected(self, briefing: BriefingChoice) -> None:
+        self.reading_pane.show_briefing(briefing)
+        # The panel's node is not what the pane shows: nothing is typed onto the wrong item.
+        self.notes_panel.setEnabled(False)
+        self.tabs.setCurrentWidget(self.reading_pane)
 
     def add_file_action(self, action: QAction) -> None:
         """Add a command (notes export/import, backups, export brief) to the File menu."""
@@ -201,6 +201,9 @@ class MainWindow(QMainWindow):
         for source in (self.navigator, self.reading_pane, self.targets_view, self.figures_view):
             source.node_requested.connect(self._on_view_node_requested)
         self.all_notes_view.node_requested.connect(self._on_view_node_requested)
+        self.navigator.briefing_selected.connect(self._on_navigator_briefing_selected)
+        self.navigator.briefing_requested.connect(self.open_briefing)
+        self.reading_pane.briefing_requested.connect(self.open_briefing)
         self.notes_panel.note_saved.connect(self._on_notes_panel_note_saved)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.search_box.node_requested.connect(self._on_view_node_requested)
@@ -384,6 +387,7 @@ class MainWindow(QMainWindow):
         detail = self._content.detail(node_id, with_quantities=node_id != ROOT_ID)
         self._ancestors[node_id] = tuple(ref.id for ref in detail.breadcrumb)
         self.reading_pane.show_page(Page(detail, self._briefing, self._plans))
+        self.notes_panel.setEnabled(True)
         self.navigator.show_node(node_id, self._ancestors[node_id])
         self._notes_node = (node_id, detail.node.title, item_version(detail, self._edition))
         self.notes_panel.set_node(*self._notes_node)
@@ -499,7 +503,7 @@ class MainWindow(QMainWindow):
             self.notes_panel.splitter.restoreState(splitter)
         self.reading_pane.set_zoom(s.zoom)
         self.set_theme(s.theme)
-        last = s.last_node
+        last = s.last_node(self._pack)
         start = select or (last if last and self._content.has_node(last) else ROOT_ID)
         self.show_node(start)
 
@@ -514,7 +518,7 @@ class MainWindow(QMainWindow):
                 s.set_state(name, view.table.horizontalHeader().saveState())
         s.set_state("notes_splitter", self.notes_panel.splitter.saveState())
         s.zoom = self.reading_pane.zoom
-        s.last_node = self.current_node_id()
+        s.set_last_node(self._pack, self.current_node_id())
         s.sync()
 
     def _quantity_views(self) -> dict[str, QuantitiesView]:
