@@ -266,3 +266,41 @@ def test_an_installed_pack_is_checked_once_not_at_every_open(
     assert checks == [installed]
     remove_pack(library, "other-plans")
     assert not installed.exists() and not sidecar.exists()
+
+
+def test_install_reports_the_copy_as_it_goes(
+    build_pack: PackBuilder, open_library: Callable[[], Library], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's progress bar: bytes copied and in all, after each block, ending at the size."""
+    from fypdesk.content import install
+
+    monkeypatch.setattr(install, "_BLOCK", 1 << 16)
+    source = build_pack("other-plans", "2024-01.1")
+    size = source.stat().st_size
+    seen: list[tuple[int, int]] = []
+    install_pack(open_library(), source, progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) == -(-size // (1 << 16))
+    assert [done for done, _ in seen] == sorted({done for done, _ in seen})
+    assert seen[-1] == (size, size) and {total for _, total in seen} == {size}
+
+
+def test_a_refusal_as_not_newer_names_both_editions(
+    build_pack: PackBuilder, open_library: Callable[[], Library]
+) -> None:
+    """The window asks "install anyway?" for this refusal alone, naming the two editions."""
+    from fypdesk.content.install import PackNotNewerError
+
+    library = open_library()
+    install_pack(library, build_pack("other-plans", "2024-01.10"))
+    with pytest.raises(PackNotNewerError) as caught:
+        install_pack(library, build_pack("other-plans", "2024-01.9", "Older plans"))
+    refusal = caught.value
+    assert (refusal.pack_id, refusal.edition, refusal.title) == (
+        "other-plans",
+        "2024-01.9",
+        "Older plans",
+    )
+    assert refusal.shown.edition == "2024-01.10" and not refusal.shown.bundled
+    with pytest.raises(PackRefusedError) as other:  # older than the bundled: no asking
+        install_pack(library, build_pack(BUNDLED_ID, "2021-11.1"), force=True)
+    assert not isinstance(other.value, PackNotNewerError)

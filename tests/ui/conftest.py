@@ -52,12 +52,14 @@ class FakeDialogs:
     choices: list[list[str]] = field(default_factory=list)
     suggested: list[str] = field(default_factory=list)
     opened: list[Path] = field(default_factory=list)
+    open_filters: list[str] = field(default_factory=list)
 
     def save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
         self.suggested.append(suggested)
         return self.save_answer
 
     def open_path(self, title: str, file_filter: str) -> Path | None:
+        self.open_filters.append(file_filter)
         return self.open_answer
 
     def confirm(self, title: str, message: str) -> bool:

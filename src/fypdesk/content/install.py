@@ -26,6 +26,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +46,31 @@ from fypdesk.domain.pack_ids import is_pack_id
 
 _BLOCK = 1 << 20
 
+#: Told ``(bytes copied, bytes in all)`` as a pack file is copied into the library.
+Progress = Callable[[int, int], None]
+
 
 class PackRefusedError(FypdeskError):
     """A pack file that was not installed; the library is unchanged."""
+
+
+class PackNotNewerError(PackRefusedError):
+    """A pack refused only because its edition is not newer than the one shown (installing it
+    with ``force`` would succeed): the window asks instead of refusing.
+
+    Attributes:
+        pack_id: The pack's id.
+        edition: The file's edition.
+        title: The file's title.
+        shown: The pack the library shows for that id (installed, or built in).
+    """
+
+    def __init__(self, message: str, *, edition: str, title: str, shown: Pack) -> None:
+        super().__init__(message)
+        self.pack_id = shown.id
+        self.edition = edition
+        self.title = title
+        self.shown = shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +128,9 @@ class _Staged:
             self.path.unlink()
 
 
-def install_pack(library: Library, file: Path, *, force: bool = False) -> InstallResult:
+def install_pack(
+    library: Library, file: Path, *, force: bool = False, progress: Progress | None = None
+) -> InstallResult:
     """Check ``file`` and install it into ``library``'s folder as ``<id>.fypack``.
 
     A newer edition than the one shown replaces it; an older or equal one is refused unless
@@ -113,15 +138,19 @@ def install_pack(library: Library, file: Path, *, force: bool = False) -> Instal
     bundled one would still be shown). Installing the bundled pack's id un-hides it; installing
     the hidden bundled pack's own file only shows it again.
 
+    ``progress``, if given, is told ``(bytes copied, bytes in all)`` after each block of the copy
+    (on the calling thread); the checks of the copy follow the last call.
+
     Raises:
         PackRefusedError: the file is not a pack this fypdesk can read, is damaged, or is not
-            newer; the message says why in one line. Nothing in the folder has changed.
+            newer (then a :class:`PackNotNewerError`); the message says why in one line. Nothing
+            in the folder has changed.
         LibraryBusyError: another process is changing the library.
     """
     folder = library.folder
     created = library_folder.prepare_folder(folder)
     try:
-        staged = _stage(file, folder)
+        staged = _stage(file, folder, progress)
         try:
             _decide(library, staged, file, force=force)  # refused before anything is locked
             with library_folder.locked(folder):
@@ -191,13 +220,17 @@ def remove_pack(library: Library, pack_id: str) -> RemoveResult:
 # -- staging -----------------------------------------------------------------------------------
 
 
-def _refused(reason: str) -> PackRefusedError:
-    """The refusal, in one line (SQLite's own reports span several)."""
+def _one_line(reason: str) -> str:
+    """The reason of a refusal, in one line (SQLite's own reports span several)."""
     one_line = " ".join(part.strip() for part in reason.splitlines() if part.strip())
-    return PackRefusedError(f"not installed: {one_line}")
+    return f"not installed: {one_line}"
 
 
-def _stage(file: Path, folder: Path) -> _Staged:
+def _refused(reason: str) -> PackRefusedError:
+    return PackRefusedError(_one_line(reason))
+
+
+def _stage(file: Path, folder: Path, progress: Progress | None = None) -> _Staged:
     """Copy ``file`` into ``folder`` and check the copy; nothing is left behind on refusal."""
     source = _open_source(file)
     try:
@@ -211,7 +244,7 @@ def _stage(file: Path, folder: Path) -> _Staged:
         copy = Path(name)
         try:
             library_folder.try_lock(fd)  # not a leftover while it is being made
-            digest = _copy(source, fd, file, folder)
+            digest = _copy(source, fd, file, folder, progress)
         except BaseException:
             _discard(copy, fd)
             raise
@@ -276,16 +309,23 @@ def _sidecar_digest(file: Path) -> str | None:
     return digest
 
 
-def _copy(source: int, target: int, file: Path, folder: Path) -> str:
+def _copy(
+    source: int, target: int, file: Path, folder: Path, progress: Progress | None = None
+) -> str:
     """Copy ``source`` to ``target`` and fsync it; the SHA-256 of the bytes read."""
     digest = hashlib.sha256()
+    copied = 0
     try:
+        total = os.fstat(source).st_size if progress is not None else 0
         while block := os.read(source, _BLOCK):
             digest.update(block)
             view = memoryview(block)
             while view:
                 written = os.write(target, view)
                 view = view[written:]
+            copied += len(block)
+            if progress is not None:
+                progress(copied, max(total, copied))  # a file growing meanwhile never passes 100%
         os.fsync(target)
     except OSError as exc:
         raise _refused(
@@ -385,16 +425,26 @@ def _decide(library: Library, staged: _Staged, file: Path, *, force: bool) -> _D
         old = edition_key(previous.edition)
         where = "built into fypdesk" if previous.bundled else "installed"
         if new == old:
-            raise _refused(
+            raise _not_newer(
                 f"edition {edition!r} of pack {pack_id} is {where} already"
-                " (--force installs it again)"
+                " (--force installs it again)",
+                manifest,
+                previous,
             )
         if new < old:
-            raise _refused(
+            raise _not_newer(
                 f"{file} is edition {edition!r} of pack {pack_id}, older than the {where}"
-                f" edition {previous.edition!r} (--force installs it anyway)"
+                f" edition {previous.edition!r} (--force installs it anyway)",
+                manifest,
+                previous,
             )
     return _Decision(previous=previous, restore=False, unhide=hidden)
+
+
+def _not_newer(reason: str, manifest: PackManifest, shown: Pack) -> PackNotNewerError:
+    return PackNotNewerError(
+        _one_line(reason), edition=manifest.edition, title=manifest.title, shown=shown
+    )
 
 
 def _apply(library: Library, staged: _Staged, decision: _Decision) -> None:
