@@ -1,4 +1,6 @@
-"""Search as you type across content and notes, with highlighted snippets in a drop-down list."""
+"""Search as you type across content and notes, with highlighted snippets in a drop-down list;
+with a library, the other briefings' hits join the list when they are in (see
+:mod:`fypdesk.ui.search.other_briefings`), each naming its briefing."""
 
 from __future__ import annotations
 
@@ -35,8 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fypdesk.content.identity import BriefingChoice
 from fypdesk.domain.content import NodeKind, SearchHit
 from fypdesk.domain.notes import NoteHit
+from fypdesk.ui.search.other_briefings import BriefingHit, OtherBriefingsSearch
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -50,6 +54,10 @@ class ResultRow:
     snippet_html: str
     is_note: bool
     label: str = ""
+    #: The briefing the hit is in, named on the row when the library has several.
+    briefing_title: str = ""
+    #: The other briefing of the library the hit is in (``None``: the open one).
+    briefing: BriefingChoice | None = None
 
 
 class SearchResultsModel(QAbstractListModel):
@@ -91,7 +99,12 @@ class SearchResultsModel(QAbstractListModel):
 
 def _markup(row: ResultRow) -> str:
     label = f"<b>{html.escape(row.label)}:</b> " if row.label else ""
-    return f"{label}{row.title_html}<br><small>{row.snippet_html}</small>"
+    where = f"<i>{html.escape(_short(row.briefing_title))}</i> · " if row.briefing_title else ""
+    return f"{label}{row.title_html}<br><small>{where}{row.snippet_html}</small>"
+
+
+def _short(title: str, most: int = 48) -> str:
+    return title if len(title) <= most else title[: most - 1].rstrip() + "…"
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -166,9 +179,12 @@ class SearchBox(QLineEdit):
 
     Signals:
         node_requested: the user picked a result (its node id).
+        briefing_node_requested: the user picked a result in another briefing of the library
+            (the briefing, the node id).
     """
 
     node_requested = Signal(str)
+    briefing_node_requested = Signal(BriefingChoice, str)
 
     def __init__(
         self,
@@ -206,26 +222,69 @@ class SearchBox(QLineEdit):
         self.results.hide()
         self.results.clicked.connect(self._on_results_clicked)
         self.textChanged.connect(self._on_self_text_changed)
+        self._others: OtherBriefingsSearch | None = None
+        self._everywhere = True
+        self._open_title = ""
+        self._own_rows: list[ResultRow] = []
+
+    def set_library(self, others: OtherBriefingsSearch | None, open_title: str) -> None:
+        """Search the library's other briefings with ``others`` too (``None``: the open briefing
+        alone), naming the briefing of each hit; ``open_title`` is the open one's."""
+        if self._others is not None:
+            self._others.results_ready.disconnect(self._on_others_results_ready)
+        self._others = others
+        self._open_title = open_title if others is not None and others.briefings else ""
+        if others is not None:
+            others.results_ready.connect(self._on_others_results_ready)
+        what = "the library" if self._open_title else "plans"
+        self.setPlaceholderText(f"Search {what} and notes  (Ctrl+K)")
+        self.setAccessibleName(f"Search {what} and notes")
+
+    def set_everywhere(self, everywhere: bool) -> None:
+        """Search every briefing of the library (``True``) or the open one alone."""
+        self._everywhere = everywhere
+        self._on_self_text_changed(self.text())
 
     def _on_self_text_changed(self, text: str) -> None:
+        others = self._others if self._everywhere else None
+        if self._others is not None:
+            self._others.search(text if others is not None else "")
         if not text.strip():
+            self._own_rows = []
             self.results_model.set_rows(())
             self.results.hide()
             return
         hits, note_hits = self._search(text)
+        named = self._open_title if others is not None else ""
         rows = [
-            ResultRow(h.id, h.title_html, h.snippet, False, _KIND_LABELS.get(h.kind, ""))
+            ResultRow(h.id, h.title_html, h.snippet, False, _KIND_LABELS.get(h.kind, ""), named)
             for h in hits
         ]
         for hit in note_hits:
-            title = self._title_of(hit.node_id)
-            row = ResultRow(hit.node_id, html.escape(title), hit.snippet_html, True, "Note on")
-            rows.append(row)
+            title = html.escape(self._title_of(hit.node_id))
+            rows.append(ResultRow(hit.node_id, title, hit.snippet_html, True, "Note on", named))
+        self._own_rows = rows
+        self._show_rows(rows)
+
+    def _on_others_results_ready(self, query: str, hits: object) -> None:
+        if query != self.text() or not self._everywhere or not isinstance(hits, tuple):
+            return
+        rows = list(self._own_rows)
+        for found in hits:
+            if isinstance(found, BriefingHit):
+                h, b = found.hit, found.briefing
+                label = _KIND_LABELS.get(h.kind, "")
+                rows.append(ResultRow(h.id, h.title_html, h.snippet, False, label, b.title, b))
+        if len(rows) > len(self._own_rows):
+            current = self.results.currentIndex().row()
+            self._show_rows(rows, current)
+
+    def _show_rows(self, rows: Sequence[ResultRow], current: int = 0) -> None:
         self.results_model.set_rows(rows)
         # Placed first, so the list lays its rows out once, at their final width.
         self._place_results()
         if rows:
-            self.results.setCurrentIndex(self.results_model.index(0))
+            self.results.setCurrentIndex(self.results_model.index(max(0, current)))
 
     def _place_results(self) -> None:
         if self.results_model.rowCount() == 0:
@@ -291,7 +350,10 @@ class SearchBox(QLineEdit):
         row = index.data(SearchResultsModel.ROW)
         if isinstance(row, ResultRow):
             self.results.hide()
-            self.node_requested.emit(row.node_id)
+            if row.briefing is not None:
+                self.briefing_node_requested.emit(row.briefing, row.node_id)
+            else:
+                self.node_requested.emit(row.node_id)
 
 
 _KIND_LABELS = {

@@ -39,7 +39,9 @@ from fypdesk.ui.notes.panel import NotesPanel, tags_in_use
 from fypdesk.ui.quantities.model import build_rows
 from fypdesk.ui.quantities.view import QuantitiesView
 from fypdesk.ui.reading.pane import Page, ReadingPane
+from fypdesk.ui.search.other_briefings import OtherBriefingsSearch
 from fypdesk.ui.search.popup import SearchBox
+from fypdesk.ui.search.scope_combo import SearchScopeCombo
 from fypdesk.ui.window.actions import Actions
 from fypdesk.ui.window.briefings_menu import fill_briefings_menu
 from fypdesk.ui.window.history import History
@@ -146,7 +148,13 @@ class MainWindow(QMainWindow):
         spacer.setFixedWidth(12)
         toolbar.addWidget(spacer)
         toolbar.addWidget(self.search_box)
+        self.search_scope = SearchScopeCombo(toolbar)
+        # Shown with a library of several briefings (set_briefings): an action, as a toolbar
+        # hides a widget through the action that holds it.
+        self._search_scope_action = toolbar.addWidget(self.search_scope)
+        self._search_scope_action.setVisible(False)
         self.addToolBar(toolbar)
+        self._other_briefings: OtherBriefingsSearch | None = None
         self.setTabOrder(self.search_box, self.navigator.filter_edit)
         self.setTabOrder(self.navigator.filter_edit, self.navigator.tree)
         self.setTabOrder(self.navigator.tree, self.reading_pane)
@@ -174,6 +182,13 @@ class MainWindow(QMainWindow):
         fill_briefings_menu(self.file_menu, briefings, current, self.open_briefing)
         self.navigator.set_library(briefings, current)
         self.navigator_dock.setWindowTitle("Library" if len(briefings) > 1 else "Plans")
+        if self._other_briefings is not None:
+            self._other_briefings.close()
+            self._other_briefings.deleteLater()
+        others = [b for b in briefings if b.id != current]
+        self._other_briefings = OtherBriefingsSearch(others, self) if others else None
+        self.search_box.set_library(self._other_briefings, self._briefing.title)
+        self._search_scope_action.setVisible(bool(others))
 
     def open_briefing(self, briefing: BriefingChoice, node_id: str | None = None) -> None:
         """Close this window (saving its notes and session) so that the app opens ``briefing``
@@ -207,6 +222,8 @@ class MainWindow(QMainWindow):
         self.notes_panel.note_saved.connect(self._on_notes_panel_note_saved)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         self.search_box.node_requested.connect(self._on_view_node_requested)
+        self.search_box.briefing_node_requested.connect(self.open_briefing)
+        self.search_scope.everywhere_changed.connect(self.search_box.set_everywhere)
         self.notes_panel.annotations_changed.connect(self._on_notes_panel_annotations_changed)
         a.export_targets.triggered.connect(lambda: self._export(self.targets_view, "targets"))
         a.export_figures.triggered.connect(lambda: self._export(self.figures_view, "figures"))
@@ -528,4 +545,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.notes_panel.flush()
         self.save_session()
+        if self._other_briefings is not None:
+            self._other_briefings.close()
         super().closeEvent(event)

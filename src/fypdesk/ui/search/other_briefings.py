@@ -1,0 +1,132 @@
+"""Search as you type in the library's other briefings, off the GUI thread.
+
+The open briefing answers a keystroke at once (the popup's own query). Asking a hundred other
+packs as well would cost a keystroke tens of milliseconds, so they are searched on one worker
+thread, one pack after another, and their hits join the list when they are all in. A newer
+keystroke abandons an older search between two packs: only the latest query is ever finished.
+Each pack is opened on its first search (and then kept: opening costs more than searching);
+a pack that cannot be opened is skipped, once, with no message: the navigator lists it and says
+what is wrong when it is opened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from fypdesk.content.identity import BriefingChoice
+from fypdesk.content.repository import ContentRepository
+from fypdesk.domain.content import SearchHit
+from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
+
+#: Hits asked of each other briefing, and shown from all of them together.
+HITS_PER_BRIEFING = 5
+HITS_SHOWN = 10
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingHit:
+    """A hit in another briefing of the library."""
+
+    briefing: BriefingChoice
+    hit: SearchHit
+
+
+class _Signals(QObject):
+    finished = Signal(int, str, object)  # generation, query, tuple[BriefingHit, ...]
+
+
+class OtherBriefingsSearch(QObject):
+    """Searches ``briefings`` for the latest query; ``results_ready(query, hits)`` says what
+    it found (the best :data:`HITS_SHOWN`, by rank), for the latest query only."""
+
+    results_ready = Signal(str, object)  # query, tuple[BriefingHit, ...]
+
+    def __init__(self, briefings: Sequence[BriefingChoice], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._briefings = tuple(briefings)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # the repositories below are used by one thread only
+        self._repositories: dict[str, ContentRepository | None] = {}
+        # The latest query's number, read by the worker between packs: a newer one stops it.
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._signals = _Signals(self)
+        self._signals.finished.connect(self._on_job_finished)
+
+    @property
+    def briefings(self) -> tuple[BriefingChoice, ...]:
+        """The briefings searched."""
+        return self._briefings
+
+    def search(self, query: str) -> None:
+        """Search for ``query`` (an empty one only cancels the search running)."""
+        with self._lock:
+            self._generation += 1
+            generation = self._generation
+        if query.strip() and self._briefings:
+            self._pool.start(_Job(self, generation, query))
+
+    def wait(self) -> None:
+        """Wait for the search running (for tests and benchmarks, and before closing)."""
+        self._pool.waitForDone()
+
+    def close(self) -> None:
+        """Stop searching and close every pack opened."""
+        self.search("")
+        self._pool.waitForDone()
+        for repository in self._repositories.values():
+            if repository is not None:
+                repository.close()
+        self._repositories.clear()
+
+    # -- on the worker thread ----------------------------------------------------------------
+
+    def _is_latest(self, generation: int) -> bool:
+        with self._lock:
+            return self._generation == generation
+
+    def _run(self, generation: int, query: str) -> None:
+        found: list[BriefingHit] = []
+        for briefing in self._briefings:
+            if not self._is_latest(generation):
+                return
+            repository = self._repository(briefing)
+            if repository is not None:
+                hits = repository.search(query, limit=HITS_PER_BRIEFING)
+                found += (BriefingHit(briefing, hit) for hit in hits)
+        # bm25 ranks of different packs are not strictly comparable, but close enough to put a
+        # title match in one briefing before a passing mention in another.
+        best = sorted(found, key=lambda h: h.hit.rank)[:HITS_SHOWN]
+        self._signals.finished.emit(generation, query, tuple(best))
+
+    def _repository(self, briefing: BriefingChoice) -> ContentRepository | None:
+        if briefing.id not in self._repositories:
+            try:
+                self._repositories[briefing.id] = ContentRepository.open(briefing.path)
+            except ContentUnavailableError:
+                self._repositories[briefing.id] = None
+        return self._repositories[briefing.id]
+
+    # -- back on the GUI thread --------------------------------------------------------------
+
+    def _on_job_finished(self, generation: int, query: str, hits: object) -> None:
+        if generation == self._generation and isinstance(hits, tuple):
+            self.results_ready.emit(query, hits)
+
+
+class _Job(QRunnable):
+    def __init__(self, search: OtherBriefingsSearch, generation: int, query: str) -> None:
+        super().__init__()
+        self._search, self._generation, self._query = search, generation, query
+
+    def run(self) -> None:
+        # A pack that fails while it is read (replaced or damaged since it was opened) ends
+        # this search: its hits are not shown, the open briefing's still are.
+        with contextlib.suppress(sqlite3.Error, FypdeskError):
+            self._search._run(self._generation, self._query)
