@@ -194,3 +194,91 @@ def test_the_window_switches_briefing_and_tells_about_its_new_edition(tmp_path: 
     ((title, message),) = said
     assert title == "A new edition of Examplia Imaginary Industries Plan 2026-2030"
     assert "changed 1 annotated item, 0 notes detached" in message
+
+
+_INSTALL_NEW_EDITION = """
+import json
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from fypdesk.ui.common import dialogs
+
+app = QApplication(["fypdesk"])
+said = []
+def information(self, title, message):
+    said.append([title, message])
+    if title.startswith("A new edition"):
+        QTimer.singleShot(0, QApplication.closeAllWindows)  # then the app quits
+dialogs.QtDialogs.information = information
+dialogs.QtDialogs.open_path = lambda self, title, file_filter: Path(NEW_EDITION)
+
+def install():
+    (window,) = [w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow"]
+    said.append(["title", window.windowTitle()])
+    window.findChild(QAction, "installBriefingAction").trigger()
+from PySide6.QtGui import QAction
+QTimer.singleShot(500, install)
+from fypdesk.cli import main
+code = main(["--pack", "examplia-imaginary-industries", "gui"])
+print(json.dumps([code, said]))
+"""
+
+
+def test_installing_a_new_edition_of_the_briefing_shown_reopens_it(tmp_path: Path) -> None:
+    """File → Install briefing… with the next edition of the briefing read: the install is
+    said, then the window opens the new edition, which says what it changed for the notes."""
+    data = tmp_path / "data"
+    run = ["--data-dir", str(data)]
+    assert main([*run, "pack", "install", str(build_examplia(tmp_path, 1))]) == 0
+    assert main([*run, "notes", "add", f"{EXAMPLIA}:{RENUMBERED}", "how many?"]) == 0
+    new_edition = repr(str(build_examplia(tmp_path, 2)))
+    code, said = _start(tmp_path, data, _INSTALL_NEW_EDITION.replace("NEW_EDITION", new_edition))
+    assert code == 0
+    assert [title for title, _ in said] == [
+        "title",
+        "Install briefing",
+        "A new edition of Examplia Imaginary Industries Plan 2026-2030",
+    ]
+    assert "edition 2026-03.2" in said[1][1]
+    assert "changed 1 annotated item, 0 notes detached" in said[2][1]
+
+
+_SWITCH_AND_QUIT = """
+import json
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMenu
+
+app = QApplication(["fypdesk"])
+titles = []
+def main_window():
+    return [w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow"]
+def step():
+    windows = [w for w in main_window() if w.isVisible()]
+    if not windows:
+        QTimer.singleShot(50, step)  # between two windows
+        return
+    (window,) = windows
+    titles.append(window.windowTitle())
+    if SWITCH and len(titles) == 1:
+        menu = window.file_menu.findChild(QMenu, "briefingsMenu")
+        (other,) = [action for action in menu.actions() if not action.isChecked()]
+        other.trigger()
+        QTimer.singleShot(50, step)
+    else:
+        window.close()
+QTimer.singleShot(300, step)
+from fypdesk.cli import main
+code = main(["gui"])
+print(json.dumps([code, titles]))
+"""
+
+
+def test_the_window_reopens_the_briefing_read_last(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "pack", "install", str(build_examplia(tmp_path))]) == 0
+    bundled = "14th Five-Year Plans on Six Industries Policy Update — fypdesk"
+    examplia = "Examplia Imaginary Industries Plan 2026-2030 — fypdesk"
+    code, titles = _start(tmp_path, data, _SWITCH_AND_QUIT.replace("SWITCH", "True"))
+    assert (code, titles) == (0, [bundled, examplia])
+    code, titles = _start(tmp_path, data, _SWITCH_AND_QUIT.replace("SWITCH", "False"))
+    assert (code, titles) == (0, [examplia])

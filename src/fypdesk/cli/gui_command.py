@@ -6,6 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
+from fypdesk import paths
 from fypdesk.cli.context import CommandContext
 
 
@@ -54,21 +55,19 @@ def run_gui(ctx: CommandContext) -> int:
     """Open the window (imports Qt only now) on the briefing of ``--content`` or ``--pack``, or
     else the library's copy of the bundled briefing (a newer installed edition wins), or else
     the first briefing of the library."""
-    from fypdesk.content.identity import BriefingChoice
+    from fypdesk.content.library import Library
     from fypdesk.ui.app import run
 
-    briefings = (
-        ()
-        if getattr(ctx.args, "content", None) is not None
-        else tuple(BriefingChoice.of(pack) for pack in ctx.library().packs())
-    )
+    def open_library() -> Library:
+        return Library.open(ctx.library_path, paths.bundled_content_path())
+
+    without_library = getattr(ctx.args, "content", None) is not None
     return run(
         ctx.args,
         content_path=_window_content(ctx),
         notes_path=ctx.notes_path,
-        briefings=briefings,
-        reopen_last=getattr(ctx.args, "content", None) is None
-        and getattr(ctx.args, "pack", None) is None,
+        open_library=None if without_library else open_library,
+        reopen_last=not without_library and getattr(ctx.args, "pack", None) is None,
     )
 
 

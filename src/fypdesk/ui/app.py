@@ -55,7 +55,9 @@ from fypdesk.ui.notes.deferred import DeferredNotes
 from fypdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:  # imported when the store opens, after the first paint
+    from fypdesk.content.library import Library
     from fypdesk.notes.sqlite.backend import SqliteNotes
+    from fypdesk.ui.commands.library_actions import LibraryActions
     from fypdesk.ui.commands.notes_file_actions import NotesFileActions
 
 APP_ICON = "icons/fypdesk.svg"
@@ -67,12 +69,14 @@ def run(
     *,
     content_path: Path,
     notes_path: Path,
-    briefings: Sequence[BriefingChoice] = (),
+    open_library: Callable[[], Library] | None = None,
     reopen_last: bool = False,
 ) -> int:
-    """Start the app; with ``--screenshot``, render once and exit. ``briefings`` are the
-    library's, listed in the navigator and File → Open briefing: choosing one closes the window
-    and opens it. With ``reopen_last`` (no briefing asked for) the briefing read last opens.
+    """Start the app; with ``--screenshot``, render once and exit. The briefings of
+    ``open_library`` (``None``: no library, ``--content``) are listed in the navigator and File
+    → Open briefing: choosing one closes the window and opens it; File → Install briefing… and
+    Remove briefing… change the library. With ``reopen_last`` (no briefing asked for) the
+    briefing read last opens.
 
     Raises:
         ContentUnavailableError: the content database is missing or unreadable (screenshot mode;
@@ -93,27 +97,38 @@ def run(
     QApplication.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(paths.resources_dir() / APP_ICON)))
     select: str | None = args.select
+    briefings = _briefings(open_library)
     if reopen_last and args.screenshot is None:
         last = UiSettings(_settings_store()).last_briefing
         content_path = next((b.path for b in briefings if b.id == last), content_path)
     while True:
-        code, chosen = _run_window(app, args, content_path, notes_path, briefings, select)
+        code, chosen = _run_window(
+            app, args, (content_path, notes_path), briefings, select, open_library
+        )
         if chosen is None:
             return code
         (briefing, select) = chosen
         content_path = briefing.path
+        briefings = _briefings(open_library)
+
+
+def _briefings(open_library: Callable[[], Library] | None) -> tuple[BriefingChoice, ...]:
+    """The library's briefings, read from their manifests (nothing without a library)."""
+    return () if open_library is None else tuple(map(BriefingChoice.of, open_library().packs()))
 
 
 def _run_window(
     app: QApplication,
     args: argparse.Namespace,
-    content_path: Path,
-    notes_path: Path,
+    files: tuple[Path, Path],
     briefings: Sequence[BriefingChoice],
     select: str | None,
+    open_library: Callable[[], Library] | None,
 ) -> tuple[int, tuple[BriefingChoice, str | None] | None]:
-    """One window over one briefing until it closes: its exit status, and the briefing chosen
-    to open next with the node to show there (``None``: the app ends)."""
+    """One window over one briefing (``files``: its content, and the notes) until it closes:
+    its exit status, and the briefing chosen to open next with the node to show there
+    (``None``: the app ends)."""
+    content_path, notes_path = files
     screenshot: Path | None = args.screenshot
     dialogs = QtDialogs()
     try:
@@ -136,6 +151,9 @@ def _run_window(
         notes = DeferredNotes()
         window = build_window(content, notes, settings, dialogs, lambda t: apply_theme(app, t))
         window.set_briefings(briefings)
+        library_actions = (
+            None if open_library is None else _library_actions(window, open_library, dialogs)
+        )
         dialogs.set_parent(window)
         window.resize(QSize(*(args.size or (1280, 800))))
         window.restore_session(select=select)
@@ -166,6 +184,8 @@ def _run_window(
         exporter = window.findChild(BriefExporter)
         if exporter is not None:
             exporter.wait()  # a brief being written is finished, not cut off
+        if library_actions is not None:
+            library_actions.wait()  # a pack being installed is in place, or not at all
         chosen = window.requested_briefing
         node = window.requested_node
         window.deleteLater()
@@ -174,6 +194,28 @@ def _run_window(
         for store in opened:
             store.close()
         content.close()
+
+
+def _library_actions(
+    window: MainWindow, open_library: Callable[[], Library], dialogs: Dialogs
+) -> LibraryActions:
+    """File → Install briefing… and Remove briefing… for ``window``, which follows the changes:
+    it lists the new briefings, and opens the new edition of the one it shows (or, that one
+    removed, another)."""
+    from fypdesk.ui.commands.library_actions import LibraryActions
+
+    def follow(pack_id: str) -> None:
+        briefings = _briefings(open_library)
+        window.set_briefings(briefings)
+        if pack_id == window.pack_id:
+            same = next((b for b in briefings if b.id == pack_id), None)
+            target = same or next(iter(briefings), None)
+            if target is not None:  # an empty library: what is shown stays
+                window.open_briefing(target)
+
+    actions = LibraryActions(window, open_library, dialogs)
+    actions.library_changed.connect(follow)
+    return actions
 
 
 def _content_unavailable(

@@ -226,8 +226,10 @@ class LibraryActions(QObject):
 
     def _on_job_succeeded(self, pack_id: str, text: str) -> None:
         self._finish()
-        self.library_changed.emit(pack_id)
+        # Said first: the window may reopen on the change (a new edition of the briefing it
+        # shows), which must not happen under an open message.
         self._dialogs.information(self._title, text)
+        self.library_changed.emit(pack_id)
 
     def _on_job_failed(self, exc: BaseException) -> None:
         self._finish()

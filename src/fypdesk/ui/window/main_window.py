@@ -190,10 +190,16 @@ class MainWindow(QMainWindow):
         self.search_box.set_library(self._other_briefings, self._briefing.title)
         self._search_scope_action.setVisible(bool(others))
 
+    @property
+    def pack_id(self) -> str:
+        """The id of the briefing shown."""
+        return self._pack
+
     def open_briefing(self, briefing: BriefingChoice, node_id: str | None = None) -> None:
         """Close this window (saving its notes and session) so that the app opens ``briefing``
-        (at ``node_id``, or where the user last read in it)."""
-        if briefing.id == self._pack:
+        (at ``node_id``, or where the user last read in it); the briefing shown, in another
+        edition (just installed), is opened again."""
+        if (briefing.id, briefing.edition) == (self._pack, self._edition):
             if node_id is not None:
                 self._on_view_node_requested(node_id)
             return
