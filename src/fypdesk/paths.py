@@ -5,6 +5,7 @@ Nothing here creates a directory or opens a file at import time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import sys
@@ -142,3 +143,26 @@ def read_small_file(path: Path, limit: int) -> bytes | None:
     finally:
         os.close(descriptor)
     return b"".join(chunks) if size <= limit else None
+
+
+def write_small_file(path: Path, text: str) -> bool:
+    """Replace ``path`` with ``text`` atomically (a temporary file beside it, renamed over it),
+    creating its folder; whether it was written. For disposable cache files: raises nothing,
+    and a file that cannot be written is left as it was."""
+    import tempfile  # deferred: only a command that writes a cache file pays for it
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
+    except OSError:
+        return False
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        temporary.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        return False
+    return True

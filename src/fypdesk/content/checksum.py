@@ -31,10 +31,8 @@ them again, so the bundled database is checked once, not at every start. A file 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import re
 import threading
 import time
@@ -61,7 +59,7 @@ SETTLE_NS = 2_000_000_000
 #: Largest record read, in bytes (1024 entries take about 330 KB): a larger file is not ours.
 RECORD_MAX_BYTES = 1 << 20
 
-_Fingerprint = tuple[int, int, int, int, int]
+Fingerprint = tuple[int, int, int, int, int]
 
 
 def sidecar_path(database: Path) -> Path:
@@ -117,9 +115,9 @@ def verify(database: Path, record: Path | None = None) -> None:
         )
     expected = match.group(1)
     record = record if record is not None else record_path()
-    key = _key(database)
+    key = file_key(database)
     started = time.time_ns()
-    before = _fingerprint(database)
+    before = file_fingerprint(database)
     if key is not None and before is not None and _recorded(record, key, before, expected):
         return
     try:
@@ -140,15 +138,16 @@ def verify(database: Path, record: Path | None = None) -> None:
         _remember(record, key, before, expected)
 
 
-def _key(database: Path) -> str | None:
-    """The record's key for ``database``: its resolved path (None: it cannot be resolved)."""
+def file_key(database: Path) -> str | None:
+    """The key of ``database`` in a record of files: its resolved path (None: it cannot be
+    resolved)."""
     try:
         return str(database.resolve())
     except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
         return None
 
 
-def _fingerprint(database: Path) -> _Fingerprint | None:
+def file_fingerprint(database: Path) -> Fingerprint | None:
     """What changes whenever the file is written or replaced (None: it cannot be examined)."""
     try:
         st = database.stat()
@@ -172,7 +171,7 @@ def _load(record: Path) -> dict[str, Any]:
     return verified if isinstance(verified, dict) else {}
 
 
-def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> bool:
+def _recorded(record: Path, key: str, fingerprint: Fingerprint, digest: str) -> bool:
     """Whether ``key`` was found to match ``digest`` when its stat data was ``fingerprint``, less
     than :data:`RECHECK_AFTER_S` ago."""
     entry = _load(record).get(key)
@@ -187,7 +186,7 @@ def _recorded(record: Path, key: str, fingerprint: _Fingerprint, digest: str) ->
     )
 
 
-def _remember(record: Path, key: str, fingerprint: _Fingerprint, digest: str) -> None:
+def _remember(record: Path, key: str, fingerprint: Fingerprint, digest: str) -> None:
     """Add ``key`` to the record (see :func:`_write`)."""
     verified = _load(record)
     old = verified.pop(key, None)  # re-inserted last: the most recently verified
@@ -198,7 +197,7 @@ def _remember(record: Path, key: str, fingerprint: _Fingerprint, digest: str) ->
     _write(record, verified)
 
 
-def _same_file(entry: object, fingerprint: _Fingerprint, digest: str) -> bool:
+def _same_file(entry: object, fingerprint: Fingerprint, digest: str) -> bool:
     """Whether a record entry describes the file with these stat data and sidecar digest."""
     return (
         isinstance(entry, dict)
@@ -225,8 +224,8 @@ def structure_checked(database: Path, version: int, record: Path | None = None) 
     Only a file remembered as matching its sidecar qualifies (same stat data, same digest), so
     a file without a sidecar never does. Costs two small reads and a stat, no hashing.
     """
-    key = _key(database)
-    fingerprint = _fingerprint(database)
+    key = file_key(database)
+    fingerprint = file_fingerprint(database)
     digest = _sidecar_digest(database)
     if key is None or fingerprint is None or digest is None:
         return False
@@ -243,8 +242,8 @@ def remember_structure(database: Path, version: int, record: Path | None = None)
     already remembers it as matching its sidecar with its current stat data (otherwise nothing
     says the file checked is the one remembered)."""
     record = record if record is not None else record_path()
-    key = _key(database)
-    fingerprint = _fingerprint(database)
+    key = file_key(database)
+    fingerprint = file_fingerprint(database)
     digest = _sidecar_digest(database)
     if key is None or fingerprint is None or digest is None:
         return
@@ -260,23 +259,9 @@ def remember_structure(database: Path, version: int, record: Path | None = None)
 
 def _write(record: Path, verified: dict[str, Any]) -> None:
     """Write the record, atomically; a record that cannot be written is left as it is."""
-    import tempfile  # deferred: only a start that hashed or checked pays for it
-
     kept = dict(list(verified.items())[-RECORD_LIMIT:])
     text = json.dumps({"format": RECORD_FORMAT, "verified": kept}, indent=1)
-    try:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=record.parent, prefix=".verified-", suffix=".tmp")
-    except OSError:
-        return
-    temporary = Path(name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        temporary.replace(record)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    paths.write_small_file(record, text)
 
 
 class BackgroundCheck:

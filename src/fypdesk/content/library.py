@@ -30,10 +30,12 @@ from pathlib import Path
 
 from fypdesk.content import library_folder
 from fypdesk.content.library_folder import LibraryState
-from fypdesk.content.repository import ContentRepository, read_manifest
+from fypdesk.content.listing_memory import ListingMemory
+from fypdesk.content.repository import ContentRepository, manifest_from_data, read_manifest
 from fypdesk.domain.content import PackManifest
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
 from fypdesk.domain.pack_ids import is_pack_id
+from fypdesk.domain.serialise import manifest_record
 
 #: The file name of an installed pack: ``<pack id>`` and this suffix.
 PACK_SUFFIX = ".fypack"
@@ -194,11 +196,14 @@ class Library:
         if state_problem is not None:
             problems.append(PackProblem(self.folder / library_folder.STATE_NAME, state_problem))
         self._bundled = None
+        memory = ListingMemory()
         if self.bundled_path is not None:
-            self._bundled = _listed(self.bundled_path, bundled=True, problems=problems)
+            self._bundled = _listed(
+                self.bundled_path, bundled=True, problems=problems, memory=memory
+            )
         self._installed = {}
         for path in _pack_files(self.folder, problems):
-            pack = _listed(path, bundled=False, problems=problems)
+            pack = _listed(path, bundled=False, problems=problems, memory=memory)
             if pack is None:
                 continue
             stem = path.name[: -len(PACK_SUFFIX)]
@@ -219,6 +224,7 @@ class Library:
             if copy is None or edition_key(copy.edition) < edition_key(bundled.edition):
                 self._visible[bundled.id] = bundled
         self._problems = problems
+        memory.save()
 
 
 def _pack_files(folder: Path, problems: list[PackProblem]) -> list[Path]:
@@ -244,10 +250,17 @@ def _pack_files(folder: Path, problems: list[PackProblem]) -> list[Path]:
     return [folder / name for name in names]
 
 
-def _listed(path: Path, *, bundled: bool, problems: list[PackProblem]) -> Pack | None:
-    """The pack at ``path`` from its manifest alone; ``None``, with a problem, if unreadable."""
+def _listed(
+    path: Path, *, bundled: bool, problems: list[PackProblem], memory: ListingMemory
+) -> Pack | None:
+    """The pack at ``path`` from its manifest alone (as ``memory`` remembers it, or read);
+    ``None``, with a problem, if unreadable."""
     try:
-        manifest = read_manifest(path)
+        manifest = _remembered_manifest(path, memory)
+        if manifest is None:
+            manifest = read_manifest(path)
+            if manifest is not None:
+                memory.learn(path, manifest_record(manifest))
         size = path.stat().st_size
     except ContentUnavailableError as exc:
         problems.append(PackProblem(path, str(exc)))
@@ -264,6 +277,16 @@ def _listed(path: Path, *, bundled: bool, problems: list[PackProblem]) -> Pack |
         )
         return None
     return Pack(id=manifest.id, path=path, manifest=manifest, bundled=bundled, size=size)
+
+
+def _remembered_manifest(path: Path, memory: ListingMemory) -> PackManifest | None:
+    data = memory.manifest(path)
+    if data is None:
+        return None
+    try:
+        return manifest_from_data(data)
+    except (KeyError, TypeError):  # a memory not shaped as this version writes: read the pack
+        return None
 
 
 def _shown(value: object) -> str:

@@ -17,6 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fypdesk import db, fts
 from fypdesk.content import checksum, integrity
@@ -220,23 +221,7 @@ class ContentRepository:
         text = self._meta().get("manifest")
         if text is None:
             return None
-        data = json.loads(text)  # checked when the database was opened
-        return PackManifest(
-            id=data["id"],
-            edition=data["edition"],
-            title=data["title"],
-            publisher=data["publisher"],
-            date=data["date"],
-            languages=tuple(data["languages"]),
-            period_start=data["period"]["start"],
-            period_end=data["period"]["end"],
-            licence=data["licence"],
-            documents=tuple(data["documents"]),
-            schema_version=data["schema_version"],
-            content_sha256=data["content_sha256"],
-            format=data["format"],
-            format_version=data["format_version"],
-        )
+        return manifest_from_data(json.loads(text))  # checked when the database was opened
 
     # -- plans ---------------------------------------------------------------------------------
 
@@ -564,6 +549,31 @@ def read_outline(path: Path) -> Outline:
         return repository.outline()
     finally:
         repository.close()
+
+
+def manifest_from_data(data: dict[str, Any]) -> PackManifest:
+    """The manifest from its JSON object, as a pack stores it (checked by the caller); the
+    inverse of :func:`fypdesk.domain.serialise.manifest_record`.
+
+    Raises:
+        KeyError, TypeError: ``data`` is not shaped as a manifest.
+    """
+    return PackManifest(
+        id=data["id"],
+        edition=data["edition"],
+        title=data["title"],
+        publisher=data["publisher"],
+        date=data["date"],
+        languages=tuple(data["languages"]),
+        period_start=data["period"]["start"],
+        period_end=data["period"]["end"],
+        licence=data["licence"],
+        documents=tuple(data["documents"]),
+        schema_version=data["schema_version"],
+        content_sha256=data["content_sha256"],
+        format=data["format"],
+        format_version=data["format_version"],
+    )
 
 
 def read_manifest(path: Path) -> PackManifest | None:
