@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from fypdesk.content.identity import BriefingChoice
 from fypdesk.content.install import install_pack
 from fypdesk.content.library import Library
+from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.ui.search.other_briefings import BriefingHit, OtherBriefingsSearch
 from fypdesk.ui.search.popup import ResultRow, SearchResultsModel
 from fypdesk.ui.window.main_window import MainWindow
@@ -100,8 +101,10 @@ def test_this_briefing_narrows_the_search(
     assert not window._search_scope_action.isVisible()
 
 
-def test_only_the_latest_query_is_answered(library: list[BriefingChoice], qtbot: QtBot) -> None:
-    others = OtherBriefingsSearch([b for b in library if b.id == PACK_ID])
+def test_only_the_latest_query_is_answered(
+    library: list[BriefingChoice], qtbot: QtBot, tmp_path: Path
+) -> None:
+    others = OtherBriefingsSearch(library, LEGACY_PACK_ID, index=tmp_path / "index.db")
     answers: list[str] = []
     others.results_ready.connect(lambda query, _hits: answers.append(query))
     try:
@@ -131,7 +134,7 @@ def test_a_damaged_briefing_is_skipped(
     damaged = tmp_path / "damaged.fypack"
     damaged.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     broken = BriefingChoice("broken", "Broken", "1", damaged, examplia.publisher, examplia.date)
-    others = OtherBriefingsSearch([broken, examplia])
+    others = OtherBriefingsSearch([broken, examplia], LEGACY_PACK_ID, index=tmp_path / "i.db")
     try:
         with qtbot.waitSignal(others.results_ready) as blocker:
             others.search(ONLY_IN_EXAMPLIA)
@@ -140,3 +143,38 @@ def test_a_damaged_briefing_is_skipped(
         assert hits and {hit.briefing.id for hit in hits} == {PACK_ID}
     finally:
         others.close()
+
+
+def test_without_an_index_each_briefing_is_asked_in_turn(
+    library: list[BriefingChoice], tmp_path: Path, qtbot: QtBot
+) -> None:
+    """A cache folder that cannot be written (here: a file where its folder should be)."""
+    blocker_file = tmp_path / "not-a-folder"
+    blocker_file.write_text("", encoding="utf-8")
+    others = OtherBriefingsSearch(library, LEGACY_PACK_ID, index=blocker_file / "index.db")
+    try:
+        assert not others.indexed
+        with qtbot.waitSignal(others.results_ready) as blocker:
+            others.search(ONLY_IN_EXAMPLIA)
+        assert blocker.args is not None
+        assert {hit.briefing.id for hit in blocker.args[1]} == {PACK_ID}
+    finally:
+        others.close()
+
+
+def test_the_index_and_the_briefings_asked_in_turn_agree(
+    library: list[BriefingChoice], tmp_path: Path, qtbot: QtBot
+) -> None:
+    def found(index: Path) -> list[tuple[str, str]]:
+        others = OtherBriefingsSearch(library, LEGACY_PACK_ID, index=index)
+        try:
+            with qtbot.waitSignal(others.results_ready) as blocker:
+                others.search(ONLY_IN_EXAMPLIA)  # fewer hits than either asks for
+            assert blocker.args is not None
+            return [(hit.briefing.id, hit.hit.id) for hit in blocker.args[1]]
+        finally:
+            others.close()
+
+    (tmp_path / "file").write_text("", encoding="utf-8")
+    indexed, in_turn = found(tmp_path / "index.db"), found(tmp_path / "file" / "index.db")
+    assert indexed and indexed == in_turn

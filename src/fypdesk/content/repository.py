@@ -467,8 +467,18 @@ class ContentRepository:
                 continue
             for row, rank in self._match(table, match, limit):
                 if row["node_id"] not in hits:
-                    hits[row["node_id"]] = _hit(row, rank)
+                    hits[row["node_id"]] = search_hit(row, rank)
         return tuple(hits.values())[:limit]
+
+    def search_documents(self) -> list[tuple[str, str, str | None, str, str, str]]:
+        """What the search index holds, per node in reading order: its id, kind, plan, title,
+        and the indexed title and body (for a library-wide index:
+        :mod:`fypdesk.content.library_index`)."""
+        rows = self._rows(
+            f"SELECT s.node_id, n.kind, n.plan, n.title, s.title, s.body FROM {WORDS_TABLE} AS s"
+            " JOIN nodes AS n ON n.id = s.node_id ORDER BY s.rowid"
+        )
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def _match(self, table: str, match: str, limit: int) -> list[tuple[sqlite3.Row, float]]:
         """The best ``limit`` matches of ``match`` in ``table`` (with highlights and snippets),
@@ -628,7 +638,9 @@ def _check_file_type(path: Path) -> None:
         raise ContentUnavailableError(f"the content database {path} is not a regular file")
 
 
-def _hit(row: sqlite3.Row, rank: float) -> SearchHit:
+def search_hit(row: sqlite3.Row, rank: float) -> SearchHit:
+    """A hit from a row of a search query (its node_id, kind, plan, title, title_marked and
+    snippet_marked), ranked ``rank``."""
     return SearchHit(
         id=row["node_id"],
         kind=_NODE_KINDS[row["kind"]],

@@ -1,12 +1,12 @@
 """Search as you type in the library's other briefings, off the GUI thread.
 
-The open briefing answers a keystroke at once (the popup's own query). Asking a hundred other
-packs as well would cost a keystroke tens of milliseconds, so they are searched on one worker
-thread, one pack after another, and their hits join the list when they are all in. A newer
-keystroke abandons an older search between two packs: only the latest query is ever finished.
-Each pack is opened on its first search (and then kept: opening costs more than searching);
-a pack that cannot be opened is skipped, once, with no message: the navigator lists it and says
-what is wrong when it is opened.
+The open briefing answers a keystroke at once (the popup's own query); the other briefings are
+searched on one worker thread, and their hits join the list when they are in. The worker
+searches the library's one index (:mod:`fypdesk.content.library_index`), brought up to date
+when the window opens; where it cannot be made (a read-only cache folder) it asks each pack in
+turn, opened on its first search and then kept, and a newer keystroke abandons an older search
+between two packs. A pack that cannot be opened is skipped with no message: the navigator lists
+it and says what is wrong when it is opened.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from fypdesk.content.identity import BriefingChoice
+from fypdesk.content.library_index import LibraryIndex, LibraryIndexError
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.content import SearchHit
 from fypdesk.domain.errors import ContentUnavailableError, FypdeskError
@@ -42,17 +44,30 @@ class _Signals(QObject):
 
 
 class OtherBriefingsSearch(QObject):
-    """Searches ``briefings`` for the latest query; ``results_ready(query, hits)`` says what
-    it found (the best :data:`HITS_SHOWN`, by rank), for the latest query only."""
+    """Searches the library's ``briefings`` but the open one (pack ``exclude``) for the latest
+    query; ``results_ready(query, hits)`` says what it found (the best :data:`HITS_SHOWN`, by
+    rank), for the latest query only. The library's index is brought up to date at once."""
 
     results_ready = Signal(str, object)  # query, tuple[BriefingHit, ...]
 
-    def __init__(self, briefings: Sequence[BriefingChoice], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        briefings: Sequence[BriefingChoice],
+        exclude: str,
+        parent: QObject | None = None,
+        *,
+        index: Path | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._briefings = tuple(briefings)
+        self._library = {b.id: b for b in briefings}
+        self._exclude = exclude
+        self._briefings = tuple(b for b in briefings if b.id != exclude)
         self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # the repositories below are used by one thread only
+        self._pool.setMaxThreadCount(1)  # the index and repositories: used by one thread only
         self._repositories: dict[str, ContentRepository | None] = {}
+        self._index: LibraryIndex | None = None
+        if self._briefings:
+            self._pool.start(_Prepare(self, index))
         # The latest query's number, read by the worker between packs: a newer one stops it.
         self._generation = 0
         self._lock = threading.Lock()
@@ -84,6 +99,15 @@ class OtherBriefingsSearch(QObject):
             if repository is not None:
                 repository.close()
         self._repositories.clear()
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+    @property
+    def indexed(self) -> bool:
+        """Whether the library's index answers (waiting for it to be brought up to date)."""
+        self._pool.waitForDone()
+        return self._index is not None
 
     # -- on the worker thread ----------------------------------------------------------------
 
@@ -91,15 +115,41 @@ class OtherBriefingsSearch(QObject):
         with self._lock:
             return self._generation == generation
 
+    def _prepare(self, path: Path | None) -> None:
+        try:
+            index = LibraryIndex.open(path)
+        except LibraryIndexError:
+            return
+        try:
+            index.sync([(b.id, b.path) for b in self._library.values()])
+        except LibraryIndexError:
+            index.close()
+            return
+        self._index = index
+
     def _run(self, generation: int, query: str) -> None:
+        if self._index is not None:
+            try:
+                hits = self._index.search(query, HITS_SHOWN, exclude=self._exclude)
+            except sqlite3.Error:  # damaged since it was opened: each pack in turn, from now on
+                self._index.close()
+                self._index = None
+            else:
+                indexed = tuple(
+                    BriefingHit(self._library[h.pack], h.hit)
+                    for h in hits
+                    if h.pack in self._library
+                )
+                self._signals.finished.emit(generation, query, indexed)
+                return
         found: list[BriefingHit] = []
         for briefing in self._briefings:
             if not self._is_latest(generation):
                 return
             repository = self._repository(briefing)
             if repository is not None:
-                hits = repository.search(query, limit=HITS_PER_BRIEFING)
-                found += (BriefingHit(briefing, hit) for hit in hits)
+                own = repository.search(query, limit=HITS_PER_BRIEFING)
+                found += (BriefingHit(briefing, hit) for hit in own)
         # bm25 ranks of different packs are not strictly comparable, but close enough to put a
         # title match in one briefing before a passing mention in another.
         best = sorted(found, key=lambda h: h.hit.rank)[:HITS_SHOWN]
@@ -118,6 +168,15 @@ class OtherBriefingsSearch(QObject):
     def _on_job_finished(self, generation: int, query: str, hits: object) -> None:
         if generation == self._generation and isinstance(hits, tuple):
             self.results_ready.emit(query, hits)
+
+
+class _Prepare(QRunnable):
+    def __init__(self, search: OtherBriefingsSearch, index: Path | None) -> None:
+        super().__init__()
+        self._search, self._path = search, index
+
+    def run(self) -> None:
+        self._search._prepare(self._path)
 
 
 class _Job(QRunnable):

@@ -186,7 +186,7 @@ class MainWindow(QMainWindow):
             self._other_briefings.close()
             self._other_briefings.deleteLater()
         others = [b for b in briefings if b.id != current]
-        self._other_briefings = OtherBriefingsSearch(others, self) if others else None
+        self._other_briefings = OtherBriefingsSearch(briefings, current, self) if others else None
         self.search_box.set_library(self._other_briefings, self._briefing.title)
         self._search_scope_action.setVisible(bool(others))
 
