@@ -323,11 +323,46 @@ def bench_library(series: dict[int, Content], work: Path) -> None:
     ]
     add(Row("cli pack install (x1 pack)", 1, statistics.median(samples), "s", 0.5,
             samples=samples))  # fmt: skip
+    _bench_library_window(data, work)
     if 100 in series:
         fresh = ["--data-dir", str(work / "library-x100")]
         child = run_child(fypdesk(*fresh, "pack", "install", "--force", str(series[100].db)))
         add(Row("cli pack install (x100 pack)", 100, child.seconds, "s", 5.0,
                 note="" if child.code == 0 else f"exit {child.code}"))  # fmt: skip
+
+
+def _bench_library_window(data: Path, work: Path) -> None:
+    """The window over a library of 100 packs: its first paint against the bare window, and its
+    search of the other briefings (the library's index)."""
+    gui = fypdesk("--data-dir", str(data), "gui", "--size", "1280x800", "--screenshot",
+                  str(work / "library.png"))  # fmt: skip
+    bare = [sys.executable, "-m", "benchmarks.bare_window", str(work / "bare.png")]
+    run_child(gui)  # warm-up: the listing learns the manifests, the bundled pack is verified
+    pairs = [(run_child(bare).seconds, run_child(gui).seconds) for _ in range(PAINT_PAIRS[1])]
+    ratios = [g / b for b, g in pairs]
+    gui_s = statistics.median(g for _, g in pairs)
+    bare_s = statistics.median(b for b, _ in pairs)
+    add(Row("first paint / bare window", f"{LIBRARY_PACKS} packs", gui_s / bare_s, "x", 3.0,
+            note=f"gui {gui_s:.2f} s; bare {bare_s:.2f} s", samples=ratios))  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.library_search_bench", str(data)],
+        capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=600, check=False,
+    )  # fmt: skip
+    phases = {}
+    for line in result.stdout.splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            phases[record["phase"]] = record["value"]
+    if "library_search" not in phases:
+        print(f"    library search bench failed:\n{result.stderr}", file=sys.stderr)
+        return
+    scale = f"{LIBRARY_PACKS} packs"
+    add(Row("library search index built (worker thread)", scale, phases["index_cold_ms"], "ms",
+            note="first window after the packs were installed"))  # fmt: skip
+    add(Row("library search index brought up to date", scale, phases["index_warm_ms"], "ms"))
+    samples = phases["library_search"]
+    _percentile_rows("search other briefings (keystroke to hits)", scale, samples, 10.0, "",
+                     f"{len(samples)} samples")  # fmt: skip
 
 
 def bench_first_paint(series: dict[int, Content], work: Path) -> None:
@@ -610,7 +645,12 @@ def bench_ui(series: dict[int, Content]) -> None:
 
 
 def _percentile_rows(
-    name: str, scale: int, samples: list[float] | None, budget: float | None, note: str, detail: str
+    name: str,
+    scale: int | str,
+    samples: list[float] | None,
+    budget: float | None,
+    note: str,
+    detail: str,
 ) -> None:
     """A phase's p50, and its p95 against ``budget`` with ``detail``; without samples, a p95
     row saying why (``note``: the phase was stopped)."""

@@ -208,11 +208,10 @@ def run_quantities(ctx: CommandContext) -> int:
     args = ctx.args
     role: QuantityRole = args.role
     found = _quantities_of(ctx.scope.packs(), role, args.plan)
-    records = [
-        _with_pack(pack, quantity_record(q, _base_year(pack.content)))
-        for pack, quantities in found
-        for q in quantities
-    ]
+    records: list[dict[str, Any]] = []
+    for pack, quantities in found:
+        base_year = _base_year(pack.content)  # once a pack: it parses the briefing's facts
+        records += (_with_pack(pack, quantity_record(q, base_year)) for q in quantities)
     if args.format == "json":
         output.write_json(records)
         return 0
