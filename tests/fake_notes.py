@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.editions import ItemVersion, RecordedVersion
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
     ImportReport,
@@ -83,6 +83,15 @@ class InMemoryNotes:
 
     def note_counts_by_node(self) -> Mapping[str, int]:
         return dict(Counter(n.node_id for n in self._notes.values()))
+
+    def recorded_versions(self, other_than: str) -> Sequence[RecordedVersion]:
+        return tuple(
+            {
+                RecordedVersion(n.node_id, n.node_hash, n.annotated_text): None
+                for n in self._ordered()
+                if n.edition != other_than
+            }
+        )
 
     def search(self, query: str, limit: int = 20) -> Sequence[NoteHit]:
         words = [w.casefold() for w in query.split()]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.editions import ItemVersion, RecordedVersion
 from fypdesk.domain.notes import LEGACY_PACK_ID, NotesError, SavedBrief
 from fypdesk.notes.sqlite import backup
 from fypdesk.notes.sqlite.backend import SqliteNotes
@@ -228,3 +228,23 @@ def test_a_version_2_record_without_its_pack_is_refused(tmp_path: Path) -> None:
         assert store.library_notes() == ()
     finally:
         store.close()
+
+
+def test_recorded_versions_are_the_distinct_records_of_other_editions(store: SqliteNotes) -> None:
+    """What a new edition is compared with: one row per distinct record, none for notes
+    written in the edition asked about, none of another pack."""
+    old = ItemVersion("a" * 64, "2021-12.1", "Title\nold words")
+    now = ItemVersion("b" * 64, "2022-06.1", "Title\nnew words")
+    for body in ("one", "two", "three"):
+        store.add_note(TARGET_ID, body, version=old)
+    store.add_note(TARGET_ID, "written now", version=now)
+    store.add_note("briefing", "first release, no record")
+    store.for_pack(OTHER).add_note(TARGET_ID, "another briefing's", version=old)
+    versions = store.recorded_versions("2022-06.1")
+    assert sorted(versions, key=lambda v: v.node_id) == [
+        RecordedVersion("briefing", None, None),
+        RecordedVersion(TARGET_ID, "a" * 64, "Title\nold words"),
+    ]
+    assert RecordedVersion(TARGET_ID, "b" * 64, "Title\nnew words") in store.recorded_versions(
+        "2021-12.1"
+    )

@@ -105,7 +105,17 @@ def item_version(detail: NodeDetail, edition: str | None) -> ItemVersion:
     )
 
 
-def note_state(note: Note, current: ItemVersion | None) -> NoteState:
+@dataclass(frozen=True, slots=True)
+class RecordedVersion:
+    """What notes on one item recorded of it (one of the distinct records the notes of a pack
+    hold: many notes on an item written in one edition share one)."""
+
+    node_id: str
+    node_hash: str | None
+    annotated_text: str | None
+
+
+def note_state(note: Note | RecordedVersion, current: ItemVersion | None) -> NoteState:
     """The note's state against the item as the installed edition has it (``None``: the
     edition has no such item).
 

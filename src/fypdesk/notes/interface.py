@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from fypdesk.domain.brief import Annotations
-from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.editions import ItemVersion, RecordedVersion
 from fypdesk.domain.notes import ImportReport, NodeMarks, Note, NoteHit, SavedBrief, Tag
 from fypdesk.domain.saved_brief import brief_note
 
@@ -69,6 +69,11 @@ class NotesStore(NotesReader, Protocol):
 
     def note_counts_by_node(self) -> Mapping[str, int]:
         """How many notes each node has (nodes without notes are absent)."""
+        ...
+
+    def recorded_versions(self, other_than: str) -> Sequence[RecordedVersion]:
+        """The distinct records of their items held by the notes not written in edition
+        ``other_than`` (see :func:`fypdesk.domain.editions.note_state`)."""
         ...
 
     def search(self, query: str, limit: int = 20) -> Sequence[NoteHit]:

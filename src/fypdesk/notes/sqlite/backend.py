@@ -16,7 +16,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
-from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.editions import ItemVersion, RecordedVersion
 from fypdesk.domain.notes import (
     LEGACY_PACK_ID,
     BackupInfo,
@@ -173,6 +173,9 @@ class SqliteNotes:
 
     def note_counts_by_node(self) -> Mapping[str, int]:
         return self._repository.note_counts_by_node(pack=self._pack)
+
+    def recorded_versions(self, other_than: str) -> Sequence[RecordedVersion]:
+        return self._repository.recorded_versions(pack=self._pack, other_than=other_than)
 
     def search(self, query: str, limit: int = 20) -> Sequence[NoteHit]:
         return () if limit <= 0 else self._repository.search(query, limit, pack=self._pack)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from fypdesk import db
-from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.editions import ItemVersion, RecordedVersion
 from fypdesk.domain.notes import (
     DEFAULT_TAG_COLOUR,
     LEGACY_PACK_ID,
@@ -427,6 +427,22 @@ class NotesRepository:
             connection = session.connection().connection.driver_connection
             assert isinstance(connection, sqlite3.Connection)
             return dict(connection.execute(query, (pack,)))
+
+    def recorded_versions(
+        self, *, pack: str = LEGACY_PACK_ID, other_than: str
+    ) -> list[RecordedVersion]:
+        """The distinct records of their items that the notes of ``pack`` not written in
+        edition ``other_than`` hold (a note written in it is current by construction): what a
+        new edition is compared with, a few hundred rows for 100,000 notes."""
+        query = (
+            "SELECT DISTINCT node_id, node_hash, annotated_text FROM notes"
+            " WHERE pack_id = ? AND (edition IS NULL OR edition != ?)"
+        )
+        with self.read_session() as session:
+            connection = session.connection().connection.driver_connection
+            assert isinstance(connection, sqlite3.Connection)
+            rows = connection.execute(query, (pack, other_than))
+            return [RecordedVersion(stored_text(n), h, t) for n, h, t in rows]
 
     def note_counts_by_pack(self) -> dict[str, int]:
         """How many notes each pack has (packs without notes are absent)."""

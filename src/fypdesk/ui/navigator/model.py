@@ -72,6 +72,7 @@ class Marks(NamedTuple):
     notes: int
     follow_up: bool
     starred: bool
+    changed: bool = False  # the edition shown changed the item since a note on it was written
 
 
 LEAF_KINDS = frozenset({NodeKind.TARGET, NodeKind.FIGURE})
@@ -158,6 +159,8 @@ class NodeTreeModel(QAbstractItemModel):
         self._note_counts: dict[str, int] = {}  # subtree totals by node id
         self._starred: frozenset[str] = frozenset()
         self._follow_up: frozenset[str] = frozenset()
+        self._changed: frozenset[str] = frozenset()
+        self._changed_under: frozenset[str] = frozenset()  # ancestors of changed items
 
     # -- structure --------------------------------------------------------------------------
 
@@ -330,6 +333,7 @@ class NodeTreeModel(QAbstractItemModel):
                 self._note_counts.get(ref.id, 0),
                 ref.id in self._follow_up,
                 ref.id in self._starred,
+                ref.id in self._changed or ref.id in self._changed_under,
             )
         if role == _NODE_ID:
             return ref.id
@@ -346,7 +350,10 @@ class NodeTreeModel(QAbstractItemModel):
         if role == _BRIEFING:
             return None
         marks = (ref.id in self._starred, ref.id in self._follow_up)
-        return _tooltip(item, self._note_counts.get(ref.id, 0), *marks)
+        changed = _CHANGED if ref.id in self._changed else ""
+        if not changed and ref.id in self._changed_under:
+            changed = _CHANGED_UNDER
+        return _tooltip(item, self._note_counts.get(ref.id, 0), *marks, changed)
 
     def set_annotations(
         self,
@@ -391,6 +398,22 @@ class NodeTreeModel(QAbstractItemModel):
             if item is not None:
                 index = self._index_of(item)
                 self.dataChanged.emit(index, index, _MARK_ROLES)
+
+    def set_changed(self, changed: frozenset[str], under: frozenset[str]) -> None:
+        """Mark the items the edition shown changed since notes on them were written, and the
+        nodes ``under`` which such items are (seen while they are collapsed)."""
+        differ = (changed ^ self._changed) | (under ^ self._changed_under)
+        self._changed, self._changed_under = changed, under
+        for node_id in differ:
+            item = self._shown_by_id.get(node_id)
+            if item is not None:
+                index = self._index_of(item)
+                self.dataChanged.emit(index, index, _MARK_ROLES)
+
+    def in_reading_order(self, node_ids: frozenset[str]) -> list[str]:
+        """``node_ids`` in the order the briefing reads (those it does not have last)."""
+        rows = self._outline_index().rows()
+        return sorted(node_ids, key=lambda node_id: (rows.get(node_id, len(rows)), node_id))
 
     def subtree_totals(self, counts: Mapping[str, int]) -> dict[str, int]:
         """``counts`` by node id summed over each subtree (see
@@ -454,7 +477,11 @@ def _briefing_data(briefing: BriefingChoice, role: int) -> object:
     return None
 
 
-def _tooltip(item: _Item, notes: int, starred: bool, follow_up: bool) -> str:
+_CHANGED = "changed in this edition since noted"
+_CHANGED_UNDER = "items under it changed in this edition since noted"
+
+
+def _tooltip(item: _Item, notes: int, starred: bool, follow_up: bool, changed: str) -> str:
     parts = []
     if item.target_count:
         parts.append(f"{item.target_count} target{'s' if item.target_count != 1 else ''}")
@@ -464,4 +491,6 @@ def _tooltip(item: _Item, notes: int, starred: bool, follow_up: bool) -> str:
         parts.append("starred")
     if follow_up:
         parts.append("to follow up")
+    if changed:
+        parts.append(changed)
     return ", ".join(parts)

@@ -65,6 +65,12 @@ class OutlineIndex:
             outline.ids[row], outline.kinds[row], outline.titles[row], outline.plans[row]
         )
 
+    def rows(self) -> dict[str, int]:
+        """Each node's row: its place in reading order."""
+        if self._rows is None:
+            self._rows = dict(zip(self._outline.ids, range(len(self)), strict=True))
+        return self._rows
+
     def subtree_totals(self, counts: Mapping[str, int]) -> dict[str, int]:
         """``counts`` by node id summed over subtrees: every node that has a count or lies above
         one, with its own count plus its descendants'. An id the outline does not know keeps
@@ -73,9 +79,7 @@ class OutlineIndex:
         In memory, like the target counts: a breadcrumb query per node with notes took seconds
         for 100,000 notes, one recursive query over the content half a second.
         """
-        if self._rows is None:
-            self._rows = dict(zip(self._outline.ids, range(len(self)), strict=True))
-        rows = self._rows
+        rows = self.rows()
         totals = [0] * len(self)
         outside: dict[str, int] = {}
         for node_id, count in counts.items():

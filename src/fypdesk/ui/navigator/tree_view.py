@@ -38,6 +38,8 @@ from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
 from fypdesk.ui.navigator.outline import FilterResult
 
 _STAR = "★"
+#: An item the edition shown changed since a note on it was written (Go → Next changed item).
+_CHANGED = "Δ"
 
 
 class BadgeDelegate(QStyledItemDelegate):
@@ -137,6 +139,8 @@ def _badges(marks: object) -> list[tuple[str, bool]]:
         badges.append(("⚑", False))
     if marks.starred:
         badges.append((_STAR, False))
+    if marks.changed:
+        badges.append((_CHANGED, False))
     return badges
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from fypdesk.domain.editions import ItemVersion
+from fypdesk.domain.editions import ItemVersion, RecordedVersion
 from fypdesk.domain.notes import (
     ImportReport,
     NodeMarks,
@@ -67,6 +67,9 @@ class DeferredNotes:
 
     def note_counts_by_node(self) -> Mapping[str, int]:
         return {} if self._store is None else self._store.note_counts_by_node()
+
+    def recorded_versions(self, other_than: str) -> Sequence[RecordedVersion]:
+        return () if self._store is None else self._store.recorded_versions(other_than)
 
     def search(self, query: str, limit: int = 20) -> Sequence[NoteHit]:
         return () if self._store is None else self._store.search(query, limit)

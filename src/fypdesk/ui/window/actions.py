@@ -58,6 +58,8 @@ class Actions:
     show_figures: QAction
     show_all_notes: QAction
     focus_navigator: QAction
+    next_changed: QAction
+    previous_changed: QAction
     theme_system: QAction
     theme_light: QAction
     theme_dark: QAction
@@ -88,6 +90,11 @@ class Actions:
             show_figures=_action(parent, "showFigures", "&Figures", "Ctrl+3"),
             show_all_notes=_action(parent, "showAllNotes", "&All notes", "Ctrl+4"),
             focus_navigator=_action(parent, "focusNavigator", "Go to &plans tree", "Ctrl+L"),
+            # F8 / Shift+F8: next and previous problem in the editors that have one.
+            next_changed=_action(parent, "nextChanged", "Next &changed item", "F8"),
+            previous_changed=_action(
+                parent, "previousChanged", "Previous c&hanged item", "Shift+F8"
+            ),
             theme_system=_action(parent, "themeSystem", "&System", checkable=True),
             theme_light=_action(parent, "themeLight", "&Light", checkable=True),
             theme_dark=_action(parent, "themeDark", "&Dark", checkable=True),
@@ -97,8 +104,8 @@ class Actions:
         group = QActionGroup(parent)
         for action in (made.theme_system, made.theme_light, made.theme_dark):
             group.addAction(action)
-        made.back.setEnabled(False)
-        made.forward.setEnabled(False)
+        for action in (made.back, made.forward, made.next_changed, made.previous_changed):
+            action.setEnabled(False)
         return made
 
     def populate(self, bar: QMenuBar, dock_toggles: Sequence[QAction]) -> tuple[QMenu, QAction]:
@@ -117,6 +124,8 @@ class Actions:
         edit.addActions([self.new_note, self.toggle_star])
         go = bar.addMenu("&Go")
         go.addActions([self.back, self.forward, self.home, self.focus_navigator])
+        go.addSeparator()
+        go.addActions([self.next_changed, self.previous_changed])
         view = bar.addMenu("&View")
         view.addActions([self.show_reading, self.show_targets, self.show_figures])
         view.addAction(self.show_all_notes)

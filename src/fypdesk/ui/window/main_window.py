@@ -24,7 +24,13 @@ from fypdesk import __version__
 from fypdesk.content.identity import BriefingChoice, current_version, pack_identity
 from fypdesk.content.repository import ContentRepository, read_outline
 from fypdesk.domain.content import NodeKind, QuantityRole, SearchHit
-from fypdesk.domain.editions import ItemVersion, NoteState, item_version, note_state
+from fypdesk.domain.editions import (
+    ItemVersion,
+    NoteState,
+    RecordedVersion,
+    item_version,
+    note_state,
+)
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError
 from fypdesk.domain.notes import Note, NoteHit, node_text_hash
 from fypdesk.notes.interface import NotesStore
@@ -44,6 +50,7 @@ from fypdesk.ui.search.popup import SearchBox
 from fypdesk.ui.search.scope_combo import SearchScopeCombo
 from fypdesk.ui.window.actions import Actions
 from fypdesk.ui.window.briefings_menu import fill_briefings_menu
+from fypdesk.ui.window.changed_items import ChangedItems, step_through
 from fypdesk.ui.window.history import History
 
 ROOT_ID = "briefing"
@@ -79,6 +86,7 @@ class MainWindow(QMainWindow):
         self.requested_briefing: BriefingChoice | None = None
         self.requested_node: str | None = None
         self._versions: dict[str, ItemVersion | None] = {}
+        self._changed = ChangedItems(self._is_changed)
         self._notes = notes
         self._settings = settings
         self._dialogs = dialogs
@@ -249,6 +257,8 @@ class MainWindow(QMainWindow):
         a.show_figures.triggered.connect(lambda: self.tabs.setCurrentWidget(self.figures_view))
         a.show_all_notes.triggered.connect(lambda: self.tabs.setCurrentWidget(self.all_notes_view))
         a.focus_navigator.triggered.connect(self.navigator.tree.setFocus)
+        a.next_changed.triggered.connect(lambda: self.go_to_changed(1))
+        a.previous_changed.triggered.connect(lambda: self.go_to_changed(-1))
         for name, action in (
             ("system", a.theme_system),
             ("light", a.theme_light),
@@ -315,7 +325,24 @@ class MainWindow(QMainWindow):
         self.navigator.model.set_annotations(shown.totals, shown.starred, shown.follow_up)
         for view in self._filled:
             view.model.set_annotations(shown.counts, shown.starred)
+        self._show_changed(self._changed.reset(self._notes.recorded_versions(self._edition)))
         self._refresh_all_notes()
+
+    def _show_changed(self, items: frozenset[str]) -> None:
+        under = frozenset(a for node_id in items for a in self._ancestry(node_id))
+        self.navigator.model.set_changed(items, under)
+        for action in (self.actions_.next_changed, self.actions_.previous_changed):
+            action.setEnabled(bool(items))
+
+    def go_to_changed(self, step: int) -> None:
+        """Show the next (``step`` 1) or previous (-1) item, in reading order, that the edition
+        shown changed since a note on it was written; the notes panel says how, with Compare…
+        and Mark reviewed."""
+        current = self.current_node_id()
+        wanted = self._changed.items | ({current} if current is not None else set())
+        target = step_through(self.navigator.model.in_reading_order(wanted), current, step)
+        if target is not None:
+            self._on_view_node_requested(target)
 
     def _on_notes_panel_annotations_changed(self) -> None:
         # The panel changed the node it shows (a note written or deleted there, its star or its
@@ -326,6 +353,8 @@ class MainWindow(QMainWindow):
             self._refresh_annotations()
             return
         notes, starred, follow_up = self.notes_panel.shown_annotations()
+        if self._changed.update(node_id, self._notes.notes_for(node_id)):
+            self._show_changed(self._changed.items)  # a note marked reviewed, edited or deleted
         shown = self._annotations
         change = shown.change(
             node_id, self._ancestry(node_id), notes=notes, starred=starred, follow_up=follow_up
@@ -356,10 +385,10 @@ class MainWindow(QMainWindow):
                 self._notes.all_notes(), self._existing_title, tags, changed=self._is_changed
             )
 
-    def _is_changed(self, note: Note) -> bool:
+    def _is_changed(self, note: Note | RecordedVersion) -> bool:
         """Whether the edition shown changed the words or numbers of ``note``'s item since the
         note was written (each item is read once a session: the content does not change)."""
-        if note.edition == self._edition:
+        if isinstance(note, Note) and note.edition == self._edition:
             return False
         if note.annotated_text is None:
             # A note of the first release keeps a fingerprint of the wording alone: comparing it
