@@ -283,9 +283,10 @@ def tell_about_new_edition(
         f" item{'s' if report.changed_items != 1 else ''},"
         f" {report.detached_notes} note{'s' if report.detached_notes != 1 else ''}"
         " detached.\n\n"
-        "A note on a changed item says so above its text: Compare… shows the item then and"
-        " now, and Mark reviewed makes the note current. Detached notes are kept: All notes"
-        " lists them, and 'fypdesk notes review' lists everything to look at."
+        "Changed items are marked Δ in the tree, and Go → Next changed item (F8) walks"
+        " through them. A note on a changed item says so above its text: Compare… shows the"
+        " item then and now, and Mark reviewed makes the note current. Detached notes are"
+        " kept: All notes lists them, and 'fypdesk notes review' lists everything to look at."
     )
     dialogs.information(f"A new edition of {identity.title}", message)
     return message
