@@ -27,7 +27,8 @@ from PySide6.QtWidgets import QApplication
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import Note
 from fypdesk.notes.sqlite.backend import SqliteNotes
-from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.app import build_window
+from fypdesk.ui.commands.notes_startup import attach_store
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.notes.deferred import DeferredNotes
 from tests.conftest import CONTENT_DB

@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 from fypdesk.content.repository import ContentRepository
 from fypdesk.notes.interface import NotesStore
 from fypdesk.notes.sqlite.backend import SqliteNotes
-from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.app import build_window
+from fypdesk.ui.commands.notes_startup import attach_store
 from fypdesk.ui.navigator.annotation_counts import AnnotationCounts, NodeChange
 from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
 from fypdesk.ui.navigator.outline import OutlineIndex

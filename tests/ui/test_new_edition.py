@@ -14,7 +14,7 @@ from fypdesk.cli import main
 from fypdesk.content.identity import BriefingChoice, current_version
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import LEGACY_PACK_ID
-from fypdesk.ui.app import tell_about_new_edition
+from fypdesk.ui.commands.notes_startup import tell_about_new_edition
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.navigator.model import NodeRoles
 from fypdesk.ui.reading.pane import OPEN_BRIEFING_URL

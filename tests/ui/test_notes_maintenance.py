@@ -22,7 +22,8 @@ from fypdesk.notes.sqlite import maintenance
 from fypdesk.notes.sqlite.backend import SqliteNotes
 from fypdesk.notes.sqlite.maintenance import MaintenanceStep
 from fypdesk.notes.sqlite.store import check_notes
-from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.app import build_window
+from fypdesk.ui.commands.notes_startup import attach_store
 from fypdesk.ui.notes.deferred import DeferredNotes
 from fypdesk.ui.notes.upkeep import IdleMaintenance, keep_tidy
 from fypdesk.ui.window.main_window import MainWindow

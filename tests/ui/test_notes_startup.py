@@ -14,7 +14,7 @@ from typing import Any
 
 from fypdesk.domain.notes import BackupInfo, RecoveryReport
 from fypdesk.notes.sqlite import backup
-from fypdesk.ui.app import recovery_message
+from fypdesk.ui.commands.notes_startup import recovery_message
 
 FIVE_G = "ict/targets/5g-usage-rate"
 

@@ -23,8 +23,9 @@ from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import BackupInfo, Note, NoteNotFoundError, NotesUnavailableError
 from fypdesk.notes.sqlite import backup
 from fypdesk.notes.sqlite.backend import SqliteNotes
-from fypdesk.ui.app import attach_store, build_window
+from fypdesk.ui.app import build_window
 from fypdesk.ui.commands.notes_file_actions import NotesFileActions
+from fypdesk.ui.commands.notes_startup import attach_store
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.navigator.model import NodeRoles
 from fypdesk.ui.notes.deferred import DeferredNotes

@@ -40,12 +40,12 @@ from PySide6.QtWidgets import QApplication
 
 from fypdesk import __version__, paths
 from fypdesk.content import checksum
-from fypdesk.content.identity import BriefingChoice, edition_report, pack_identity
+from fypdesk.content.identity import BriefingChoice
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.errors import ContentUnavailableError, UnknownNodeError
-from fypdesk.domain.notes import NotesUnavailableError, RecoveryReport
-from fypdesk.notes.interface import NotesReader, NotesStore
+from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.commands.brief_export import BriefExporter
+from fypdesk.ui.commands.notes_startup import NotesStartup, print_error
 from fypdesk.ui.common.bundled_fonts import register_bundled_fonts
 from fypdesk.ui.common.dialogs import Dialogs, QtDialogs
 from fypdesk.ui.common.first_paint import after_first_paint
@@ -58,7 +58,6 @@ if TYPE_CHECKING:  # imported when the store opens, after the first paint
     from fypdesk.content.library import Library
     from fypdesk.notes.sqlite.backend import SqliteNotes
     from fypdesk.ui.commands.library_actions import LibraryActions
-    from fypdesk.ui.commands.notes_file_actions import NotesFileActions
 
 APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
@@ -84,7 +83,7 @@ def run(
         UnknownNodeError: ``--select`` names no node.
     """
     if not _display_available():
-        _print_error("no display found; for headless use set QT_QPA_PLATFORM=offscreen")
+        print_error("no display found; for headless use set QT_QPA_PLATFORM=offscreen")
         return 1
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         qInstallMessageHandler(_quiet_offscreen_messages)
@@ -165,7 +164,7 @@ def _run_window(
             window.deleteLater()
             return _content_unavailable(exc, dialogs, screenshot=screenshot is not None), None
         window.show()
-        startup = _NotesStartup(window, notes_path, content, dialogs, settings, opened)
+        startup = NotesStartup(window, notes_path, content, dialogs, settings, opened)
         fonts = paths.resources_dir() / "fonts"
         if screenshot is not None:
             register_bundled_fonts(fonts)
@@ -186,6 +185,7 @@ def _run_window(
             exporter.wait()  # a brief being written is finished, not cut off
         if library_actions is not None:
             library_actions.wait()  # a pack being installed is in place, or not at all
+        startup.wait()
         chosen = window.requested_briefing
         node = window.requested_node
         window.deleteLater()
@@ -244,123 +244,6 @@ def build_window(
     return window
 
 
-def attach_store(
-    window: MainWindow,
-    notes: DeferredNotes,
-    store: SqliteNotes,
-    content: ContentRepository,
-    dialogs: Dialogs,
-    settings: UiSettings,
-) -> NotesFileActions:
-    """Hand the opened ``store`` to a window built over ``notes``: the window shows its notes
-    and the File menu gains the notes export, import, backup and restore commands."""
-    from fypdesk.ui.commands.notes_file_actions import NotesFileActions
-
-    notes.attach(store)
-    actions = NotesFileActions(window, store, content, dialogs, settings)
-    window.notes_opened()
-    return actions
-
-
-def tell_about_new_edition(
-    notes: NotesReader, content: ContentRepository, dialogs: Dialogs, settings: UiSettings
-) -> str | None:
-    """Once per edition of the briefing shown: if the edition changed or removed items the
-    user's notes are on, say so; the message, or ``None`` when there was nothing to say.
-
-    The notes are compared only when the edition is one the user has not been told about, so a
-    usual start reads nothing more.
-    """
-    identity = pack_identity(content)
-    if settings.edition_seen(identity.id) == identity.edition:
-        return None
-    report = edition_report(content, notes.all_notes())
-    settings.set_edition_seen(identity.id, identity.edition)
-    if not (report.changed_notes or report.detached_notes):
-        return None
-    message = (
-        f"Edition {report.edition} of {identity.title} changed {report.changed_items} annotated"
-        f" item{'s' if report.changed_items != 1 else ''},"
-        f" {report.detached_notes} note{'s' if report.detached_notes != 1 else ''}"
-        " detached.\n\n"
-        "Changed items are marked Δ in the tree, and Go → Next changed item (F8) walks"
-        " through them. A note on a changed item says so above its text: Compare… shows the"
-        " item then and now, and Mark reviewed makes the note current. Detached notes are"
-        " kept: All notes lists them, and 'fypdesk notes review' lists everything to look at."
-    )
-    dialogs.information(f"A new edition of {identity.title}", message)
-    return message
-
-
-class _NotesStartup:
-    """Opens the user's notes store for a shown window and reports how it went."""
-
-    def __init__(
-        self,
-        window: MainWindow,
-        path: Path,
-        content: ContentRepository,
-        dialogs: Dialogs,
-        settings: UiSettings,
-        opened: list[SqliteNotes],
-    ) -> None:
-        self._window = window
-        self._path = path
-        self._content = content
-        self._dialogs = dialogs
-        self._settings = settings
-        self._opened = opened
-
-    def open(self, notes: DeferredNotes, *, screenshot: bool) -> bool:
-        """Open the store into ``notes``; whether it opened (if not, the app is told to exit 1).
-
-        A screenshot reads the notes; it takes no backup, so it changes nothing in the folder.
-        """
-        from fypdesk.notes.sqlite.backend import SqliteNotes
-        from fypdesk.ui.notes.upkeep import keep_tidy
-
-        recoveries: list[RecoveryReport] = []
-        try:
-            store = SqliteNotes.open(
-                self._path,
-                on_recovery=recoveries.append,
-                auto_backup=not screenshot,
-                pack=pack_identity(self._content).id,  # the notes of the briefing shown
-            )
-        except NotesUnavailableError as exc:
-            if screenshot:
-                _print_error(str(exc))
-            else:
-                self._dialogs.error("fypdesk cannot open your notes", str(exc))
-                QApplication.exit(1)
-            return False
-        keep_tidy(store)
-        self._opened.append(store)
-        attach_store(self._window, notes, store, self._content, self._dialogs, self._settings)
-        if not screenshot:
-            tell_about_new_edition(store, self._content, self._dialogs, self._settings)
-        for report in recoveries:
-            if screenshot:
-                _print_error(report.message(), kind="warning")
-            else:
-                self._dialogs.information("Your notes were restored", recovery_message(report))
-        return True
-
-
-def recovery_message(report: RecoveryReport) -> str:
-    """What the dialog says when a damaged notes database was replaced at start-up."""
-    head = (
-        f"Your notes database was damaged ({report.problem}). It was kept as\n{report.damaged_path}"
-    )
-    if report.restored is None:
-        return head + "\n\nNo good backup was found, so fypdesk started with no notes."
-    taken = report.restored.taken.strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        head + f"\n\nYour notes were restored from the backup of {taken} "
-        f"({report.restored.path.name}). Notes written after that time may be missing."
-    )
-
-
 def _quiet_offscreen_messages(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
     """Drop the offscreen plugin's note that it has no window manager; pass the rest on."""
     if "propagateSizeHints" in message:
@@ -377,11 +260,6 @@ def _display_available() -> bool:
     if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM"):
         return True
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-
-
-def _print_error(message: str, kind: str = "error") -> None:
-    if sys.stderr is not None:  # a windowed frozen build has no stderr
-        print(f"fypdesk: {kind}: {message}", file=sys.stderr)
 
 
 def _screenshot(app: QApplication, window: MainWindow, out: Path) -> int:
@@ -403,7 +281,7 @@ def render_to_file(window: MainWindow, out: Path) -> int:
             # PySide6's stubs say bytes; at run time only str is accepted.
             saved = not image.isNull() and image.save(str(out), "PNG")  # type: ignore[call-overload]
             if not saved:
-                _print_error(f"cannot write screenshot {out}")
+                print_error(f"cannot write screenshot {out}")
             done.append(0 if saved else 1)
         finally:
             loop.quit()

@@ -156,6 +156,23 @@ def _make_private(path: Path) -> None:
         backup.make_private(Path(str(path) + suffix))
 
 
+def needs_upgrade(path: Path) -> bool:
+    """Whether opening the notes at ``path`` will upgrade their schema (and back them up
+    first): a quick read-only look, so that the window can say so before it starts; any doubt
+    (no file, not a notes database) is ``False``, and opening tells."""
+    try:
+        connection = sqlite3.connect(db.sqlite_uri(path, mode="ro"), uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        rows = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+    return len(rows) == 1 and rows[0][0] != HEAD_REVISION
+
+
 def stored_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (as Alembic records it), without Alembic;
     ``None`` when there is none (a new or foreign database) or more than one."""
