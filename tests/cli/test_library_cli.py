@@ -180,3 +180,49 @@ def test_notes_of_a_removed_briefing_are_kept_and_come_back(
     assert run("pack", "install", str(examplia_packs[0]))[0] == 0
     (back,) = [n for n in _json(run, "notes", "list") if n["pack"] == EXAMPLIA]
     assert back["state"] == "current"
+
+
+def test_one_brief_of_several_briefings_keeps_each_ones_notes_in_its_part(
+    run: Run, library: None, tmp_path: Path
+) -> None:
+    assert run("notes", "add", f"{LEGACY_PACK_ID}:{FYP_TARGET}", "bundled: 5G note")[0] == 0
+    assert run("notes", "add", f"{EXAMPLIA}:{RENUMBERED}", "examplia: stations note")[0] == 0
+    out = tmp_path / "both.md"
+    status, said, err = run("export", str(out), "--title", "Two briefings")
+    assert status == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Two briefings")
+    # A part per briefing, in the library's order, each holding its own note.
+    examplia_at = text.index("## Examplia Imaginary Industries Plan 2026-2030")
+    bundled_at = text.index("## 14th Five-Year Plans on Six Industries Policy Update")
+    assert examplia_at < text.index("examplia: stations note") < bundled_at
+    assert bundled_at < text.index("bundled: 5G note")
+    assert text.count("## ") >= 2 and "Sources" in text
+    assert "2 notes" in said
+    # A selection: --briefing, in the order given; one alone is that briefing's own brief.
+    status, _said, err = run("export", str(tmp_path / "one.md"), "--briefing", EXAMPLIA)
+    assert status == 0, err
+    one = (tmp_path / "one.md").read_text(encoding="utf-8")
+    assert one.startswith("# Examplia Imaginary Industries Plan 2026-2030")
+    assert "bundled: 5G note" not in one
+    # --plan picks from the briefings that have the plan; a slug none has is refused.
+    status, _said, err = run("export", str(tmp_path / "ict.md"), "--plan", "ict")
+    assert status == 0, err
+    ict = (tmp_path / "ict.md").read_text(encoding="utf-8")
+    assert "bundled: 5G note" in ict and "examplia: stations note" not in ict
+    status, _said, err = run("export", str(tmp_path / "none.md"), "--plan", "no-such-plan")
+    assert status == 1 and "no briefing of this export has the plan 'no-such-plan'" in err
+    assert not (tmp_path / "none.md").exists()
+    # A saved brief is of one briefing.
+    status, _said, err = run("export", str(tmp_path / "s.md"), "--save-brief", "both")
+    assert status == 1 and "a saved brief is of one briefing" in err
+    status, _said, err = run("export", str(tmp_path / "x.md"), "--briefing", "no-such-pack")
+    assert status == 1 and "no-such-pack" in err
+
+
+def test_a_brief_of_several_briefings_as_pdf(run: Run, library: None, tmp_path: Path) -> None:
+    out = tmp_path / "both.pdf"
+    status, said, err = run("export", str(out))
+    assert status == 0, err
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert "pages)" in said

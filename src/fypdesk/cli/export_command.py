@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 
 from fypdesk.cli import output
 from fypdesk.cli.context import CommandContext
+from fypdesk.cli.scope import OpenPack
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.brief import (
     Annotations,
@@ -36,7 +38,9 @@ from fypdesk.domain.saved_brief import (
     saved_brief,
     spec_from_saved_brief,
 )
+from fypdesk.export.combine import combine
 from fypdesk.export.compose import BriefContent, compose
+from fypdesk.export.document import BriefDocument
 from fypdesk.export.write import atomic_write
 from fypdesk.notes.interface import NotesStore, brief_annotations
 
@@ -66,6 +70,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     # typed override the saved brief; spec_from_args fills in the real defaults.
     export.add_argument("out", type=Path, metavar="OUT.pdf|OUT.md", help="the file to write")
     scope = export.add_argument_group("scope")
+    scope.add_argument(
+        "--briefing",
+        action="append",
+        metavar="ID",
+        help="only this briefing of the library (repeatable; default: every briefing, or the"
+        " one of --pack; see 'fypdesk pack list')",
+    )
     scope.add_argument(
         "--plan",
         action="append",
@@ -266,10 +277,63 @@ def run_export(ctx: CommandContext) -> int:
         pack = ctx.scope.one() if chosen else ctx.scope.find(saved.pack)
     else:
         base = None
-        pack = ctx.scope.one()
+        packs = _briefings(ctx, args.briefing)
+        if len(packs) > 1:
+            if args.save_brief is not None:
+                raise FypdeskError(
+                    f"a saved brief is of one briefing; this export covers {len(packs)}: choose"
+                    " one with --pack ID (or --briefing ID)"
+                )
+            return _export_briefings(ctx, packs, spec_from_args(args), out)
+        (pack,) = packs
     spec = spec_from_args(args, base)
     content = load_content(pack.content)
     document = compose(spec, content, load_annotations(ctx, pack.id))
+    _write_brief(document, out)
+    if args.save_brief is not None:
+        # Saved only after the file is written: a brief that could not be exported is not kept.
+        ctx.notes().save_brief(replace(saved_brief(args.save_brief, spec), pack=pack.id))
+        output.write_lines([f"Saved the brief as {output.visible(args.save_brief)!r}."])
+    return 0
+
+
+def _briefings(ctx: CommandContext, chosen: list[str] | None) -> list[OpenPack]:
+    """The packs a brief covers: those of ``--briefing`` (in the order given), else all read."""
+    if not chosen:
+        return list(ctx.scope.packs())
+    return [ctx.scope.find(pack_id) for pack_id in dict.fromkeys(chosen)]
+
+
+def _export_briefings(
+    ctx: CommandContext, packs: Sequence[OpenPack], spec: BriefSpec, out: Path
+) -> int:
+    """One brief of several briefings, each a part (see :mod:`fypdesk.export.combine`). A plan
+    of ``--plan`` selects from the briefings that have it: those with none of them are left
+    out, and a slug no briefing has is refused."""
+    wanted = spec.scope.plans
+    parts = []
+    found: set[str] = set()
+    for pack in packs:
+        content = load_content(pack.content)
+        own = tuple(slug for slug in wanted if any(p.slug == slug for p in content.plans))
+        found.update(own)
+        if wanted and not own:
+            continue
+        part_spec = replace(spec, title="", subtitle="", scope=replace(spec.scope, plans=own))
+        parts.append(compose(part_spec, content, load_annotations(ctx, pack.id)))
+    missing = [slug for slug in wanted if slug not in found]
+    if missing:
+        raise FypdeskError(
+            f"no briefing of this export has the plan {output.visible(missing[0])!r}"
+            " (see 'fypdesk plans')"
+        )
+    _write_brief(combine(parts, spec), out)
+    return 0
+
+
+def _write_brief(document: BriefDocument, out: Path) -> None:
+    """Write ``document`` as PDF or Markdown (by ``out``'s suffix) and say what it holds."""
+    suffix = out.suffix.lower()
     counts = document.counts
     if suffix == ".pdf":
         from fypdesk.export.pdf import render_pdf  # reportlab loads here, and only here
@@ -282,16 +346,12 @@ def run_export(ctx: CommandContext) -> int:
 
         written = atomic_write(out, lambda stream: write_markdown(document, stream), private=True)
         size = f"{written} lines"
-    report = [
-        f"Wrote {out} ({size}): {counts.plans} plans, {counts.items} items, "
-        f"{counts.targets} targets, {counts.notes} notes."
-    ]
-    if args.save_brief is not None:
-        # Saved only after the file is written: a brief that could not be exported is not kept.
-        ctx.notes().save_brief(replace(saved_brief(args.save_brief, spec), pack=pack.id))
-        report.append(f"Saved the brief as {output.visible(args.save_brief)!r}.")
-    output.write_lines(report)
-    return 0
+    output.write_lines(
+        [
+            f"Wrote {out} ({size}): {counts.plans} plans, {counts.items} items, "
+            f"{counts.targets} targets, {counts.notes} notes."
+        ]
+    )
 
 
 def run_briefs(ctx: CommandContext) -> int:

@@ -318,7 +318,10 @@ def _running_lines(
             ),
         ]
     versions = f"{document.creator} · content {cover.content_version}"
-    lines.append(_running_line(context.para(versions, styles.running_left), left, footer, third))
+    # Without a marking in the middle, the versions of a brief of several briefings have room.
+    room = third if cover.marking else 2 * third
+    versions = _fit(versions, room - 6, ps.RUNNING_SIZE)
+    lines.append(_running_line(context.para(versions, styles.running_left), left, footer, room))
     return tuple(lines)
 
 
