@@ -242,12 +242,7 @@ def _saved_briefs(notes: NotesStore) -> dict[str, SavedBrief]:
 
 def load_content(repository: ContentRepository) -> BriefContent:
     """Everything a brief may draw on, read in one go (the content is small and read-only)."""
-    return BriefContent(
-        briefing=repository.briefing(),
-        plans=repository.plans(),
-        nodes=repository.nodes(),
-        quantities=repository.quantities(),
-    )
+    return BriefContent.read(repository)
 
 
 def run_export(ctx: CommandContext) -> int:

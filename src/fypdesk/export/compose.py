@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from fypdesk import __version__
 from fypdesk.domain.brief import Annotations, BriefNote, BriefSpec
@@ -32,6 +33,26 @@ from fypdesk.export.document import (
 from fypdesk.export.selection import ROOT_ID
 
 
+class ContentSource(Protocol):
+    """Where a brief's content is read from (a ``ContentRepository`` fits)."""
+
+    def briefing(self) -> Briefing:
+        """The briefing's facts."""
+        ...
+
+    def plans(self) -> tuple[PlanSummary, ...]:
+        """Every plan in reading order."""
+        ...
+
+    def nodes(self) -> tuple[Node, ...]:
+        """Every node in reading order."""
+        ...
+
+    def quantities(self) -> tuple[Quantity, ...]:
+        """Every quantity in reading order."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class BriefContent:
     """The content a brief is composed from: everything, in reading order."""
@@ -40,6 +61,11 @@ class BriefContent:
     plans: tuple[PlanSummary, ...]
     nodes: tuple[Node, ...]
     quantities: tuple[Quantity, ...]
+
+    @classmethod
+    def read(cls, source: ContentSource) -> BriefContent:
+        """Everything a brief may draw on, read in one go (a briefing is small and read-only)."""
+        return cls(source.briefing(), source.plans(), source.nodes(), source.quantities())
 
 
 @dataclass(slots=True)

@@ -198,13 +198,7 @@ class BriefExporter(QObject):
         from fypdesk.export.compose import BriefContent
 
         if self._content is None:
-            repo = self._content_repository
-            self._content = BriefContent(
-                briefing=repo.briefing(),
-                plans=repo.plans(),
-                nodes=repo.nodes(),
-                quantities=repo.quantities(),
-            )
+            self._content = BriefContent.read(self._content_repository)
         return self._content
 
     def _on_action_triggered(self) -> None:
@@ -249,6 +243,10 @@ class BriefExporter(QObject):
             store=self._notes,
             dialogs=self._dialogs,
         )
+
+    def renderer_for(self, path: Path) -> Renderer | None:
+        """The renderer of ``path``'s format (``None``: neither .pdf nor .md)."""
+        return self._renderers.get(path.suffix.lower())
 
     def start(self, document: BriefDocument, path: Path, render: Renderer) -> None:
         """Write ``document`` to ``path`` in the background, with a cancellable progress dialog."""

@@ -42,10 +42,15 @@ def attach_store(
 ) -> NotesFileActions:
     """Hand the opened ``store`` to a window built over ``notes``: the window shows its notes
     and the File menu gains the notes export, import, backup and restore commands."""
+    from fypdesk.ui.commands.brief_export import BriefExporter
+    from fypdesk.ui.commands.library_brief import LibraryBriefExporter
     from fypdesk.ui.commands.notes_file_actions import NotesFileActions
 
     notes.attach(store)
     actions = NotesFileActions(window, store, content, dialogs, settings)
+    exporter = window.findChild(BriefExporter)
+    if exporter is not None:  # the app's windows have one (build_window)
+        LibraryBriefExporter(window, exporter, store, dialogs, settings)
     window.notes_opened()
     return actions
 

@@ -63,9 +63,11 @@ class MainWindow(QMainWindow):
 
     Signals:
         node_shown: a node is now shown in the reading pane (its id).
+        briefings_changed: the library's briefings were listed anew (:attr:`briefings`).
     """
 
     node_shown = Signal(str)
+    briefings_changed = Signal()
 
     def __init__(
         self,
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         #: The briefing to open next, chosen in File → Open briefing (``None``: quit).
         self.requested_briefing: BriefingChoice | None = None
         self.requested_node: str | None = None
+        self._briefings_listed: tuple[BriefingChoice, ...] = ()
         self._versions: dict[str, ItemVersion | None] = {}
         self._changed = ChangedItems(self._is_changed)
         self._notes = notes
@@ -187,6 +190,7 @@ class MainWindow(QMainWindow):
         Open briefing. Choosing another one closes this window (its notes saved) and asks for
         it in :attr:`requested_briefing`."""
         current = self._pack
+        self._briefings_listed = tuple(briefings)
         fill_briefings_menu(self.file_menu, briefings, current, self.open_briefing)
         self.navigator.set_library(briefings, current)
         self.navigator_dock.setWindowTitle("Library" if len(briefings) > 1 else "Plans")
@@ -197,6 +201,12 @@ class MainWindow(QMainWindow):
         self._other_briefings = OtherBriefingsSearch(briefings, current, self) if others else None
         self.search_box.set_library(self._other_briefings, self._briefing.title)
         self._search_scope_action.setVisible(bool(others))
+        self.briefings_changed.emit()
+
+    @property
+    def briefings(self) -> tuple[BriefingChoice, ...]:
+        """The library's briefings, as :meth:`set_briefings` last listed them."""
+        return self._briefings_listed
 
     @property
     def pack_id(self) -> str:
