@@ -282,3 +282,16 @@ def test_the_window_reopens_the_briefing_read_last(tmp_path: Path) -> None:
     assert (code, titles) == (0, [bundled, examplia])
     code, titles = _start(tmp_path, data, _SWITCH_AND_QUIT.replace("SWITCH", "False"))
     assert (code, titles) == (0, [examplia])
+
+
+def test_a_very_long_title_keeps_the_menu_narrow(window: MainWindow, tmp_path: Path) -> None:
+    bundled, other = _library(tmp_path)
+    long = BriefingChoice(
+        "long-title", "A" * 5000, "1" * 300, tmp_path / "long.fypack", "P", "2026-01"
+    )
+    window.set_briefings([bundled, other, long])
+    menu = window.file_menu.findChild(QMenu, "briefingsMenu")
+    assert menu is not None
+    texts = [action.text() for action in menu.actions()]
+    assert max(len(text) for text in texts) < 120
+    assert any(text.startswith("A" * 79 + "…  (") for text in texts)

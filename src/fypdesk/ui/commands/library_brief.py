@@ -34,6 +34,7 @@ from fypdesk.notes.interface import NotesReader, brief_annotations
 from fypdesk.ui.commands.brief_export import BRIEF_FILTER, BriefExporter, suggested_name
 from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.common.text import shortened
 from fypdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -63,7 +64,9 @@ class BriefingsDialog(QDialog):
         self.list.setObjectName("libraryBriefBriefings")
         self.list.setAccessibleName("Briefings in the brief")
         for briefing in briefings:
-            item = QListWidgetItem(f"{briefing.title}  ({briefing.edition})", self.list)
+            text = f"{shortened(briefing.title, 100)}  ({shortened(briefing.edition, 24)})"
+            item = QListWidgetItem(text, self.list)
+            item.setToolTip(briefing.title)
             item.setData(Qt.ItemDataRole.UserRole, briefing)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             checked = briefing.id == current

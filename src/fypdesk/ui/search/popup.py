@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from fypdesk.content.identity import BriefingChoice
 from fypdesk.domain.content import NodeKind, SearchHit
 from fypdesk.domain.notes import NoteHit
+from fypdesk.ui.common.text import shortened
 from fypdesk.ui.search.other_briefings import BriefingHit, OtherBriefingsSearch
 
 Index = QModelIndex | QPersistentModelIndex
@@ -99,12 +100,10 @@ class SearchResultsModel(QAbstractListModel):
 
 def _markup(row: ResultRow) -> str:
     label = f"<b>{html.escape(row.label)}:</b> " if row.label else ""
-    where = f"<i>{html.escape(_short(row.briefing_title))}</i> · " if row.briefing_title else ""
+    where = (
+        f"<i>{html.escape(shortened(row.briefing_title, 48))}</i> · " if row.briefing_title else ""
+    )
     return f"{label}{row.title_html}<br><small>{where}{row.snippet_html}</small>"
-
-
-def _short(title: str, most: int = 48) -> str:
-    return title if len(title) <= most else title[: most - 1].rstrip() + "…"
 
 
 class HtmlDelegate(QStyledItemDelegate):

@@ -7,8 +7,11 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import QMenu
 
 from fypdesk.content.identity import BriefingChoice
+from fypdesk.ui.common.text import shortened
 
 MENU_NAME = "briefingsMenu"
+#: The most characters of a title a menu entry shows (a menu is as wide as its widest entry).
+MENU_TITLE_LENGTH = 80
 
 
 def fill_briefings_menu(
@@ -29,7 +32,8 @@ def fill_briefings_menu(
     menu.clear()
     for briefing in sorted(briefings, key=lambda b: (b.title.casefold(), b.id)):
         # "&" escaped: a pack's title is text, never a menu mnemonic.
-        action = menu.addAction(f"{briefing.title.replace('&', '&&')}  ({briefing.edition})")
+        title = shortened(briefing.title, MENU_TITLE_LENGTH).replace("&", "&&")
+        action = menu.addAction(f"{title}  ({shortened(briefing.edition, 24)})")
         action.setCheckable(True)
         action.setChecked(briefing.id == current)
         action.setData(briefing.id)
