@@ -104,3 +104,20 @@ def test_an_index_of_another_version_is_made_anew(tmp_path: Path) -> None:
         assert index.packs() == {BUNDLED}
     finally:
         index.close()
+
+
+def test_a_stopped_sync_keeps_whole_packs_and_finishes_next_time(
+    index: LibraryIndex, tmp_path: Path
+) -> None:
+    examplia = build_examplia(tmp_path, 1)
+    asked: list[int] = []
+
+    def stop_after_one() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    index.sync([(BUNDLED, CONTENT_DB), (PACK_ID, examplia)], stop_after_one)
+    assert index.packs() == {BUNDLED}  # the first pack whole, the second not begun
+    index.sync([(BUNDLED, CONTENT_DB), (PACK_ID, examplia)])
+    assert index.packs() == {BUNDLED, PACK_ID}
+    assert {h.pack for h in index.search("stations", 10)} == {PACK_ID}

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,9 +89,13 @@ class LibraryIndex:
         """Close the connection."""
         self._db.close()
 
-    def sync(self, packs: Sequence[tuple[str, Path]]) -> None:
+    def sync(
+        self, packs: Sequence[tuple[str, Path]], stop: Callable[[], bool] = lambda: False
+    ) -> None:
         """Index exactly ``packs`` (id, file), each as its file is now; a pack that cannot be
-        read is left out (it is reported where it is opened).
+        read is left out (it is reported where it is opened). ``stop`` is asked between two
+        packs: when it says so, the index stays as far as it got (each pack whole or not at
+        all), to be finished next time.
 
         Raises:
             LibraryIndexError: the index cannot be written.
@@ -103,6 +107,8 @@ class LibraryIndex:
                 with self._db:
                     self._drop(pack_id)
             for pack_id, path in wanted.items():
+                if stop():
+                    return
                 stat = json.dumps(file_fingerprint(path))
                 if known.get(pack_id) != stat:
                     self._index(pack_id, path, stat)

@@ -66,6 +66,7 @@ class OtherBriefingsSearch(QObject):
         self._pool.setMaxThreadCount(1)  # the index and repositories: used by one thread only
         self._repositories: dict[str, ContentRepository | None] = {}
         self._index: LibraryIndex | None = None
+        self._closing = threading.Event()
         if self._briefings:
             self._pool.start(_Prepare(self, index))
         # The latest query's number, read by the worker between packs: a newer one stops it.
@@ -92,7 +93,9 @@ class OtherBriefingsSearch(QObject):
         self._pool.waitForDone()
 
     def close(self) -> None:
-        """Stop searching and close every pack opened."""
+        """Stop searching (an index being brought up to date stops after the pack it is at)
+        and close every pack opened."""
+        self._closing.set()
         self.search("")
         self._pool.waitForDone()
         for repository in self._repositories.values():
@@ -121,7 +124,7 @@ class OtherBriefingsSearch(QObject):
         except LibraryIndexError:
             return
         try:
-            index.sync([(b.id, b.path) for b in self._library.values()])
+            index.sync([(b.id, b.path) for b in self._library.values()], self._closing.is_set)
         except LibraryIndexError:
             index.close()
             return
