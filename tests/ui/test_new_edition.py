@@ -268,7 +268,7 @@ def step():
         window.close()
 QTimer.singleShot(300, step)
 from fypdesk.cli import main
-code = main(["gui"])
+code = main(ARGV)
 print(json.dumps([code, titles]))
 """
 
@@ -278,10 +278,19 @@ def test_the_window_reopens_the_briefing_read_last(tmp_path: Path) -> None:
     assert main(["--data-dir", str(data), "pack", "install", str(build_examplia(tmp_path))]) == 0
     bundled = "14th Five-Year Plans on Six Industries Policy Update — fypdesk"
     examplia = "Examplia Imaginary Industries Plan 2026-2030 — fypdesk"
-    code, titles = _start(tmp_path, data, _SWITCH_AND_QUIT.replace("SWITCH", "True"))
+
+    def script(switch: bool, argv: list[str]) -> str:
+        return _SWITCH_AND_QUIT.replace("SWITCH", str(switch)).replace("ARGV", repr(argv))
+
+    code, titles = _start(tmp_path, data, script(True, ["gui"]))
     assert (code, titles) == (0, [bundled, examplia])
-    code, titles = _start(tmp_path, data, _SWITCH_AND_QUIT.replace("SWITCH", "False"))
+    code, titles = _start(tmp_path, data, script(False, ["gui"]))
     assert (code, titles) == (0, [examplia])
+    # --select names an item of the bundled briefing: that one opens, at the item.
+    code, titles = _start(
+        tmp_path, data, script(False, ["gui", "--select", "ict/targets/5g-usage-rate"])
+    )
+    assert code == 0 and titles == ["5G usage rate (5G terminal connections) — fypdesk"]
 
 
 def test_a_very_long_title_keeps_the_menu_narrow(window: MainWindow, tmp_path: Path) -> None:

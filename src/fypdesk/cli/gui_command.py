@@ -67,7 +67,11 @@ def run_gui(ctx: CommandContext) -> int:
         content_path=_window_content(ctx),
         notes_path=ctx.notes_path,
         open_library=None if without_library else open_library,
-        reopen_last=not without_library and getattr(ctx.args, "pack", None) is None,
+        # --select names an item of the briefing asked for (by default the bundled one), not
+        # of whichever briefing was read last.
+        reopen_last=not without_library
+        and getattr(ctx.args, "pack", None) is None
+        and ctx.args.select is None,
     )
 
 
