@@ -226,3 +226,33 @@ def test_a_brief_of_several_briefings_as_pdf(run: Run, library: None, tmp_path: 
     assert status == 0, err
     assert out.read_bytes().startswith(b"%PDF-")
     assert "pages)" in said
+
+
+def test_notes_export_md_has_a_section_per_briefing_and_keeps_those_not_installed(
+    run: Run, library: None, tmp_path: Path
+) -> None:
+    assert run("notes", "add", f"{LEGACY_PACK_ID}:{FYP_TARGET}", "bundled: 5G note")[0] == 0
+    assert run("notes", "add", f"{EXAMPLIA}:{RENUMBERED}", "examplia: stations note")[0] == 0
+    out = tmp_path / "notes.md"
+    status, said, err = run("notes", "export", str(out))
+    assert status == 0, err
+    assert "Exported 2 notes" in said
+    text = out.read_text(encoding="utf-8")
+    examplia = text.index("## Examplia Imaginary Industries Plan 2026-2030 (`examplia-")
+    bundled = text.index("## 14th Five-Year Plans on Six Industries Policy Update (`fyp14-")
+    assert examplia < text.index("> examplia: stations note") < bundled
+    assert bundled < text.index("> bundled: 5G note")
+    assert "#### New sky rail stations" in text  # the item, under its plan's heading
+    # One briefing asked for: that one alone, as before the library.
+    status, _said, err = run("--pack", EXAMPLIA, "notes", "export", str(tmp_path / "one.md"))
+    assert status == 0, err
+    one = (tmp_path / "one.md").read_text(encoding="utf-8")
+    assert "examplia: stations note" in one and "bundled: 5G note" not in one
+    assert "### New sky rail stations" in one
+    # A briefing removed from the library: its notes are still every note the store holds.
+    assert run("pack", "remove", EXAMPLIA)[0] == 0
+    status, said, err = run("notes", "export", str(tmp_path / "after.md"))
+    assert status == 0, err
+    after = (tmp_path / "after.md").read_text(encoding="utf-8")
+    assert f"## `{EXAMPLIA}` (not installed: its notes are kept)" in after
+    assert "> examplia: stations note" in after and "Exported 2 notes" in said

@@ -19,6 +19,7 @@ import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fypdesk import db
 from fypdesk.cli import output
@@ -31,6 +32,9 @@ from fypdesk.domain.editions import NoteState
 from fypdesk.domain.errors import FypdeskError, UnknownNodeError, UnknownPlanError
 from fypdesk.domain.notes import Note, NotesError
 from fypdesk.domain.pack_ids import is_pack_id
+
+if TYPE_CHECKING:
+    from fypdesk.notes.sqlite.backend import SqliteNotes
 
 
 class CheckFailedError(FypdeskError):
@@ -319,6 +323,39 @@ def run_rm(ctx: CommandContext) -> int:
     return 0
 
 
+def _export_markdown(ctx: CommandContext, notes: SqliteNotes, path: Path) -> int:
+    """The notes of the briefings in scope as Markdown, a section per briefing when there are
+    several; without ``--pack`` (or ``--content``) the notes of briefings not installed too, as
+    the JSON export keeps them: every note the store holds. The number of notes written."""
+    from fypdesk.export.notes_markdown import (
+        BriefingNotes,
+        content_titles,
+        export_notes_markdown,
+        render_library_notes_markdown,
+    )
+    from fypdesk.export.write import atomic_write
+
+    packs = ctx.scope.packs()
+    narrowed = ctx.args.pack is not None or getattr(ctx.args, "content", None) is not None
+    if len(packs) == 1 and (narrowed or set(notes.note_counts_by_pack()) <= {packs[0].id}):
+        (pack,) = packs
+        return export_notes_markdown(notes.for_pack(pack.id), pack.content, path, notes.clock())
+    sections = []
+    for pack in packs:
+        found = notes.for_pack(pack.id).all_notes()
+        plan_titles, node_titles = content_titles(pack.content, found)
+        title = pack.identity.title
+        sections.append(BriefingNotes(pack.id, title, found, plan_titles, node_titles))
+    if not narrowed:
+        installed = {pack.id for pack in packs}
+        for pack_id in sorted(set(notes.note_counts_by_pack()) - installed):
+            found = notes.for_pack(pack_id).all_notes()
+            sections.append(BriefingNotes(pack_id, None, found, {}, {}))
+    data = render_library_notes_markdown(sections, notes.clock()).encode("utf-8")
+    atomic_write(path, lambda stream: stream.write(data), private=True)
+    return sum(len(section.notes) for section in sections)
+
+
 def run_export(ctx: CommandContext) -> int:
     """``fypdesk notes export FILE.json|FILE.md``: a new file is private (``0600``: it holds
     the user's notes); a file written over keeps its permissions."""
@@ -331,10 +368,7 @@ def run_export(ctx: CommandContext) -> int:
         with _private_new_file(path):
             count = notes.export_json(path)
     else:
-        from fypdesk.export.notes_markdown import export_notes_markdown
-
-        pack = ctx.scope.one()
-        count = export_notes_markdown(notes.for_pack(pack.id), pack.content, path, notes.clock())
+        count = _export_markdown(ctx, notes, path)
     output.write_lines([f"Exported {count} notes to {output.visible(str(path))}."])
     return 0
 

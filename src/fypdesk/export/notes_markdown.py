@@ -1,4 +1,5 @@
-"""Every note as Markdown, grouped by plan: ``fypdesk notes export FILE.md``.
+"""Every note as Markdown, grouped by plan (and by briefing, for a library):
+``fypdesk notes export FILE.md``.
 
 The text is escaped as the brief's Markdown is (:func:`fypdesk.export.markdown.escape`): a note,
 a tag, a title or an imported node id displays exactly as written in any Markdown viewer. Raw
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -39,6 +41,48 @@ def render_notes_markdown(
 
     Notes on nodes missing from ``node_titles`` are listed last, as detached.
     """
+    lines = ["# fypdesk notes", "", f"Exported {exported.strftime(_TIME_FORMAT)}.", ""]
+    lines += _pack_lines(notes, plan_titles, node_titles, level=2)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class BriefingNotes:
+    """The notes of one briefing of the library, with its titles (a briefing not installed
+    has ``title`` ``None`` and no titles: its notes are listed as detached)."""
+
+    pack: str
+    title: str | None
+    notes: Sequence[Note]
+    plan_titles: Mapping[str, str]
+    node_titles: Mapping[str, str]
+
+
+def render_library_notes_markdown(briefings: Sequence[BriefingNotes], exported: datetime) -> str:
+    """The notes of several briefings, a section per briefing (in the order given), each
+    grouped by plan as :func:`render_notes_markdown` groups them."""
+    lines = ["# fypdesk notes", "", f"Exported {exported.strftime(_TIME_FORMAT)}.", ""]
+    for briefing in briefings:
+        if not briefing.notes:
+            continue
+        title = (
+            f"{escape(one_line(briefing.title))} ({_code(briefing.pack)})"
+            if briefing.title is not None
+            else f"{_code(briefing.pack)} (not installed: its notes are kept)"
+        )
+        lines += [f"## {title}", ""]
+        lines += _pack_lines(briefing.notes, briefing.plan_titles, briefing.node_titles, level=3)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _pack_lines(
+    notes: Sequence[Note],
+    plan_titles: Mapping[str, str],
+    node_titles: Mapping[str, str],
+    *,
+    level: int,
+) -> list[str]:
+    """One briefing's notes, a group per plan with headings of ``level``."""
     groups: dict[str | None, list[Note]] = {}
     detached: list[Note] = []
     for note in notes:
@@ -46,7 +90,7 @@ def render_notes_markdown(
             detached.append(note)
         else:
             groups.setdefault(plan_of(note.node_id), []).append(note)
-    lines = ["# fypdesk notes", "", f"Exported {exported.strftime(_TIME_FORMAT)}.", ""]
+    lines: list[str] = []
     order: list[str | None] = [None, *plan_titles]
     for plan in order:
         if plan in groups:
@@ -55,13 +99,13 @@ def render_notes_markdown(
                 if plan is None
                 else f"{escape(one_line(plan_titles[plan]))} ({_code(plan)})"
             )
-            lines += _group(title, groups[plan], node_titles)
+            lines += _group(title, groups[plan], node_titles, level)
     for plan in groups:
         if plan not in order and plan is not None:
-            lines += _group(_code(plan), groups[plan], node_titles)
+            lines += _group(_code(plan), groups[plan], node_titles, level)
     if detached:
-        lines += _group("Detached notes (their item no longer exists)", detached, {})
-    return "\n".join(lines).rstrip("\n") + "\n"
+        lines += _group("Detached notes (their item no longer exists)", detached, {}, level)
+    return lines
 
 
 def write_notes_markdown(
@@ -84,10 +128,13 @@ def write_notes_markdown(
     atomic_write(path, lambda stream: stream.write(data), private=True)
 
 
-def _group(title: str, notes: Sequence[Note], node_titles: Mapping[str, str]) -> list[str]:
-    lines = [f"## {title}", ""]
+def _group(
+    title: str, notes: Sequence[Note], node_titles: Mapping[str, str], level: int
+) -> list[str]:
+    lines = [f"{'#' * level} {title}", ""]
     for note in sorted(notes, key=lambda n: (n.node_id, n.created)):
-        lines.append(f"### {escape(one_line(node_titles.get(note.node_id, note.node_id)))}")
+        heading = "#" * (level + 1)
+        lines.append(f"{heading} {escape(one_line(node_titles.get(note.node_id, note.node_id)))}")
         lines.append("")
         meta = f"{_code(note.node_id)} · updated {note.updated.strftime(_TIME_FORMAT)}"
         if note.tags:
@@ -121,18 +168,25 @@ class ContentTitles(Protocol):
     def node(self, node_id: str) -> Node: ...
 
 
+def content_titles(
+    content: ContentTitles, notes: Sequence[Note]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The plan titles of ``content`` and the titles of the items ``notes`` are on."""
+    existing = content.existing_ids(note.node_id for note in notes)
+    return (
+        {plan.slug: plan.title for plan in content.plans()},
+        {node_id: content.node(node_id).title for node_id in existing},
+    )
+
+
 def export_notes_markdown(
     notes: NotesReader, content: ContentTitles, path: Path, exported: datetime
 ) -> int:
     """Every note of ``notes`` to ``path`` as Markdown, titled from ``content`` (File → Export
     notes… and ``fypdesk notes export FILE.md``); the number of notes written."""
     found = notes.all_notes()
-    existing = content.existing_ids(note.node_id for note in found)
+    plan_titles, node_titles = content_titles(content, found)
     write_notes_markdown(
-        found,
-        path,
-        plan_titles={plan.slug: plan.title for plan in content.plans()},
-        node_titles={node_id: content.node(node_id).title for node_id in existing},
-        exported=exported,
+        found, path, plan_titles=plan_titles, node_titles=node_titles, exported=exported
     )
     return len(found)
