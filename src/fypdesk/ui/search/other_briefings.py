@@ -46,7 +46,8 @@ class _Signals(QObject):
 class OtherBriefingsSearch(QObject):
     """Searches the library's ``briefings`` but the open one (pack ``exclude``) for the latest
     query; ``results_ready(query, hits)`` says what it found (the best :data:`HITS_SHOWN`, by
-    rank), for the latest query only. The library's index is brought up to date at once."""
+    rank), for the latest query only. The library's index is brought up to date by
+    :meth:`prepare` or the first search."""
 
     results_ready = Signal(str, object)  # query, tuple[BriefingHit, ...]
 
@@ -66,14 +67,22 @@ class OtherBriefingsSearch(QObject):
         self._pool.setMaxThreadCount(1)  # the index and repositories: used by one thread only
         self._repositories: dict[str, ContentRepository | None] = {}
         self._index: LibraryIndex | None = None
+        self._index_path = index
+        self._prepared = False
         self._closing = threading.Event()
-        if self._briefings:
-            self._pool.start(_Prepare(self, index))
         # The latest query's number, read by the worker between packs: a newer one stops it.
         self._generation = 0
         self._lock = threading.Lock()
         self._signals = _Signals(self)
         self._signals.finished.connect(self._on_job_finished)
+
+    def prepare(self) -> None:
+        """Bring the library's index up to date now, on the worker thread (the window asks
+        once it has painted: a thread started before would compete with its start for the
+        interpreter); the first search does it otherwise."""
+        if not self._prepared and self._briefings:
+            self._prepared = True
+            self._pool.start(_Prepare(self, self._index_path))
 
     @property
     def briefings(self) -> tuple[BriefingChoice, ...]:
@@ -86,6 +95,7 @@ class OtherBriefingsSearch(QObject):
             self._generation += 1
             generation = self._generation
         if query.strip() and self._briefings:
+            self.prepare()  # queued first: the one worker runs jobs in order
             self._pool.start(_Job(self, generation, query))
 
     def wait(self) -> None:
@@ -108,7 +118,8 @@ class OtherBriefingsSearch(QObject):
 
     @property
     def indexed(self) -> bool:
-        """Whether the library's index answers (waiting for it to be brought up to date)."""
+        """Whether the library's index answers (bringing it up to date first if need be)."""
+        self.prepare()
         self._pool.waitForDone()
         return self._index is not None
 

@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
             self._other_briefings.deleteLater()
         others = [b for b in briefings if b.id != current]
         self._other_briefings = OtherBriefingsSearch(briefings, current, self) if others else None
+        if self._other_briefings is not None:
+            # Its index is brought up to date once the window has painted, not during its start.
+            after_first_paint(self, self._other_briefings.prepare)
         self.search_box.set_library(self._other_briefings, self._briefing.title)
         self._search_scope_action.setVisible(bool(others))
         self.briefings_changed.emit()
