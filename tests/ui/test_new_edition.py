@@ -12,8 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from fypdesk.cli import main
 from fypdesk.content.identity import BriefingChoice, current_version
+from fypdesk.content.install import install_pack
+from fypdesk.content.library import Library
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import LEGACY_PACK_ID
+from fypdesk.ui.app import tell_about_unreadable_packs
 from fypdesk.ui.commands.notes_startup import tell_about_new_edition
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.navigator.model import NodeRoles
@@ -304,3 +307,23 @@ def test_a_very_long_title_keeps_the_menu_narrow(window: MainWindow, tmp_path: P
     texts = [action.text() for action in menu.actions()]
     assert max(len(text) for text in texts) < 120
     assert any(text.startswith("A" * 79 + "…  (") for text in texts)
+
+
+def test_an_unreadable_pack_of_the_library_is_told_once(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    library = Library.open(folder, CONTENT_DB)
+    install_pack(library, build_examplia(tmp_path, 1))
+    installed = folder / f"{EXAMPLIA}.fypack"
+    installed.write_bytes(installed.read_bytes()[:4096])  # damaged after installation
+    problems = Library.open(folder, CONTENT_DB).problems()
+    assert len(problems) == 1
+    dialogs, settings = FakeDialogs(), UiSettings(None)
+    message = tell_about_unreadable_packs(problems, dialogs, settings)
+    assert message is not None and message.startswith(
+        "1 file of your library cannot be read and is skipped; the other briefings open."
+    )
+    assert str(installed) in message and [t for t, _ in dialogs.infos] == ["Briefings skipped"]
+    assert tell_about_unreadable_packs(problems, dialogs, settings) is None  # once
+    assert tell_about_unreadable_packs((), dialogs, settings) is None  # mended: nothing to say
+    assert tell_about_unreadable_packs(problems, dialogs, settings) is not None  # again
+    assert len(dialogs.infos) == 2

@@ -20,6 +20,7 @@ backup.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -50,17 +51,20 @@ from fypdesk.ui.common.bundled_fonts import register_bundled_fonts
 from fypdesk.ui.common.dialogs import Dialogs, QtDialogs
 from fypdesk.ui.common.first_paint import after_first_paint
 from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.common.text import shortened
 from fypdesk.ui.common.theme import apply_theme
 from fypdesk.ui.notes.deferred import DeferredNotes
 from fypdesk.ui.window.main_window import MainWindow
 
 if TYPE_CHECKING:  # imported when the store opens, after the first paint
-    from fypdesk.content.library import Library
+    from fypdesk.content.library import Library, PackProblem
     from fypdesk.notes.sqlite.backend import SqliteNotes
     from fypdesk.ui.commands.library_actions import LibraryActions
 
 APP_ICON = "icons/fypdesk.svg"
 DESKTOP_FILE_NAME = "org.fypdesk.FypDesk"
+#: The most unreadable files of the library a start-up message lists.
+MAX_PROBLEMS_TOLD = 5
 
 
 def run(
@@ -177,6 +181,8 @@ def _run_window(
             register_bundled_fonts(fonts)
             if with_store:  # always, without --screenshot
                 startup.open(notes, screenshot=False)
+            if open_library is not None:
+                tell_about_unreadable_packs(open_library().problems(), dialogs, settings)
 
         after_first_paint(window, after_paint)
         code = app.exec()
@@ -216,6 +222,32 @@ def _library_actions(
     actions = LibraryActions(window, open_library, dialogs)
     actions.library_changed.connect(follow)
     return actions
+
+
+def tell_about_unreadable_packs(
+    problems: Sequence[PackProblem], dialogs: Dialogs, settings: UiSettings
+) -> str | None:
+    """Say which files of the library cannot be read (skipped: the other briefings open), once
+    for the same problems; the message, or ``None`` when there was nothing new to say."""
+    reasons = sorted(problem.reason for problem in problems)
+    told = hashlib.sha256("\n".join(reasons).encode("utf-8")).hexdigest() if reasons else ""
+    if settings.library_problems_told == told:
+        return None
+    settings.library_problems_told = told
+    if not reasons:
+        return None
+    listed = "\n".join(f"• {shortened(reason, 300)}" for reason in reasons[:MAX_PROBLEMS_TOLD])
+    more = len(reasons) - MAX_PROBLEMS_TOLD
+    if more > 0:
+        listed += f"\n• and {more} more ('fypdesk pack list' lists them all)"
+    count = len(reasons)
+    message = (
+        f"{count} file{'s' if count != 1 else ''} of your library cannot be read and"
+        f" {'are' if count != 1 else 'is'} skipped; the other briefings open.\n\n{listed}\n\n"
+        "Install a good copy with File → Install briefing…; your notes on it are kept."
+    )
+    dialogs.information("Briefings skipped", message)
+    return message
 
 
 def _content_unavailable(

@@ -59,6 +59,15 @@ class UiSettings:
         value = self._get("library/last_briefing")
         return str(value) if value else None
 
+    @property
+    def library_problems_told(self) -> str:
+        """A digest of the unreadable library files the user was last told about ("": none)."""
+        return str(self._get("library/problems_told") or "")
+
+    @library_problems_told.setter
+    def library_problems_told(self, digest: str) -> None:
+        self._set("library/problems_told", digest)
+
     def edition_seen(self, pack: str) -> str | None:
         """The edition of ``pack`` the user was last told about (see :func:`~fypdesk.ui.app.
         tell_about_new_edition`)."""
