@@ -37,6 +37,7 @@ from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.common.dialogs import Dialogs, confirm_overwrite
 from fypdesk.ui.common.first_paint import after_first_paint
 from fypdesk.ui.common.settings import UiSettings
+from fypdesk.ui.common.text import shortened
 from fypdesk.ui.navigator.annotation_counts import AnnotationCounts
 from fypdesk.ui.navigator.model import NodeTreeModel
 from fypdesk.ui.navigator.tree_view import Navigator
@@ -205,6 +206,11 @@ class MainWindow(QMainWindow):
         self.search_box.set_library(self._other_briefings, self._briefing.title)
         self._search_scope_action.setVisible(bool(others))
         self.briefings_changed.emit()
+        current_node = self.current_node_id()
+        if current_node is not None:
+            title = self._existing_title(current_node)
+            if title is not None:
+                self.setWindowTitle(self._title_for(title, current_node))
 
     @property
     def briefings(self) -> tuple[BriefingChoice, ...]:
@@ -460,8 +466,15 @@ class MainWindow(QMainWindow):
             self.history.visit(node_id)
         self.actions_.back.setEnabled(self.history.can_go_back())
         self.actions_.forward.setEnabled(self.history.can_go_forward())
-        self.setWindowTitle(f"{detail.node.title} — fypdesk")
+        self.setWindowTitle(self._title_for(detail.node.title, node_id))
         self.node_shown.emit(node_id)
+
+    def _title_for(self, node_title: str, node_id: str) -> str:
+        """The window's title: the item, and which briefing it is in when the library holds
+        several (the root is the briefing itself)."""
+        if len(self._briefings_listed) > 1 and node_id != ROOT_ID:
+            return f"{node_title} — {shortened(self._briefing.title, 60)} — fypdesk"
+        return f"{node_title} — fypdesk"
 
     def go_back(self) -> None:
         """Show the previous node in the history."""
