@@ -48,6 +48,7 @@ def test_an_export_with_cached_fonts_is_byte_identical(tmp_path: Path) -> None:
         out = tmp_path / name
         env = {**os.environ, paths.CACHE_DIR_ENV: str(tmp_path / "cache")}
         env[paths.DATA_DIR_ENV] = str(tmp_path / "data")
+        env["SOURCE_DATE_EPOCH"] = "1767225600"  # the same date in both: byte for byte
         subprocess.run(
             [sys.executable, "-m", "fypdesk", "export", str(out), "--title", "简报 CO₂"],
             env=env,

@@ -153,6 +153,24 @@ def test_metadata_is_set(whole: Extracted) -> None:
     assert meta["/Subject"].startswith("Brief on ")
 
 
+def test_a_brief_is_dated_when_it_is_written(
+    content: BriefContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not 2000-01-01 (what reportlab's invariant mode writes); $SOURCE_DATE_EPOCH, as for any
+    reproducible build, fixes the date."""
+
+    def created() -> dt.datetime:
+        document = compose(BriefSpec(scope=BriefScope(plans=("ict",))), content, Annotations())
+        stamp = extract(render(document)).metadata["/CreationDate"]  # D:YYYYMMDDHHmmSS+hh'mm'
+        return dt.datetime.strptime(stamp[2:16] + stamp[16:22].replace("'", ""), "%Y%m%d%H%M%S%z")
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    before = dt.datetime.now(dt.UTC)
+    assert abs((created().astimezone(dt.UTC) - before).total_seconds()) < 120
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01 00:00 UTC
+    assert created().astimezone(dt.UTC) == dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
 def test_header_and_footer_carry_title_marking_and_content_version(
     whole: Extracted, content: BriefContent
 ) -> None:

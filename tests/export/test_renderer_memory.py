@@ -117,7 +117,10 @@ def test_render_pdf_again_and_again_stays_bounded(document: BriefDocument) -> No
     _exports_stay_bounded(lambda: render_pdf(document, io.BytesIO()), _export_caches)
 
 
-def test_a_renderer_renders_what_render_pdf_does(document: BriefDocument) -> None:
+def test_a_renderer_renders_what_render_pdf_does(
+    document: BriefDocument, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # one date for all three: byte for byte
     renderer = PdfRenderer()
     once, first, second = io.BytesIO(), io.BytesIO(), io.BytesIO()
     pages = render_pdf(document, once)

@@ -213,6 +213,18 @@ def test_canvas_private_names_numbered_canvas_uses() -> None:
     ]
 
 
+def test_the_document_date_numbered_canvas_sets() -> None:
+    """NumberedCanvas replaces the document's ``_timeStamp``, which the Info dictionary's
+    CreationDate and ModDate are written from."""
+    from reportlab.lib.utils import TimeStamp
+    from reportlab.pdfbase import pdfdoc
+
+    canvas = Canvas(io.BytesIO(), invariant=True)
+    assert isinstance(canvas._doc._timeStamp, TimeStamp)
+    assert canvas._doc._timeStamp.YMDhms[:3] == (2000, 1, 1)  # what invariant dates it
+    assert "document._timeStamp" in inspect.getsource(pdfdoc.PDFInfo.format)
+
+
 def test_font_private_names_the_font_cache_sets(fonts: Fonts) -> None:
     """font_cache builds faces and fonts without their __init__ (see test_font_cache too)."""
     font = ttfonts.TTFont("PinCheck", str(paths.resources_dir() / "fonts" / "DejaVuSans.ttf"))

@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Spacer
@@ -352,6 +353,10 @@ class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hin
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The document is built invariant (its structure and /ID depend on its content alone),
+        # which also dates it 2000-01-01. A brief is dated when it is written, or at
+        # $SOURCE_DATE_EPOCH for a reproducible file (reportlab's own TimeStamp reads it).
+        self._doc._timeStamp = TimeStamp(invariant=False)
         self._pages: list[dict[str, Any]] = []
         self.fyp_page_number: int | None = None
         self.fyp_contents: Contents | None = None
