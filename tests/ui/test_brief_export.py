@@ -106,6 +106,10 @@ def test_export_brief_writes_a_pdf_with_a_note_typed_in_the_window(
     assert "Meeting on ICT" in text
     assert reader.metadata is not None and reader.metadata.author == "A. Reader"
     assert "Open it now?" in dialogs.questions[-1][1]
+    # The length said is the footer's: the cover is not numbered.
+    numbered = len(reader.pages) - 1
+    assert f"(a cover and {numbered} pages)" in dialogs.questions[-1][1]
+    assert f"Page {numbered} of {numbered}" in reader.pages[-1].extract_text()
     assert dialogs.opened == [out]
     assert exporter.action.isEnabled() and exporter.progress is None
     assert not list(out.parent.glob("*.part"))

@@ -40,7 +40,7 @@ from fypdesk.domain.saved_brief import (
 )
 from fypdesk.export.combine import combine
 from fypdesk.export.compose import BriefContent, compose
-from fypdesk.export.document import BriefDocument
+from fypdesk.export.document import BriefDocument, pdf_size_text
 from fypdesk.export.write import atomic_write
 from fypdesk.notes.interface import NotesStore, brief_annotations
 
@@ -335,7 +335,7 @@ def _write_brief(document: BriefDocument, out: Path) -> None:
 
         # Private when new (0600): a brief carries the user's notes.
         pages = atomic_write(out, lambda stream: render_pdf(document, stream), private=True)
-        size = f"{pages} page{'s' if pages != 1 else ''}"
+        size = pdf_size_text(pages)
     else:
         from fypdesk.export.markdown import write_markdown
 

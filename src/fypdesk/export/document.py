@@ -191,3 +191,10 @@ class BriefDocument:
     creator: str
     blocks: tuple[Block, ...]
     counts: Counts
+
+
+def pdf_size_text(pages: int) -> str:
+    """A PDF brief's length as its footer counts it: the cover is not numbered, so "a cover
+    and 8 pages" for a 9-page file whose footer says "Page 8 of 8"."""
+    numbered = max(0, pages - 1)
+    return f"a cover and {numbered} page{'s' if numbered != 1 else ''}"

@@ -291,10 +291,10 @@ class BriefExporter(QObject):
     def _on_job_succeeded(self, path: Path, size: int) -> None:
         self._finish()
         self.brief_exported.emit(path)
-        unit = "pages" if path.suffix.lower() == ".pdf" else "lines"
-        if self._dialogs.confirm(
-            "Brief exported", f"Wrote {path} ({size} {unit}).\n\nOpen it now?"
-        ):
+        from fypdesk.export.document import pdf_size_text
+
+        length = pdf_size_text(size) if path.suffix.lower() == ".pdf" else f"{size} lines"
+        if self._dialogs.confirm("Brief exported", f"Wrote {path} ({length}).\n\nOpen it now?"):
             self._dialogs.open_file(path)
 
     def _on_job_failed(self, message: str) -> None:
