@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -39,6 +38,7 @@ from fypdesk.domain.errors import FypdeskError
 from fypdesk.domain.notes import Note, NoteNotFoundError
 from fypdesk.notes.interface import NotesStore
 from fypdesk.ui.notes.compare import ItemChangeDialog
+from fypdesk.ui.notes.note_editor import NoteEditor
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -160,7 +160,7 @@ class NotesPanel(QWidget):
         self.list_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list_view.setUniformItemSizes(True)
         self.list_view.selectionModel().selectionChanged.connect(self._on_list_selection_changed)
-        self.editor = QPlainTextEdit(self)
+        self.editor = NoteEditor(self)
         self.editor.setObjectName("noteEditor")
         self.editor.setAccessibleName("Note text")
         self.editor.setPlaceholderText("Write a note on this item…")
