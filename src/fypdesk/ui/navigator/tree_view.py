@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from fypdesk.content.identity import BriefingChoice
+from fypdesk.ui.common.escape_clears import escape_clears
 from fypdesk.ui.navigator.model import Marks, NodeRoles, NodeTreeModel
 from fypdesk.ui.navigator.outline import FilterResult
 
@@ -185,6 +186,7 @@ class Navigator(QWidget):
         self.tree.setItemDelegate(BadgeDelegate(self.tree))
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        escape_clears(self.filter_edit, self.tree)
         # Which nodes the user has expanded in the whole tree, restored when a filter is cleared
         # (a model reset makes the view forget them).
         self._expanded: dict[str, None] = {}

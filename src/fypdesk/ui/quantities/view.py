@@ -35,6 +35,7 @@ from fypdesk.domain.content import PlanSummary, QuantityKind, QuantityRole
 from fypdesk.domain.serialise import FIGURE_FIELDS, TARGET_FIELDS, quantity_record
 from fypdesk.export.csv_cells import csv_text
 from fypdesk.export.write import atomic_write
+from fypdesk.ui.common.escape_clears import escape_clears
 from fypdesk.ui.common.plan_combo import plan_combo
 from fypdesk.ui.quantities.model import (
     NUMERIC_COLUMNS,
@@ -184,6 +185,7 @@ class QuantitiesView(QWidget):
         self.text_edit.setClearButtonEnabled(True)
         self.text_edit.textChanged.connect(self.proxy.set_text)
         self.table = QuantityTable(self)
+        escape_clears(self.text_edit, self.table)
         self.table.setObjectName(f"{noun}Table")
         self.table.setAccessibleName(noun.capitalize())
         self.table.setModel(self.proxy)

@@ -106,6 +106,10 @@ class Actions:
             group.addAction(action)
         for action in (made.back, made.forward, made.next_changed, made.previous_changed):
             action.setEnabled(False)
+        # Ctrl+= too: "+" is a shifted key on most layouts, and browsers zoom on Ctrl+= as well.
+        zoom_keys = made.zoom_in.shortcuts()
+        if QKeySequence("Ctrl+=") not in zoom_keys:
+            made.zoom_in.setShortcuts([*zoom_keys, QKeySequence("Ctrl+=")])
         return made
 
     def populate(self, bar: QMenuBar, dock_toggles: Sequence[QAction]) -> tuple[QMenu, QAction]:

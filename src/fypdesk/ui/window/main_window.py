@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
+    QMenu,
     QTabWidget,
     QToolBar,
     QWidget,
@@ -52,6 +53,7 @@ from fypdesk.ui.search.scope_combo import SearchScopeCombo
 from fypdesk.ui.window.actions import Actions
 from fypdesk.ui.window.briefings_menu import fill_briefings_menu
 from fypdesk.ui.window.changed_items import ChangedItems, step_through
+from fypdesk.ui.window.edit_actions import add_edit_actions
 from fypdesk.ui.window.history import History
 
 ROOT_ID = "briefing"
@@ -185,6 +187,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         docks = [self.navigator_dock.toggleViewAction(), self.notes_dock.toggleViewAction()]
         self.file_menu, self._file_hook = self.actions_.populate(self.menuBar(), docks)
+        edit_menu = self.menuBar().actions()[1].menu()
+        #: Edit → Undo, Redo, Cut, Copy, Paste, Select All (on the focused text field).
+        self.edit_actions = (
+            add_edit_actions(edit_menu, self) if isinstance(edit_menu, QMenu) else []
+        )
 
     def set_briefings(self, briefings: Sequence[BriefingChoice]) -> None:
         """Show the library's ``briefings``: beside the open one in the navigator and in File →
