@@ -342,6 +342,10 @@ def test_help_lists_the_shortcuts(window: MainWindow, dialogs: FakeDialogs) -> N
     title, rows = dialogs.tables[0]
     assert title == "Keyboard shortcuts"
     assert ["Search", "Ctrl+K"] in rows
+    # Only keys a keyboard types: no dedicated "Find", "Back" or "Help" key names.
+    keys = {name: shown for name, shown in rows}
+    assert keys["Find"] == "Ctrl+F" and keys["Back"] == "Alt+Left"
+    assert keys["Keyboard shortcuts"] == "F1" and keys["Zoom in"] == "Ctrl++, Ctrl+="
 
 
 def test_every_control_without_text_has_an_accessible_name(window: MainWindow) -> None:

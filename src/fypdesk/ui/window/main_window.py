@@ -7,6 +7,7 @@ on the reading pane.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal
@@ -557,7 +558,7 @@ class MainWindow(QMainWindow):
         return [
             (action.text().replace("&", "").rstrip("…"), ", ".join(k.toString(fmt) for k in keys))
             for action in (*self.actions_.all(), *self._file_actions)
-            if (keys := action.shortcuts())
+            if (keys := [k for k in action.shortcuts() if _typed(k)])
         ]
 
     def show_shortcuts(self) -> None:
@@ -616,3 +617,12 @@ class MainWindow(QMainWindow):
         if self._other_briefings is not None:
             self._other_briefings.close()
         super().closeEvent(event)
+
+
+def _typed(keys: QKeySequence) -> bool:
+    """Whether ``keys`` are typed on a keyboard (a combination, or a function key), not a
+    dedicated key few keyboards have ("Find", "Back", "Zoom In"): those stay bound, unlisted."""
+    text = keys.toString(QKeySequence.SequenceFormat.PortableText)
+    return re.match(r"(Ctrl|Alt|Shift|Meta)\+.", text) is not None or (
+        re.fullmatch(r"F\d{1,2}", text) is not None
+    )
