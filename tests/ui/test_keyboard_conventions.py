@@ -68,3 +68,19 @@ def test_ctrl_equals_zooms_in(window: MainWindow) -> None:
     window.reading_pane.setFocus()
     QTest.keyClick(window.reading_pane, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     assert window.reading_pane.zoom == before + 1
+
+
+def test_muted_text_is_grey_between_text_and_page(window: MainWindow) -> None:
+    """It was as black as the text: the palette's colour is translucent and ``name()`` drops
+    the alpha."""
+    from PySide6.QtGui import QColor, QPalette
+
+    from fypdesk.ui.reading.pane import muted_colour
+
+    palette = window.reading_pane.palette()
+    muted = QColor(muted_colour(palette))
+    text, base = palette.color(QPalette.ColorRole.Text), palette.color(QPalette.ColorRole.Base)
+    assert muted.alpha() == 255
+    assert min(text.lightness(), base.lightness()) < muted.lightness()
+    assert muted.lightness() < max(text.lightness(), base.lightness())
+    assert f"color:{muted.name()}" in window.reading_pane.toHtml()  # the publisher line

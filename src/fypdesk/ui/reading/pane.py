@@ -68,7 +68,7 @@ def render(page: Page, palette: QPalette) -> str:
     """The page as HTML; colours come from ``palette``, every text is escaped."""
     esc = html.escape
     detail, node = page.detail, page.detail.node
-    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    muted = muted_colour(palette)
     rule = palette.color(QPalette.ColorRole.Mid).name()
     parts = [
         f"<style>td, th {{ padding: 3px 8px; border-bottom: 1px solid {rule}; }}"
@@ -121,11 +121,25 @@ def render(page: Page, palette: QPalette) -> str:
     return "".join(parts)
 
 
+def muted_colour(palette: QPalette) -> str:
+    """The placeholder-text colour as an opaque ``#rrggbb``: the palette's is translucent (black
+    at half opacity in the light theme), and ``QColor.name()`` drops the alpha, which made the
+    muted metadata as black as the text. Blended over the page's background instead."""
+    colour = palette.color(QPalette.ColorRole.PlaceholderText)
+    base = palette.color(QPalette.ColorRole.Base)
+    alpha = colour.alphaF()
+    mixed = [
+        round(alpha * getattr(colour, part)() + (1 - alpha) * getattr(base, part)())
+        for part in ("red", "green", "blue")
+    ]
+    return "#{:02x}{:02x}{:02x}".format(*mixed)
+
+
 def render_briefing_card(briefing: BriefingChoice, palette: QPalette) -> str:
     """What the pane shows of a briefing of the library that is not open: what it is, and a
     link that opens it."""
     esc = html.escape
-    muted = palette.color(QPalette.ColorRole.PlaceholderText).name()
+    muted = muted_colour(palette)
     return (
         f"<style>.muted {{ color: {muted}; }}</style>"
         f"<p class='muted'>Library</p><h1>{esc(briefing.title)}</h1>"
