@@ -6,11 +6,13 @@ Nothing here creates a directory or opens a file at import time.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import sys
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 APP_NAME = "fypdesk"
 DATA_DIR_ENV = "FYPDESK_DATA_DIR"
@@ -166,3 +168,20 @@ def write_small_file(path: Path, text: str) -> bool:
             temporary.unlink()
         return False
     return True
+
+
+def read_cache_table(path: Path, limit: int, format_version: int, table: str) -> dict[str, Any]:
+    """The ``table`` object of a small JSON cache file of ``format_version`` (``{"format": N,
+    table: {...}}``); empty when the file is missing, too large, not JSON, nested deeper than the
+    parser goes, or of another format: a cache that is not ours only costs its work again."""
+    raw = read_small_file(path, limit)
+    if raw is None:
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # bad JSON or UTF-8; nested deeper than the parser goes
+        return {}
+    if not isinstance(data, dict) or data.get("format") != format_version:
+        return {}
+    found = data.get(table)
+    return found if isinstance(found, dict) else {}

@@ -178,17 +178,7 @@ def _load(record: Path) -> dict[str, Any]:
 
 
 def _parse(record: Path) -> dict[str, Any]:
-    raw = paths.read_small_file(record, RECORD_MAX_BYTES)
-    if raw is None:
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8; nested deeper than the parser goes
-        return {}
-    if not isinstance(data, dict) or data.get("format") != RECORD_FORMAT:
-        return {}
-    verified = data.get("verified")
-    return verified if isinstance(verified, dict) else {}
+    return paths.read_cache_table(record, RECORD_MAX_BYTES, RECORD_FORMAT, "verified")
 
 
 def _recorded(record: Path, key: str, fingerprint: Fingerprint, digest: str) -> bool:

@@ -80,14 +80,4 @@ class ListingMemory:
 
 
 def _load(path: Path) -> dict[str, Any]:
-    raw = paths.read_small_file(path, MEMORY_MAX_BYTES)
-    if raw is None:
-        return {}
-    try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):  # bad JSON or UTF-8; nested deeper than the parser goes
-        return {}
-    if not isinstance(data, dict) or data.get("format") != MEMORY_FORMAT:
-        return {}
-    files = data.get("files")
-    return files if isinstance(files, dict) else {}
+    return paths.read_cache_table(path, MEMORY_MAX_BYTES, MEMORY_FORMAT, "files")
