@@ -238,8 +238,12 @@ def test_control_characters_are_removed(content: BriefContent) -> None:
     assert "bell null escape done" in pdf.text
 
 
-def test_output_is_reproducible_and_fetches_nothing(content: BriefContent) -> None:
+def test_output_is_reproducible_and_fetches_nothing(
+    content: BriefContent, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from reportlab import rl_config
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # reproducible: one date for both
 
     notes = (BriefNote("ict", '<img src="http://example.com/x.png"/>'),)
     document = compose(BriefSpec(), content, Annotations(notes=notes))
