@@ -14,9 +14,13 @@ European thousands, a range, and a target year the source states and one it does
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fypdesk.content.build import build_database
 from tests.conftest import REPO_ROOT
+
+if TYPE_CHECKING:
+    from fypdesk.content.identity import BriefingChoice
 
 PACKS_DIR = REPO_ROOT / "tests" / "data" / "packs"
 #: The authored source of each edition.
@@ -43,3 +47,16 @@ def build_examplia(folder: Path, edition: int = 1) -> Path:
     out = folder / f"examplia-{edition}.fypack"
     build_database(source, out)
     return out
+
+
+def bundled_and_examplia(folder: Path) -> list[BriefingChoice]:
+    """A library in ``folder`` of the bundled briefing and Examplia's first edition, installed
+    by the real code, as the window lists it."""
+    from fypdesk.content.identity import BriefingChoice
+    from fypdesk.content.install import install_pack
+    from fypdesk.content.library import Library
+    from tests.conftest import CONTENT_DB
+
+    library = Library.open(folder / "library", CONTENT_DB)
+    install_pack(library, build_examplia(folder, 1))
+    return [BriefingChoice.of(pack) for pack in Library.open(library.folder, CONTENT_DB).packs()]

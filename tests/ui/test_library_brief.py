@@ -12,8 +12,6 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.identity import BriefingChoice
-from fypdesk.content.install import install_pack
-from fypdesk.content.library import Library
 from fypdesk.content.repository import ContentRepository
 from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.notes.sqlite.backend import SqliteNotes
@@ -24,8 +22,7 @@ from fypdesk.ui.commands.notes_startup import attach_store
 from fypdesk.ui.common.settings import UiSettings
 from fypdesk.ui.notes.deferred import DeferredNotes
 from fypdesk.ui.window.main_window import MainWindow
-from tests.conftest import CONTENT_DB
-from tests.example_packs import PACK_ID, build_examplia
+from tests.example_packs import PACK_ID, bundled_and_examplia
 from tests.ui.conftest import FakeDialogs, show_window
 
 FIVE_G = "ict/targets/5g-usage-rate"
@@ -34,9 +31,8 @@ STATIONS = "sky-rail/targets/new-stations"
 
 @pytest.fixture
 def library(tmp_path: Path) -> list[BriefingChoice]:
-    library = Library.open(tmp_path / "library", CONTENT_DB)
-    install_pack(library, build_examplia(tmp_path, 1))
-    return [BriefingChoice.of(p) for p in Library.open(library.folder, CONTENT_DB).packs()]
+    """The bundled briefing and Examplia, installed by the real code."""
+    return bundled_and_examplia(tmp_path)
 
 
 @pytest.fixture

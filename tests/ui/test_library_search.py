@@ -11,14 +11,11 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from fypdesk.content.identity import BriefingChoice
-from fypdesk.content.install import install_pack
-from fypdesk.content.library import Library
 from fypdesk.domain.notes import LEGACY_PACK_ID
 from fypdesk.ui.search.other_briefings import BriefingHit, OtherBriefingsSearch
 from fypdesk.ui.search.popup import ResultRow, SearchResultsModel
 from fypdesk.ui.window.main_window import MainWindow
-from tests.conftest import CONTENT_DB
-from tests.example_packs import PACK_ID, build_examplia
+from tests.example_packs import PACK_ID, bundled_and_examplia
 
 ONLY_IN_EXAMPLIA = "stations"  # a word of Examplia's Sky Rail plan, not of the bundled briefing
 ONLY_IN_BUNDLED = "5G"
@@ -27,9 +24,7 @@ ONLY_IN_BUNDLED = "5G"
 @pytest.fixture
 def library(tmp_path: Path) -> list[BriefingChoice]:
     """The bundled briefing and Examplia, installed by the real code."""
-    library = Library.open(tmp_path / "library", CONTENT_DB)
-    install_pack(library, build_examplia(tmp_path, 1))
-    return [BriefingChoice.of(pack) for pack in Library.open(library.folder, CONTENT_DB).packs()]
+    return bundled_and_examplia(tmp_path)
 
 
 def _rows(window: MainWindow) -> list[ResultRow]:
